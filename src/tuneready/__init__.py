@@ -1,0 +1,30 @@
+"""tuneready: is this dataset ready for fine-tuning, LoRA, or only prompting?
+
+The public API is ``tuneready.audit(path_or_dataframe, ...)``; it is imported lazily so that
+importing the package (and ``tuneready --help``) stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "audit"]
+
+if TYPE_CHECKING:
+    from tuneready.model import Audit
+
+
+def audit(source: Any, *, label: str | None = None, text: str | None = None,
+          groups: tuple[str, ...] = (), format: str | None = None,
+          policy: str | None = None, eval_path: str | None = None) -> Audit:
+    """Audit a file path or a pandas DataFrame and return the ``Audit`` (no files written)."""
+    from pathlib import Path
+
+    from tuneready.audit import AuditOptions, run_audit
+    from tuneready.io import LoadOptions
+
+    options = AuditOptions(load=LoadOptions(format=format, text=text, label=label,
+                                            groups=groups), policy=policy,
+                           eval_path=Path(eval_path) if eval_path else None)
+    return run_audit(source, options)

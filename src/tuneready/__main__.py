@@ -1,0 +1,3 @@
+from tuneready.cli import main
+
+main()

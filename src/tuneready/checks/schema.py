@@ -1,0 +1,238 @@
+"""schema: is every row a well-formed training example that fits the model's context?
+
+Declarative rules (required fields, allowed labels, length and token bounds, chat structure)
+run as a great-expectations 1.x suite on an ephemeral context: nothing is written to disk,
+progress bars and analytics are off, and the library is imported only when the check runs.
+Records that could not even be parsed come from the loader with their line numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from tuneready.checks.base import example_rows, status_of
+from tuneready.evidence import Evidence
+from tuneready.io.dataset import Dataset
+from tuneready.io.mapping import KNOWN_ROLES
+from tuneready.model import CheckResult, Finding, Severity, Verdict
+from tuneready.policy import CheckPolicy
+
+CHAT_FORMATS = ("sharegpt", "openai_chat", "kto", "preference", "prompt_completion")
+_PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
+_NUMERIC = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$")
+
+
+class SchemaCheck:
+    name: ClassVar[str] = "schema"
+    what: ClassVar[str] = ("required fields present and non-empty, labels in the allowed set, "
+                           "length and token bounds, chat structure, malformed records")
+    why: ClassVar[str] = ("a malformed or truncated example teaches the model the wrong thing "
+                          "or crashes the training job")
+
+    def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        frame = _validation_frame(data, evidence)
+        rules = _rules(data, policy)
+        failures = _validate(frame, rules) if len(frame) else {}
+        findings = _malformed_findings(data)
+        invalid: set[int] = set()
+        for rule, rows in failures.items():
+            finding = _rule_finding(rule, rows, len(frame))
+            findings.append(finding)
+            if rule.excludes:
+                invalid.update(rows)
+        findings.extend(_content_findings(data))
+        share = (len(invalid) + len(data.problems)) / max(1, data.records_read)
+        fail_share = float(policy.get("fail_share", 0.05))
+        if share > fail_share:
+            findings.append(Finding(
+                "schema.too_many_invalid_rows", Severity.FAIL,
+                f"{share:.1%} of records are malformed or invalid; fix the export before tuning",
+                observed=round(share, 4), threshold=fail_share,
+                n_rows=len(invalid) + len(data.problems),
+                rows=example_rows([p.line for p in data.problems] + list(invalid)),
+                caps=Verdict.NOT_READY, remedy="repair or drop the invalid records"))
+        metrics = _token_metrics(evidence, frame, int(policy.get("context_limit", 8192)))
+        metrics.update(invalid_rows=len(invalid), malformed_records=len(data.problems),
+                       invalid_share=round(share, 4))
+        return CheckResult(
+            name=self.name, status=status_of(findings), findings=findings, params=policy,
+            metrics=metrics, excluded_rows=sorted(invalid),
+            summary=f"{len(invalid)} invalid rows, {len(data.problems)} malformed records, "
+                    f"{metrics['total_tokens']:,} training tokens",
+            tables={"malformed": [p.to_dict() for p in data.problems[:200]]})
+
+
+class Rule:
+    """One expectation plus how a failure of it is reported."""
+
+    def __init__(self, code: str, message: str, expectation: Any, column: str,
+                 severity: Severity = Severity.WARN, excludes: bool = True) -> None:
+        self.code, self.message, self.expectation = code, message, expectation
+        self.column, self.severity, self.excludes = column, severity, excludes
+
+
+def _validation_frame(data: Dataset, evidence: Evidence) -> pd.DataFrame:
+    frame = data.frame
+    out = pd.DataFrame({
+        "row_id": frame["row_id"].to_numpy(),
+        "input": frame["input"].fillna("").str.strip(),
+        "target": frame["target"].fillna("").str.strip(),
+        "label": frame["label"],
+    })
+    if len(frame):
+        out["tokens"] = evidence.input_tokens + evidence.target_tokens
+    else:
+        out["tokens"] = pd.Series(dtype="int64")
+    out["structure"] = [_structure_issue(r, data.format) for r in frame["roles"]]
+    return out
+
+
+def _structure_issue(roles: str, fmt: str) -> str | None:
+    """Why a chat's role sequence cannot train well, or ``None`` if it is fine."""
+    if fmt not in CHAT_FORMATS or not roles:
+        return None
+    seq = roles.split("|")
+    unknown = [r for r in seq if r not in KNOWN_ROLES]
+    if unknown:
+        return f"unknown role '{unknown[0]}'"
+    if "assistant" not in seq:
+        return "no assistant turn to learn from"
+    body = seq[: next((i for i, r in enumerate(seq) if r not in ("system", "developer")), 0)]
+    rest = seq[len(body):]
+    if any(r in ("system", "developer") for r in rest):
+        return "system message after the conversation started"
+    if rest and rest[0] != "user":
+        return "the conversation does not start with a user turn"
+    for a, b in zip(rest, rest[1:], strict=False):
+        if a == b and a in ("user", "assistant"):
+            return f"two {a} turns in a row"
+    return None
+
+
+def _rules(data: Dataset, policy: CheckPolicy) -> list[Rule]:
+    import great_expectations as gx
+
+    ex = gx.expectations
+    required = list(policy.get("required", ["input"]))
+    if data.format not in ("classification", "text") and "target" not in required:
+        required.append("target")
+    if data.format == "classification":
+        required.append("label")
+    rules = [Rule(f"schema.empty_{c}", f"rows with an empty {c}",
+                  ex.ExpectColumnValuesToNotBeNull(column=c) if c == "label" else
+                  ex.ExpectColumnValueLengthsToBeBetween(column=c, min_value=1), c)
+             for c in dict.fromkeys(required)]
+    allowed = list(policy.get("allowed_labels", []))
+    if allowed and data.has_labels:
+        rules.append(Rule("schema.label_not_allowed", "rows whose label is not in the allowed set",
+                          ex.ExpectColumnValuesToBeInSet(column="label", value_set=allowed),
+                          "label"))
+    lo, hi = int(policy.get("min_input_chars", 0)), int(policy.get("max_input_chars", 0))
+    if hi > 0:
+        rules.append(Rule("schema.input_too_long", f"inputs longer than {hi:,} characters",
+                          ex.ExpectColumnValueLengthsToBeBetween(column="input", max_value=hi),
+                          "input"))
+    if lo > 1:
+        rules.append(Rule("schema.input_too_short", f"inputs shorter than {lo} characters",
+                          ex.ExpectColumnValueLengthsToBeBetween(column="input", min_value=lo),
+                          "input", excludes=False))
+    limit = int(policy.get("context_limit", 0))
+    if limit > 0:
+        rules.append(Rule("schema.over_context_limit",
+                          f"examples over the {limit:,}-token context limit (they get truncated)",
+                          ex.ExpectColumnValuesToBeBetween(column="tokens", max_value=limit),
+                          "tokens", excludes=False))
+    rules.append(Rule("schema.bad_chat_structure", "conversations with a structural problem",
+                      ex.ExpectColumnValuesToBeNull(column="structure"), "structure"))
+    return rules
+
+
+def _validate(frame: pd.DataFrame, rules: list[Rule]) -> dict[Rule, list[int]]:
+    """Run the suite once; map each failed rule to the row ids it flagged."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("tuneready").add_dataframe_asset(name="rows")
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": frame})
+    suite = gx.ExpectationSuite(name="tuneready_schema")
+    for rule in rules:
+        suite.add_expectation(rule.expectation)
+    result = batch.validate(suite, result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]})
+    failures: dict[Rule, list[int]] = {}
+    for rule, res in zip(rules, result.results, strict=True):
+        if not res.success:
+            rows = [int(u["row_id"]) for u in res.result.get("unexpected_index_list", [])]
+            if rows:
+                failures[rule] = rows
+    return failures
+
+
+def _rule_finding(rule: Rule, rows: list[int], n: int) -> Finding:
+    return Finding(rule.code, rule.severity, f"{len(rows):,} {rule.message}",
+                   observed=len(rows), threshold=0, rows=example_rows(rows), n_rows=len(rows),
+                   remedy="fix or drop these rows" if rule.excludes else None)
+
+
+def _malformed_findings(data: Dataset) -> list[Finding]:
+    if not data.problems:
+        return []
+    by_code: dict[str, list[int]] = {}
+    for p in data.problems:
+        by_code.setdefault(p.code, []).append(p.line)
+    first = data.problems[0]
+    return [Finding(
+        f"schema.{code}", Severity.WARN,
+        f"{len(lines):,} records could not be used ({code.replace('_', ' ')}), first at line "
+        f"{lines[0]}" + (f": {first.field}: {first.message}" if first.code == code else ""),
+        observed=len(lines), threshold=0, rows=example_rows(lines), n_rows=len(lines),
+        remedy="repair these lines in the source file") for code, lines in by_code.items()]
+
+
+def _content_findings(data: Dataset) -> list[Finding]:
+    """Cheap content smells: unfilled template placeholders and numbers where text belongs."""
+    frame = data.frame
+    out = []
+    text = frame["input"].fillna("") + "\n" + frame["target"].fillna("")
+    placeholder = text.str.contains(_PLACEHOLDER)
+    if placeholder.any():
+        rows = frame.loc[placeholder, "row_id"].tolist()
+        out.append(Finding("schema.unfilled_placeholder", Severity.WARN,
+                           f"{len(rows):,} rows contain unfilled template placeholders like "
+                           "{{name}}: the model would learn to emit them",
+                           observed=len(rows), threshold=0, rows=example_rows(rows),
+                           n_rows=len(rows), remedy="fill the placeholders before tuning"))
+    numeric = frame["input"].fillna("").str.match(_NUMERIC)
+    if numeric.any():
+        rows = frame.loc[numeric, "row_id"].tolist()
+        out.append(Finding("schema.numeric_input", Severity.WARN,
+                           f"{len(rows):,} inputs are bare numbers where text is expected "
+                           "(wrong column mapped?)", observed=len(rows), threshold=0,
+                           rows=example_rows(rows), n_rows=len(rows)))
+    return out
+
+
+def _token_metrics(evidence: Evidence, frame: pd.DataFrame, limit: int) -> dict[str, Any]:
+    tokens = frame["tokens"].to_numpy() if len(frame) else np.zeros(0, dtype=np.int64)
+    if not len(tokens):
+        return {"total_tokens": 0, "context_limit": limit, "encoding": evidence.encoding}
+    return {
+        "total_tokens": int(tokens.sum()),
+        "input_tokens": int(evidence.input_tokens.sum()),
+        "target_tokens": int(evidence.target_tokens.sum()),
+        "tokens_p50": int(np.percentile(tokens, 50)),
+        "tokens_p95": int(np.percentile(tokens, 95)),
+        "tokens_max": int(tokens.max()),
+        "over_context_limit": int((tokens > limit).sum()) if limit else 0,
+        "context_limit": limit,
+        "encoding": evidence.encoding,
+    }

@@ -1,0 +1,207 @@
+"""Command line: a thin typer shell (parse, call, render, exit).
+
+Exit codes: 0 the data is ready for the policy's required path, 1 it is not, 2 usage or input
+error. Heavy libraries are imported inside commands so ``tuneready --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from tuneready.model import Audit
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Audit an LLM fine-tuning dataset: full fine-tune, LoRA, prompt "
+                       "engineering, or not ready, with the evidence.")
+
+
+class FailOn(str, Enum):
+    verdict = "verdict"
+    fail = "fail"
+    warn = "warn"
+
+
+def _die(message: str) -> None:
+    typer.echo(f"tuneready: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _exit_code(audit: Audit, fail_on: FailOn) -> int:
+    from tuneready.model import Status
+
+    if not audit.recommendation.ready:
+        return 1
+    worst = {c.status for c in audit.checks}
+    if fail_on == FailOn.fail and worst & {Status.FAIL, Status.ERROR}:
+        return 1
+    if fail_on == FailOn.warn and worst & {Status.FAIL, Status.ERROR, Status.WARN}:
+        return 1
+    return 0
+
+
+@app.command()
+def audit(
+    path: Annotated[Path, typer.Argument(help="Dataset file: csv, tsv, jsonl, json, parquet.")],
+    eval_path: Annotated[Path | None, typer.Option("--eval", help="Eval set to check for "
+                                                   "leakage against the training data.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the fine-tuning format: "
+                                            "classification, text, prompt_completion, alpaca, "
+                                            "sharegpt, openai_chat, preference, kto.")] = None,
+    reader: Annotated[str | None, typer.Option(help="Force the file reader: csv, tsv, jsonl, "
+                                               "json, parquet, label-lines.")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    text: Annotated[str | None, typer.Option(help="Column holding the input text.")] = None,
+    label: Annotated[str | None, typer.Option(help="Column holding the label.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Sensitive/group column "
+                                                    "(repeatable).")] = None,
+    policy: Annotated[str | None, typer.Option(help="Policy TOML file, or a packaged name "
+                                               "(default, strict).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default "
+                                             "reports/<dataset name>/).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON audit to stdout "
+                                          "instead of the terminal view.")] = False,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when: the verdict is below the "
+                                            "policy's required path (verdict), or also any "
+                                            "check fails (fail) or warns (warn).")]
+    = FailOn.verdict,
+    check: Annotated[list[str] | None, typer.Option(help="Run only these checks "
+                                                    "(repeatable).")] = None,
+) -> None:
+    """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
+    from tuneready.audit import AuditOptions
+    from tuneready.io import LoadOptions
+
+    options = AuditOptions(
+        load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
+                         groups=tuple(group or ()), encoding=encoding),
+        policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]))
+    if eval_path is not None:
+        options.eval_path = eval_path
+    folder = out or Path("reports") / path.stem
+    result = _run(path, options, quiet=as_json)
+    _write_reports(result, folder)
+    if as_json:
+        from tuneready.render import json as json_render
+
+        sys.stdout.write(json_render.render(result))
+    else:
+        _print(result, folder)
+    raise typer.Exit(_exit_code(result, fail_on))
+
+
+def _run(path: Path, options: object, quiet: bool) -> Audit:
+    from rich.console import Console
+
+    from tuneready.audit import AuditOptions, run_audit
+    from tuneready.errors import InputError
+
+    assert isinstance(options, AuditOptions)
+    console = Console(stderr=True)
+    try:
+        if quiet or not console.is_terminal:
+            return run_audit(path, options)
+        with console.status("auditing") as status:
+            return run_audit(path, options,
+                             progress=lambda step: status.update(f"auditing: {step}"))
+    except InputError as exc:
+        _die(str(exc))
+        raise  # unreachable; keeps type checkers happy
+
+
+def _write_reports(result: Audit, folder: Path) -> None:
+    from tuneready.io.write import atomic_write
+    from tuneready.render import json as json_render
+
+    try:
+        atomic_write(folder / "audit.json", json_render.render(result))
+    except OSError as exc:
+        _die(f"cannot write reports to {folder}: {exc.strerror}")
+
+
+def _print(result: Audit, folder: Path) -> None:
+    from rich.console import Console
+
+    from tuneready.render import terminal
+
+    console = Console()
+    terminal.render(result, console)
+    console.print(f"reports: {folder}/", style="dim")
+
+
+@app.command("checks")
+def list_checks(policy: Annotated[str | None, typer.Option(help="Policy file.")] = None) -> None:
+    """List the checks, what each measures, and the thresholds in force."""
+    from rich.console import Console
+
+    from tuneready.checks import REGISTRY, get_check
+    from tuneready.errors import InputError
+    from tuneready.policy import load_policy
+
+    try:
+        pol = load_policy(policy)
+    except InputError as exc:
+        _die(str(exc))
+        return
+    console = Console()
+    for name in REGISTRY:
+        chk = get_check(name)
+        console.print(f"[bold]{name}[/bold]: {chk.what}")
+        console.print(f"  why: {chk.why}", style="dim")
+        for key, value in pol.for_check(name).items():
+            console.print(f"  {key} = {value!r}")
+
+
+@app.command()
+def init(
+    name: Annotated[str, typer.Argument(help="Policy name.")] = "policy",
+    base: Annotated[str, typer.Option(help="Start from a packaged policy.")] = "default",
+    folder: Annotated[Path, typer.Option(help="Where to write it.")] = Path("checks"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter policy (every threshold, commented) into checks/NAME.toml."""
+    from tuneready.io.write import atomic_write
+    from tuneready.policy import packaged_names, packaged_text
+
+    if base not in packaged_names():
+        _die(f"unknown base policy '{base}'; choose one of {', '.join(packaged_names())}")
+    target = folder / f"{name}.toml"
+    if target.exists() and not force:
+        _die(f"{target} exists; pass --force to overwrite")
+    atomic_write(target, packaged_text(base))
+    typer.echo(f"wrote {target}; use it with: tuneready audit DATA --policy {target}")
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option(help="Report folder.")] = Path("reports/demo"),
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Audit the bundled demo dataset (1,500 support chats with planted defects)."""
+    from tuneready.audit import AuditOptions
+    from tuneready.demo import packaged_path
+
+    path = packaged_path()
+    options = AuditOptions(command="tuneready demo")
+    result = _run(path, options, quiet=as_json)
+    _write_reports(result, out)
+    if as_json:
+        from tuneready.render import json as json_render
+
+        sys.stdout.write(json_render.render(result))
+    else:
+        _print(result, out)
+
+
+def main() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

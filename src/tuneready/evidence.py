@@ -1,0 +1,174 @@
+"""Evidence: everything expensive, computed lazily, once, and shared by all checks.
+
+Checks never vectorize text or train models themselves. They ask the ``Evidence`` for
+normalized hashes, token counts, the TF-IDF matrix, a low-rank embedding or the out-of-fold
+predicted probabilities of the one seeded proxy model, so a full audit fits the proxy once
+(label noise, bias and domain risk all read the same predictions).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.io.dataset import Dataset
+from tuneready.io.text import normalize
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+ProgressFn = Callable[[str], None]
+
+
+@dataclass
+class ProxyResult:
+    """Out-of-fold class probabilities for the labelled rows the proxy could learn from.
+
+    ``index`` holds positions (into ``Dataset.frame``) of the rows with predictions, aligned
+    with ``labels`` (class indices) and ``pred_probs``. Rows of classes too rare for k-fold are
+    left out and listed in ``skipped_classes``.
+    """
+
+    classes: list[str]
+    index: np.ndarray
+    labels: np.ndarray
+    pred_probs: np.ndarray
+    folds: int
+    oof_accuracy: float
+    source: str
+    skipped_classes: list[str] = field(default_factory=list)
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return np.asarray(self.pred_probs.argmax(axis=1))
+
+
+class Evidence:
+    """Lazy, cached features of one dataset; cheap to construct."""
+
+    def __init__(self, data: Dataset, seed: int = 0, encoding: str = "cl100k_base",
+                 progress: ProgressFn | None = None,
+                 pred_probs: np.ndarray | None = None,
+                 embeddings: np.ndarray | None = None) -> None:
+        self.data = data
+        self.seed = seed
+        self.encoding = encoding
+        self.progress = progress or (lambda _msg: None)
+        self._user_pred_probs = pred_probs
+        self._user_embeddings = embeddings
+        self.timings: dict[str, float] = {}
+        #: optional eval set (``--eval``) for leakage checks
+        self.eval_data: Dataset | None = None
+
+    def _timed(self, name: str, fn: Callable[[], Any]) -> Any:
+        self.progress(name)
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    # --- cheap text facts -------------------------------------------------------------
+    @functools.cached_property
+    def norm_input(self) -> pd.Series:
+        return self.data.frame["input"].map(normalize)
+
+    @functools.cached_property
+    def norm_target(self) -> pd.Series:
+        return self.data.frame["target"].map(normalize)
+
+    @functools.cached_property
+    def input_hash(self) -> np.ndarray:
+        """64-bit hash of the normalized input: equal hashes mean exact duplicate inputs."""
+        return pd.util.hash_pandas_object(self.norm_input, index=False).to_numpy()
+
+    @functools.cached_property
+    def row_hash(self) -> np.ndarray:
+        """Hash of normalized input + target + label: the identity of a training example."""
+        frame = pd.DataFrame({"i": self.norm_input, "t": self.norm_target,
+                              "l": self.data.frame["label"].fillna("\x00")})
+        return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+    @functools.cached_property
+    def input_tokens(self) -> np.ndarray:
+        from tuneready.tokens import count_tokens
+
+        texts = self.data.frame["input"].tolist()
+        return np.asarray(self._timed("tokenize", lambda: count_tokens(texts, self.encoding)),
+                          dtype=np.int64)
+
+    @functools.cached_property
+    def target_tokens(self) -> np.ndarray:
+        from tuneready.tokens import count_tokens
+
+        texts = self.data.frame["target"].tolist()
+        return np.asarray(self._timed("tokenize", lambda: count_tokens(texts, self.encoding)),
+                          dtype=np.int64)
+
+    # --- vectors ----------------------------------------------------------------------
+    @functools.cached_property
+    def tfidf(self) -> sp.csr_matrix:
+        """Word 1-2-grams and character 3-5-grams of the input, sublinear TF, L2 rows."""
+        return self._timed("featurize", self._fit_tfidf)
+
+    def _fit_tfidf(self) -> sp.csr_matrix:
+        import scipy.sparse as sp
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize as l2
+
+        texts = self.data.frame["input"].fillna("").tolist()
+        if not any(t.strip() for t in texts):
+            return sp.csr_matrix((len(texts), 1))
+        min_df = 2 if len(texts) >= 1000 else 1
+        word = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, max_features=200_000,
+                               sublinear_tf=True, dtype=np.float32)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df,
+                               max_features=200_000, sublinear_tf=True, dtype=np.float32)
+        blocks = [_safe_fit(v, texts) for v in (word, char)]
+        return l2(sp.hstack([b for b in blocks if b is not None], format="csr"))
+
+    @functools.cached_property
+    def embedding(self) -> np.ndarray:
+        """Unit-length dense vectors: user-supplied, or a seeded truncated SVD of the TF-IDF."""
+        if self._user_embeddings is not None:
+            emb = np.asarray(self._user_embeddings, dtype=np.float32)
+        else:
+            emb = self._timed("embed", self._svd)
+        norms = np.linalg.norm(emb, axis=1, keepdims=True)
+        return np.asarray(emb / np.where(norms == 0, 1, norms), dtype=np.float32)
+
+    def _svd(self) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+
+        x = self.tfidf
+        k = min(100, x.shape[0] - 1, x.shape[1] - 1)
+        if k < 1:
+            return np.zeros((x.shape[0], 1), dtype=np.float32)
+        svd = TruncatedSVD(n_components=k, random_state=self.seed, algorithm="randomized")
+        return np.asarray(svd.fit_transform(x), dtype=np.float32)
+
+    @property
+    def features(self) -> Any:
+        """What the proxy learns from: user embeddings if given, else TF-IDF."""
+        return self._user_embeddings if self._user_embeddings is not None else self.tfidf
+
+    # --- the proxy model --------------------------------------------------------------
+    @functools.cached_property
+    def proxy(self) -> ProxyResult | None:
+        """Out-of-fold probabilities of one seeded linear model; ``None`` when unlabelled."""
+        from tuneready.proxy import fit_proxy
+
+        return self._timed("proxy model", lambda: fit_proxy(self))
+
+
+def _safe_fit(vectorizer: Any, texts: list[str]) -> Any:
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError:  # empty vocabulary (e.g. only punctuation); the other block may work
+        return None

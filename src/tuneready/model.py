@@ -1,0 +1,228 @@
+"""Plain data types shared by loading, checks, decision and rendering.
+
+Everything here is a frozen-ish dataclass with no behaviour beyond conversion to plain JSON
+types, so that renderers can work from a saved ``audit.json`` exactly as from a live run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Outcome of one check. Ordered by how much it should worry the user."""
+
+    PASS = "pass"
+    SKIPPED = "skipped"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+STATUS_RANK = {Status.PASS: 0, Status.SKIPPED: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 2}
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class Verdict(str, Enum):
+    """The recommendation ladder, from most to least demanding of the data."""
+
+    FULL_FINE_TUNE = "full_fine_tune"
+    LORA = "lora"
+    PROMPT_ENGINEERING = "prompt_engineering"
+    NOT_READY = "not_ready"
+
+
+#: Higher means the data supports a more demanding training path.
+VERDICT_LEVEL = {
+    Verdict.NOT_READY: 0,
+    Verdict.PROMPT_ENGINEERING: 1,
+    Verdict.LORA: 2,
+    Verdict.FULL_FINE_TUNE: 3,
+}
+
+VERDICT_TITLE = {
+    Verdict.FULL_FINE_TUNE: "Full fine-tune",
+    Verdict.LORA: "LoRA / adapter tuning",
+    Verdict.PROMPT_ENGINEERING: "Prompt engineering (few-shot, RAG)",
+    Verdict.NOT_READY: "Not ready: fix the data first",
+}
+
+
+@dataclass
+class Finding:
+    """One actionable observation, with the rows behind it.
+
+    ``caps`` is the most demanding verdict the data still supports given this finding
+    (``None``: the finding does not limit the verdict). The decision takes the minimum.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    observed: float | int | str | None = None
+    threshold: float | int | str | None = None
+    rows: list[int] = field(default_factory=list)
+    n_rows: int = 0
+    caps: Verdict | None = None
+    remedy: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["caps"] = self.caps.value if self.caps else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        d = dict(d)
+        d["severity"] = Severity(d["severity"])
+        d["caps"] = Verdict(d["caps"]) if d.get("caps") else None
+        d.pop("check", None)
+        return cls(**d)
+
+
+@dataclass
+class CheckResult:
+    """What one check measured. ``excluded_rows`` leave the effective size."""
+
+    name: str
+    status: Status
+    summary: str = ""
+    metrics: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    excluded_rows: list[int] = field(default_factory=list)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "summary": self.summary,
+            "metrics": self.metrics,
+            "findings": [f.to_dict() for f in self.findings],
+            "params": self.params,
+            "excluded_rows": self.excluded_rows,
+            "tables": self.tables,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+        return cls(
+            name=d["name"],
+            status=Status(d["status"]),
+            summary=d.get("summary", ""),
+            metrics=d.get("metrics", {}),
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            params=d.get("params", {}),
+            excluded_rows=d.get("excluded_rows", []),
+            tables=d.get("tables", {}),
+            error=d.get("error"),
+        )
+
+
+@dataclass
+class Reason:
+    """Why the verdict is what it is; points at a finding by check and code."""
+
+    check: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Recommendation:
+    verdict: Verdict
+    ready: bool
+    required: Verdict
+    confidence: str
+    reasons: list[Reason] = field(default_factory=list)
+    would_change: list[str] = field(default_factory=list)
+    effective_n: int = 0
+    effective_n_breakdown: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value,
+            "title": VERDICT_TITLE[self.verdict],
+            "ready": self.ready,
+            "required": self.required.value,
+            "confidence": self.confidence,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "would_change": self.would_change,
+            "effective_n": self.effective_n,
+            "effective_n_breakdown": self.effective_n_breakdown,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Recommendation:
+        return cls(
+            verdict=Verdict(d["verdict"]),
+            ready=d["ready"],
+            required=Verdict(d["required"]),
+            confidence=d["confidence"],
+            reasons=[Reason(**r) for r in d.get("reasons", [])],
+            would_change=d.get("would_change", []),
+            effective_n=d.get("effective_n", 0),
+            effective_n_breakdown=d.get("effective_n_breakdown", {}),
+        )
+
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class Audit:
+    """Everything a renderer needs. ``meta`` holds what legitimately differs between reruns."""
+
+    dataset: dict[str, Any]
+    policy: dict[str, Any]
+    checks: list[CheckResult]
+    recommendation: Recommendation
+    meta: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+    def check(self, name: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    def findings(self) -> list[dict[str, Any]]:
+        """Flat list CI can read: one entry per finding, tagged with its check."""
+        return [{"check": c.name, **f.to_dict()} for c in self.checks for f in c.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "dataset": self.dataset,
+            "policy": self.policy,
+            "recommendation": self.recommendation.to_dict(),
+            "checks": [c.to_dict() for c in self.checks],
+            "findings": self.findings(),
+            "context": self.context,
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Audit:
+        return cls(
+            dataset=d["dataset"],
+            policy=d["policy"],
+            checks=[CheckResult.from_dict(c) for c in d["checks"]],
+            recommendation=Recommendation.from_dict(d["recommendation"]),
+            meta=d.get("meta", {}),
+            context=d.get("context", {}),
+            schema_version=d.get("schema_version", SCHEMA_VERSION),
+        )

@@ -1,0 +1,41 @@
+"""The machine-readable audit: stable keys, versioned, NaN-free, byte-identical on rerun.
+
+Only the ``meta`` block (timestamp, timings, versions, command) may differ between two runs
+on the same input; ``canonical`` drops it for comparisons.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from tuneready.model import Audit
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON types only: numpy scalars unboxed, NaN/inf become null."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def render(audit: Audit) -> str:
+    return json.dumps(_clean(audit.to_dict()), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def canonical(audit_dict: dict[str, Any]) -> str:
+    """The audit without ``meta``: what must be identical across reruns."""
+    body = {k: v for k, v in audit_dict.items() if k != "meta"}
+    return json.dumps(_clean(body), sort_keys=True)
+
+
+def load(text: str) -> Audit:
+    return Audit.from_dict(json.loads(text))

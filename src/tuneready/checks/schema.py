@@ -163,13 +163,10 @@ def _validate(frame: pd.DataFrame, rules: list[Rule]) -> dict[Rule, list[int]]:
     asset = context.data_sources.add_pandas("tuneready").add_dataframe_asset(name="rows")
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
         batch_parameters={"dataframe": frame})
-    suite = gx.ExpectationSuite(name="tuneready_schema")
-    for rule in rules:
-        suite.add_expectation(rule.expectation)
-    result = batch.validate(suite, result_format={
-        "result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]})
+    fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
     failures: dict[Rule, list[int]] = {}
-    for rule, res in zip(rules, result.results, strict=True):
+    for rule in rules:  # one validation per rule: suite results come back reordered
+        res = batch.validate(rule.expectation, result_format=fmt)
         if not res.success:
             rows = [int(u["row_id"]) for u in res.result.get("unexpected_index_list", [])]
             if rows:

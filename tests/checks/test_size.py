@@ -1,0 +1,52 @@
+"""size: distinct counts against per-path minimums, per-class counts, imbalance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.conftest import dataset, evidence_for, make_texts
+from tuneready.checks.size import SizeCheck, size_cap
+from tuneready.model import Status, Verdict
+from tuneready.policy import load_policy
+
+POLICY = load_policy().for_check("size")
+
+
+def _run(data, **overrides):
+    return SizeCheck().run(data, evidence_for(data), {**POLICY, **overrides})
+
+
+def test_thresholds_cap_the_verdict() -> None:
+    assert size_cap(5, POLICY).caps == Verdict.NOT_READY
+    assert size_cap(60, POLICY).caps == Verdict.PROMPT_ENGINEERING
+    assert size_cap(400, POLICY).caps == Verdict.LORA
+    assert size_cap(1000, POLICY) is None
+    assert "600 more" in (size_cap(400, POLICY).remedy or "")
+
+
+def test_duplicates_ignore_case_and_spacing() -> None:
+    frame = pd.DataFrame({"text": ["Hello  World", "hello world", "other", "HELLO WORLD "],
+                          "label": ["a", "a", "a", "b"]})
+    result = _run(dataset(frame))
+    assert result.metrics["raw_n"] == 4
+    assert result.metrics["distinct_n"] == 3  # the "b" row differs by label: not a repeat
+    assert result.excluded_rows == [2]
+
+
+def test_per_class_minimums_and_imbalance() -> None:
+    frame = pd.concat([make_texts(600, labels=["big"]), make_texts(30, seed=1, labels=["mid"]),
+                       make_texts(4, seed=2, labels=["tiny"])])
+    result = _run(dataset(frame))
+    codes = {f.code: f for f in result.findings}
+    assert codes["size.class_below_min"].caps == Verdict.LORA
+    assert "tiny: 4" in codes["size.class_below_min"].message
+    assert "mid: 30" in codes["size.class_below_warn"].message
+    assert codes["size.class_imbalance"].observed == 150.0
+    assert result.status == Status.FAIL
+    assert {r["label"] for r in result.tables["classes"]} == {"big", "mid", "tiny"}
+
+
+def test_enough_clean_rows_pass() -> None:
+    result = _run(dataset(make_texts(1200)))
+    assert result.status == Status.PASS
+    assert result.metrics["training_tokens"] > 1200

@@ -1,0 +1,37 @@
+"""JSON report: round-trips to an Audit, NaN-free, stable apart from meta."""
+
+from __future__ import annotations
+
+import json
+
+from tuneready.model import (
+    Audit, CheckResult, Finding, Reason, Recommendation, Severity, Status, Verdict,
+)
+from tuneready.render.json import canonical, load, render
+
+
+def _audit() -> Audit:
+    finding = Finding("size.below_lora_min", Severity.WARN, "few", 60, 100, rows=[1, 2],
+                      n_rows=2, caps=Verdict.PROMPT_ENGINEERING, remedy="more")
+    check = CheckResult("size", Status.WARN, "60 rows", {"raw_n": 60, "x": float("nan")},
+                        [finding])
+    rec = Recommendation(Verdict.PROMPT_ENGINEERING, False, Verdict.FULL_FINE_TUNE, "high",
+                         [Reason("size", "size.below_lora_min", "few")], ["more"], 60)
+    return Audit({"path": "d.csv", "rows": 60}, {"name": "default"}, [check], rec,
+                 meta={"generated_at": "now"})
+
+
+def test_round_trip_and_nan_becomes_null() -> None:
+    text = render(_audit())
+    data = json.loads(text)
+    assert data["checks"][0]["metrics"]["x"] is None
+    assert data["findings"][0]["check"] == "size"
+    again = load(text)
+    assert again.recommendation.verdict == Verdict.PROMPT_ENGINEERING
+    assert again.checks[0].findings[0].caps == Verdict.PROMPT_ENGINEERING
+
+
+def test_canonical_ignores_meta() -> None:
+    a, b = _audit(), _audit()
+    b.meta["generated_at"] = "later"
+    assert canonical(json.loads(render(a))) == canonical(json.loads(render(b)))

@@ -111,3 +111,20 @@ def test_demo_runs_and_writes_reports(tmp_path: Path) -> None:
     audit = json.loads((tmp_path / "demo" / "audit.json").read_text())
     assert audit["dataset"]["rows"] == 1505
     assert audit["dataset"]["format"] == "openai_chat"
+
+
+def test_explain_prints_thresholds_and_rationale() -> None:
+    result = runner.invoke(app, ["explain", "size"])
+    assert result.exit_code == 0
+    assert "full_finetune_min = 1000" in result.stdout and "LIMA" in result.stdout
+    assert runner.invoke(app, ["explain", "nope"]).exit_code == 2
+
+
+def test_context_flags_add_a_cost_table(tmp_path: Path) -> None:
+    data = _csv(tmp_path, 200)
+    result = runner.invoke(app, ["audit", str(data), "--json", "--check", "size",
+                                 "--calls-per-month", "100000", "--out", str(tmp_path / "r")])
+    audit = json.loads(result.stdout)
+    paths = [c["path"] for c in audit["context"]["costs"]]
+    assert paths == ["prompt_engineering", "lora", "full_fine_tune"]
+    assert audit["recommendation"]["data_verdict"] == "lora"

@@ -40,3 +40,23 @@ def test_bad_policies_are_input_errors(tmp_path: Path, body: str) -> None:
     path.write_text(body)
     with pytest.raises(InputError):
         load_policy(path)
+
+
+def test_packaged_policies_only_use_known_keys() -> None:
+    import tomllib
+
+    from tuneready.policy import _check_keys, packaged_names
+
+    base = tomllib.loads(packaged_text("default"))
+    for name in packaged_names():
+        _check_keys(base, tomllib.loads(packaged_text(name)), name)
+    strict = load_policy("strict")
+    assert strict.for_check("size")["full_finetune_min"] > 1000
+
+
+def test_documented_keys_reads_rationale() -> None:
+    from tuneready.policy import documented_keys
+
+    keys = {k: c for k, _v, c in documented_keys("size")}
+    assert "Vertex" in keys["max_imbalance_ratio"]
+    assert set(keys) == set(load_policy().for_check("size"))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks import all_checks
+from tuneready.context import DeploymentContext, context_block
 from tuneready.decision import decide
 from tuneready.evidence import Evidence
 from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
@@ -36,6 +37,10 @@ class AuditOptions:
     command: str = ""
     #: an eval/test set to compare against (leakage); read with the same load options
     eval_path: Path | None = None
+    #: a sample of real production inputs (domain coverage); same load options
+    reference_path: Path | None = None
+    #: deployment-context overrides of the policy's [context] table (CLI flags)
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def run_audit(source: Any, options: AuditOptions | None = None,
@@ -55,15 +60,18 @@ def run_audit(source: Any, options: AuditOptions | None = None,
                         progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
     if opts.eval_path is not None:
         evidence.eval_data = load_dataset(opts.eval_path, opts.load)
+    if opts.reference_path is not None:
+        evidence.reference_data = load_dataset(opts.reference_path, opts.load)
     results = run_checks(all_checks(opts.checks), data, evidence, policy,
                          on_start=lambda name: say(f"check {name}"))
-    recommendation = decide(results, policy)
+    context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
+    recommendation = decide(results, policy, context)
     for r in results:
         timings[f"check.{r.name}"] = r.seconds
     timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
     timings["total"] = time.perf_counter() - started
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
-                 recommendation=recommendation,
+                 recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
 
 

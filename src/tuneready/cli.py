@@ -52,6 +52,8 @@ def audit(
     path: Annotated[Path, typer.Argument(help="Dataset file: csv, tsv, jsonl, json, parquet.")],
     eval_path: Annotated[Path | None, typer.Option("--eval", help="Eval set to check for "
                                                    "leakage against the training data.")] = None,
+    reference_path: Annotated[Path | None, typer.Option(
+        "--reference", help="Sample of real production inputs: domain coverage.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the fine-tuning format: "
                                             "classification, text, prompt_completion, alpaca, "
                                             "sharegpt, openai_chat, preference, kto.")] = None,
@@ -74,6 +76,19 @@ def audit(
     = FailOn.verdict,
     check: Annotated[list[str] | None, typer.Option(help="Run only these checks "
                                                     "(repeatable).")] = None,
+    calls_per_month: Annotated[int | None, typer.Option(help="Context: expected calls a "
+                                                        "month (enables the cost table).")] = None,
+    latency_ms: Annotated[int | None, typer.Option(help="Context: p95 latency budget.")] = None,
+    local: Annotated[bool | None, typer.Option("--local/--hosted", help="Context: the model "
+                                               "must run on own hardware.")] = None,
+    task: Annotated[str | None, typer.Option(help="Context: behaviour, knowledge or "
+                                             "unknown.")] = None,
+    baseline_score: Annotated[float | None, typer.Option(help="Context: score of the "
+                                                         "prompted base model.")] = None,
+    target_score: Annotated[float | None, typer.Option(help="Context: score the team "
+                                                       "needs.")] = None,
+    model: Annotated[str | None, typer.Option(help="Context: model in the price "
+                                              "table.")] = None,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
     from tuneready.audit import AuditOptions
@@ -85,6 +100,11 @@ def audit(
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]))
     if eval_path is not None:
         options.eval_path = eval_path
+    options.context = {"calls_per_month": calls_per_month, "latency_ms": latency_ms,
+                       "must_run_locally": local, "task": task, "model": model,
+                       "baseline_score": baseline_score, "target_score": target_score}
+    if reference_path is not None:
+        options.reference_path = reference_path
     folder = out or Path("reports") / path.stem
     result = _run(path, options, quiet=as_json)
     _write_reports(result, folder)
@@ -157,6 +177,37 @@ def list_checks(policy: Annotated[str | None, typer.Option(help="Policy file.")]
         console.print(f"  why: {chk.why}", style="dim")
         for key, value in pol.for_check(name).items():
             console.print(f"  {key} = {value!r}")
+
+
+@app.command()
+def explain(name: Annotated[str, typer.Argument(help="Check name (see `tuneready checks`), "
+                                                "or 'context' / 'decision'.")],
+            policy: Annotated[str | None, typer.Option(help="Policy file.")] = None) -> None:
+    """Explain what a check measures, why it matters, and each threshold with its rationale."""
+    from rich.console import Console
+
+    from tuneready.checks import REGISTRY, get_check
+    from tuneready.errors import InputError
+    from tuneready.policy import documented_keys, load_policy
+
+    known = [*REGISTRY, "context", "decision", "audit"]
+    if name not in known:
+        _die(f"unknown check '{name}'; choose one of {', '.join(known)}")
+    try:
+        values = load_policy(policy).for_check(name)
+    except InputError as exc:
+        _die(str(exc))
+        return
+    console = Console()
+    if name in REGISTRY:
+        chk = get_check(name)
+        console.print(f"[bold]{name}[/bold]: {chk.what}")
+        console.print(f"Why it matters: {chk.why}")
+    console.print(f"\nThresholds in [{name}] (value in force, then rationale):", markup=False)
+    for key, _default, comment in documented_keys(name):
+        console.print(f"  [bold]{key}[/bold] = {values.get(key)!r}")
+        if comment:
+            console.print(f"      {comment}", style="dim")
 
 
 @app.command()

@@ -153,10 +153,13 @@ class Recommendation:
     would_change: list[str] = field(default_factory=list)
     effective_n: int = 0
     effective_n_breakdown: dict[str, int] = field(default_factory=dict)
+    #: what the data alone supports (readiness is judged on it); ``verdict`` adds context
+    data_verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict.value,
+            "data_verdict": (self.data_verdict or self.verdict).value,
             "title": VERDICT_TITLE[self.verdict],
             "ready": self.ready,
             "required": self.required.value,
@@ -178,6 +181,7 @@ class Recommendation:
             would_change=d.get("would_change", []),
             effective_n=d.get("effective_n", 0),
             effective_n_breakdown=d.get("effective_n_breakdown", {}),
+            data_verdict=Verdict(d.get("data_verdict") or d["verdict"]),
         )
 
 

@@ -47,7 +47,8 @@ def packaged_text(name: str = "default") -> str:
 
 def packaged_names() -> list[str]:
     files = resources.files("tuneready.policies").iterdir()
-    return sorted(f.name[:-5] for f in files if f.name.endswith(".toml"))
+    return sorted(f.name[:-5] for f in files
+                  if f.name.endswith(".toml") and f.name != "prices.toml")
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -89,3 +90,27 @@ def _check_keys(base: dict[str, Any], overlay: dict[str, Any], path: str) -> Non
         for key in values:
             if key not in base[table]:
                 raise InputError(f"unknown key in [{table}]", path=path, field=key)
+
+
+def documented_keys(table: str, text: str | None = None) -> list[tuple[str, str, str]]:
+    """``(key, value, comment)`` for each key of ``[table]`` in the packaged default.
+
+    The comment is the block of ``#`` lines right above the key, which is where the default
+    policy states each threshold's rationale and source.
+    """
+    lines = (text if text is not None else packaged_text("default")).splitlines()
+    out: list[tuple[str, str, str]] = []
+    current, comment = "", []
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current, comment = line[1:-1], []
+        elif line.startswith("#"):
+            comment.append(line.lstrip("# ").rstrip())
+        elif "=" in line and current == table:
+            key, value = (part.strip() for part in line.split("=", 1))
+            out.append((key, value, " ".join(comment)))
+            comment = []
+        elif not line:
+            comment = []
+    return out

@@ -22,6 +22,8 @@ def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
     findings = _top_findings(audit, max_findings)
     if findings.row_count:
         console.print(findings)
+    if audit.context.get("costs"):
+        console.print(_cost_table(audit))
 
 
 def _verdict_panel(audit: Audit) -> Panel:
@@ -30,7 +32,11 @@ def _verdict_panel(audit: Audit) -> Panel:
     status = "ready" if rec.ready else "NOT ready"
     head.append(f"   ({status} for {rec.required.value}; confidence {rec.confidence}; "
                 f"{rec.effective_n:,} effective examples)", style="default")
-    lines: list[Text | str] = [head, ""]
+    lines: list[Text | str] = [head]
+    if rec.data_verdict and rec.data_verdict != rec.verdict:
+        lines.append(Text(f"the data alone supports {VERDICT_TITLE[rec.data_verdict]}; the "
+                          "deployment context chose the path above", style="dim"))
+    lines.append("")
     lines += [Text(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
     if rec.would_change:
         lines += ["", Text("What would change it:", style="bold")]
@@ -64,4 +70,18 @@ def _top_findings(audit: Audit, limit: int) -> Table:
         rows = ", ".join(map(str, f.rows[:6])) + (" ..." if f.n_rows > 6 else "")
         table.add_row(Text(f.severity.value, style=SEVERITY_STYLE[f.severity]), f.code,
                       f.message, rows)
+    return table
+
+
+def _cost_table(audit: Audit) -> Table:
+    prices = audit.context.get("prices", {})
+    table = Table(title=f"Cost per path ({prices.get('model')}, prices as of "
+                        f"{prices.get('as_of')})", title_justify="left", show_edge=False)
+    for col in ("path", "one-off", "monthly", "tokens/call", "break-even", "basis"):
+        table.add_column(col, overflow="fold")
+    for c in audit.context["costs"]:
+        months = c.get("break_even_month")
+        table.add_row(c["path"], f"${c['one_off']:,.2f}", f"${c['monthly']:,.2f}",
+                      f"{c['per_call_tokens']:,}",
+                      "never" if months is None else f"{months:.1f} months", c["note"])
     return table

@@ -23,6 +23,8 @@ from tuneready.io.text import normalize
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
+    from tuneready.noise import LabelIssues
+
 ProgressFn = Callable[[str], None]
 
 
@@ -165,6 +167,14 @@ class Evidence:
         from tuneready.proxy import fit_proxy
 
         return self._timed("proxy model", lambda: fit_proxy(self))
+
+    @functools.cached_property
+    def label_issues(self) -> LabelIssues | None:
+        """Per-row label quality and flags (cleanlab on the proxy, plus conflicting
+        duplicates); ``None`` when no row has a label. See ``tuneready.noise``."""
+        from tuneready.noise import find_label_issues
+
+        return self._timed("label issues", lambda: find_label_issues(self))
 
 
 def _safe_fit(vectorizer: Any, texts: list[str]) -> Any:

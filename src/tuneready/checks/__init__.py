@@ -15,6 +15,7 @@ from tuneready.checks.base import Check
 REGISTRY: dict[str, str] = {
     "schema": "SchemaCheck",
     "size": "SizeCheck",
+    "label_noise": "LabelNoiseCheck",
 }
 
 

@@ -10,7 +10,8 @@ POLICY = load_policy()
 
 
 def _size(raw: int, distinct: int, findings=()) -> CheckResult:
-    return CheckResult("size", Status.PASS, metrics={"raw_n": raw, "distinct_n": distinct},
+    return CheckResult("size", Status.PASS, metrics={"raw_n": raw, "distinct_n": distinct,
+                                                     "exact_duplicates": raw - distinct},
                        findings=list(findings), excluded_rows=list(range(distinct + 1, raw + 1)))
 
 
@@ -61,3 +62,13 @@ def test_required_path_sets_readiness() -> None:
     policy.data["audit"]["required"] = "lora"
     assert decide([_size(400, 400, [lora])], policy).ready
     assert not decide([_size(400, 400, [lora])], POLICY).ready
+
+
+def test_sampled_audit_scales_other_exclusions() -> None:
+    size = CheckResult("size", Status.PASS, excluded_rows=[7],
+                       metrics={"raw_n": 10_000, "distinct_n": 9_000, "exact_duplicates": 1_000,
+                                "sample_fraction": 0.1})
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(100, 150)))
+    n, breakdown = effective_size([size, noise])
+    assert breakdown == {"size": 1000, "label_noise": 500}
+    assert n == 9_000 - 500

@@ -29,6 +29,15 @@ class FailOn(str, Enum):
     warn = "warn"
 
 
+HtmlOut = Annotated[Path | None, typer.Option("--html", help="Also write the HTML report "
+                                              "to this file.")]
+MdOut = Annotated[Path | None, typer.Option("--md", help="Also write the Markdown summary to "
+                                            "this file (it is also appended to "
+                                            "$GITHUB_STEP_SUMMARY when set).")]
+JunitOut = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML (one test "
+                                               "case per check) to this file.")]
+
+
 def _die(message: str) -> None:
     typer.echo(f"tuneready: error: {message}", err=True)
     raise typer.Exit(2)
@@ -52,6 +61,12 @@ def audit(
     path: Annotated[Path, typer.Argument(help="Dataset file: csv, tsv, jsonl, json, parquet.")],
     eval_path: Annotated[Path | None, typer.Option("--eval", help="Eval set to check for "
                                                    "leakage against the training data.")] = None,
+    pred_probs: Annotated[Path | None, typer.Option(
+        "--pred-probs", help="Out-of-fold class probabilities from your own model (.npy or "
+        ".csv, rows x classes in sorted label order, rows in loaded file order).")] = None,
+    embeddings: Annotated[Path | None, typer.Option(
+        "--embeddings", help="Your own row embeddings (.npy or .csv, rows x dims) to replace "
+        "the built-in TF-IDF features of the proxy model.")] = None,
     reference_path: Annotated[Path | None, typer.Option(
         "--reference", help="Sample of real production inputs: domain coverage.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the fine-tuning format: "
@@ -70,6 +85,9 @@ def audit(
                                              "reports/<dataset name>/).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON audit to stdout "
                                           "instead of the terminal view.")] = False,
+    html: HtmlOut = None,
+    md: MdOut = None,
+    junit: JunitOut = None,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when: the verdict is below the "
                                             "policy's required path (verdict), or also any "
                                             "check fails (fail) or warns (warn).")]
@@ -89,6 +107,9 @@ def audit(
                                                        "needs.")] = None,
     model: Annotated[str | None, typer.Option(help="Context: model in the price "
                                               "table.")] = None,
+    sample: Annotated[int | None, typer.Option(min=100, help="Audit a stratified sample of N "
+                                               "rows; row, distinct and label counts stay "
+                                               "exact over the whole file.")] = None,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
     from tuneready.audit import AuditOptions
@@ -96,10 +117,11 @@ def audit(
 
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
-                         groups=tuple(group or ()), encoding=encoding),
+                         groups=tuple(group or ()), encoding=encoding, sample=sample),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]))
     if eval_path is not None:
         options.eval_path = eval_path
+    _load_arrays(options, pred_probs, embeddings)
     options.context = {"calls_per_month": calls_per_month, "latency_ms": latency_ms,
                        "must_run_locally": local, "task": task, "model": model,
                        "baseline_score": baseline_score, "target_score": target_score}
@@ -107,7 +129,7 @@ def audit(
         options.reference_path = reference_path
     folder = out or Path("reports") / path.stem
     result = _run(path, options, quiet=as_json)
-    _write_reports(result, folder)
+    _write_reports(result, folder, {"html": html, "md": md, "junit": junit})
     if as_json:
         from tuneready.render import json as json_render
 
@@ -115,6 +137,22 @@ def audit(
     else:
         _print(result, folder)
     raise typer.Exit(_exit_code(result, fail_on))
+
+
+def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | None) -> None:
+    """Read ``--pred-probs``/``--embeddings``; a bad file is a usage error (exit 2)."""
+    from tuneready.audit import AuditOptions
+    from tuneready.errors import InputError
+    from tuneready.io.arrays import load_array
+
+    assert isinstance(options, AuditOptions)
+    try:
+        if pred_probs is not None:
+            options.pred_probs = load_array(pred_probs, "--pred-probs")
+        if embeddings is not None:
+            options.embeddings = load_array(embeddings, "--embeddings")
+    except InputError as exc:
+        _die(str(exc))
 
 
 def _run(path: Path, options: object, quiet: bool) -> Audit:
@@ -136,14 +174,19 @@ def _run(path: Path, options: object, quiet: bool) -> Audit:
         raise  # unreachable; keeps type checkers happy
 
 
-def _write_reports(result: Audit, folder: Path) -> None:
-    from tuneready.io.write import atomic_write
-    from tuneready.render import json as json_render
+def _write_reports(result: Audit, folder: Path | None,
+                   extra: dict[str, Path | None] | None = None) -> list[Path]:
+    """audit.json, report.html, summary.md, junit.xml in the folder, plus any extra paths."""
+    from tuneready.render.outputs import write_reports
 
     try:
-        atomic_write(folder / "audit.json", json_render.render(result))
+        written = write_reports(result, folder, extra)
     except OSError as exc:
-        _die(f"cannot write reports to {folder}: {exc.strerror}")
+        _die(f"cannot write reports to {exc.filename or folder}: {exc.strerror}")
+        raise  # unreachable; keeps type checkers happy
+    for problem in written.problems:
+        typer.echo(f"tuneready: warning: {problem}", err=True)
+    return written.paths
 
 
 def _print(result: Audit, folder: Path) -> None:
@@ -232,7 +275,11 @@ def init(
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option(help="Report folder.")] = Path("reports/demo"),
-         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+         as_json: Annotated[bool, typer.Option("--json")] = False,
+         html: Annotated[Path | None, typer.Option("--html", help="Also write the HTML "
+                                                   "report here (default: the report folder's "
+                                                   "name + .html, reports/demo.html).")] = None,
+         md: MdOut = None, junit: JunitOut = None) -> None:
     """Audit the bundled demo dataset (1,500 support chats with planted defects)."""
     from tuneready.audit import AuditOptions
     from tuneready.demo import packaged_path
@@ -240,13 +287,68 @@ def demo(out: Annotated[Path, typer.Option(help="Report folder.")] = Path("repor
     path = packaged_path()
     options = AuditOptions(command="tuneready demo")
     result = _run(path, options, quiet=as_json)
-    _write_reports(result, out)
+    _write_reports(result, out, {"html": html or out.with_name(f"{out.name}.html"), "md": md,
+                                 "junit": junit})
     if as_json:
         from tuneready.render import json as json_render
 
         sys.stdout.write(json_render.render(result))
     else:
         _print(result, out)
+
+
+@app.command()
+def report(
+    audit_json: Annotated[Path, typer.Argument(metavar="AUDIT.json",
+                                               help="A saved audit.json.")],
+    html: HtmlOut = None, md: MdOut = None, junit: JunitOut = None,
+) -> None:
+    """Re-render a saved audit (default: report.html next to the audit file)."""
+    result = _load_audit(audit_json)
+    if html is None and md is None and junit is None:
+        html = audit_json.with_name("report.html")
+    for path in _write_reports(result, None, {"html": html, "md": md, "junit": junit}):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD.json", help="Audit of the old version.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW.json", help="Audit of the new version.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as "
+                                          "JSON.")] = False,
+    md: Annotated[Path | None, typer.Option("--md", help="Also write the comparison as "
+                                            "Markdown to this file.")] = None,
+    fail_on_regression: Annotated[bool, typer.Option(help="Exit 1 when the verdict went "
+                                                     "down or the data stopped being "
+                                                     "ready.")] = False,
+) -> None:
+    """Show how readiness changed between two audits: verdict, checks, effective n, noise."""
+    import json
+
+    from tuneready.io.write import atomic_write
+    from tuneready.render import diff as diff_render
+
+    comparison = diff_render.compare(_load_audit(old), _load_audit(new))
+    text = diff_render.render(comparison)
+    if md is not None:
+        atomic_write(md, text)
+    sys.stdout.write(json.dumps(comparison, indent=2) + "\n" if as_json else text)
+    raise typer.Exit(1 if fail_on_regression and diff_render.regressed(comparison) else 0)
+
+
+def _load_audit(path: Path) -> Audit:
+    from tuneready.render import json as json_render
+
+    try:
+        return json_render.load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        _die(f"{path}: cannot read ({exc.strerror})")
+    except ValueError as exc:
+        _die(f"{path}: not valid JSON ({exc})")
+    except (KeyError, TypeError, AttributeError) as exc:
+        _die(f"{path}: not a tuneready audit (missing or malformed {exc})")
+    raise AssertionError("unreachable")
 
 
 def main() -> None:

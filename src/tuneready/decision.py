@@ -27,17 +27,29 @@ PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 
 
 def effective_size(results: list[CheckResult]) -> tuple[int, dict[str, int]]:
-    """Rows left after removing every row any check excluded; breakdown by check (in order)."""
+    """Distinct rows minus every row another check excluded; breakdown by check (in order).
+
+    When the audit ran on a sample (``--sample``), distinct size is exact and the other
+    exclusions are scaled up from the sample by its fraction of the file.
+    """
     size = next((r for r in results if r.name == "size"), None)
-    raw = int(size.metrics.get("raw_n", 0)) if size else 0
-    removed: set[int] = set()
+    if size is None:
+        return 0, {}
+    distinct = int(size.metrics.get("distinct_n", 0))
+    fraction = float(size.metrics.get("sample_fraction", 1.0)) or 1.0
+    removed: set[int] = set(size.excluded_rows)
     breakdown: dict[str, int] = {}
+    if int(size.metrics.get("exact_duplicates", 0)):
+        breakdown["size"] = int(size.metrics["exact_duplicates"])
     for r in results:
+        if r is size:
+            continue
         new = set(r.excluded_rows) - removed
         if new:
-            breakdown[r.name] = len(new)
+            breakdown[r.name] = round(len(new) / fraction)
             removed |= new
-    return max(0, raw - len(removed)), breakdown
+    others = sum(v for k, v in breakdown.items() if k != "size")
+    return max(0, distinct - others), breakdown
 
 
 def _capping(results: list[CheckResult], policy: Policy, eff_n: int,

@@ -103,3 +103,10 @@ def test_huge_single_field(write) -> None:
     big = "x" * 10_000_000
     raw = read_file(write("big.csv", f"text,label\n{big},a\n"))
     assert len(raw.records[0][1]["text"]) == 10_000_000
+
+
+def test_jsonl_bad_encoding_on_one_line_is_a_problem_not_a_failure(write) -> None:
+    body = b'{"text": "ok", "label": "a"}\n{"text": "caf\xe9", "label": "b"}\r\n{"text": "z"}\n'
+    raw = read_file(write("d.jsonl", body))
+    assert [line for line, _ in raw.records] == [1, 3]
+    assert raw.problems[0].line == 2 and raw.problems[0].code == "bad_encoding"

@@ -57,24 +57,28 @@ class SizeCheck:
         frame = data.frame
         dup_positions = _duplicate_positions(evidence.row_hash)
         dup_rows = frame["row_id"].to_numpy()[dup_positions].tolist()
-        distinct = len(frame) - len(dup_rows)
+        raw = int(data.population.get("raw_n", len(frame)))
+        distinct = int(data.population.get("distinct_n", len(frame) - len(dup_rows)))
+        n_dups = raw - distinct
         findings: list[Finding] = []
         cap = size_cap(distinct, policy)
         if cap:
             findings.append(cap)
-        if dup_rows:
-            share = len(dup_rows) / max(1, len(frame))
+        if n_dups:
+            share = n_dups / max(1, raw)
             findings.append(Finding(
                 "size.exact_duplicates", Severity.WARN if share > 0.05 else Severity.INFO,
-                f"{len(dup_rows):,} rows ({share:.1%}) repeat an earlier example exactly "
+                f"{n_dups:,} rows ({share:.1%}) repeat an earlier example exactly "
                 "(ignoring case and spacing); they add weight, not information",
-                observed=len(dup_rows), threshold=0, rows=example_rows(dup_rows),
-                n_rows=len(dup_rows), remedy="drop the repeated rows"))
-        metrics: dict[str, Any] = {"raw_n": len(frame), "distinct_n": distinct,
-                                   "exact_duplicates": len(dup_rows)}
+                observed=n_dups, threshold=0, rows=example_rows(dup_rows),
+                n_rows=n_dups, remedy="drop the repeated rows"))
+        metrics: dict[str, Any] = {"raw_n": raw, "distinct_n": distinct,
+                                   "exact_duplicates": n_dups}
+        if data.population:
+            metrics.update(sample_n=len(frame), sample_fraction=round(data.sample_fraction, 6))
         tables: dict[str, list[dict[str, Any]]] = {}
         if data.has_labels:
-            counts = frame["label"].dropna().value_counts()
+            counts = _label_counts(data)
             findings.extend(_class_findings(counts, frame, policy))
             metrics.update(n_classes=len(counts), labelled_n=int(counts.sum()),
                            imbalance_ratio=round(float(counts.max() / counts.min()), 2))
@@ -82,11 +86,18 @@ class SizeCheck:
                                   "share": round(float(v / counts.sum()), 4)}
                                  for k, v in counts.sort_index().items()]
         if len(frame):
-            metrics["training_tokens"] = int(evidence.input_tokens.sum()
-                                             + evidence.target_tokens.sum())
+            tokens = int(evidence.input_tokens.sum() + evidence.target_tokens.sum())
+            metrics["training_tokens"] = round(tokens / data.sample_fraction)
         return CheckResult(name=self.name, status=status_of(findings), findings=findings,
                            metrics=metrics, params=policy, excluded_rows=sorted(dup_rows),
-                           tables=tables, summary=f"{len(frame):,} rows, {distinct:,} distinct")
+                           tables=tables, summary=f"{raw:,} rows, {distinct:,} distinct")
+
+
+def _label_counts(data: Dataset) -> pd.Series:
+    """Per-label counts: exact over the whole file even when the audit runs on a sample."""
+    if data.population.get("label_counts"):
+        return pd.Series(data.population["label_counts"]).sort_values(ascending=False)
+    return data.frame["label"].dropna().value_counts()
 
 
 def _duplicate_positions(hashes: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ from tuneready.io.formats import (
 )
 from tuneready.io.mapping import MAPPERS, RecordError, Row
 from tuneready.io.readers import RawFile, file_label, read_file
+from tuneready.io.sample import population_counts, stratified_sample
 from tuneready.io.text import label_text
 
 __all__ = ["Dataset", "LoadOptions", "load_dataset", "load_frame"]
@@ -39,6 +40,9 @@ class LoadOptions:
     auto_groups: bool = True
     #: free-form targets with at most this many distinct values are treated as labels
     target_label_max: int = 50
+    #: audit a stratified sample of this many rows (exact counts still cover the whole file)
+    sample: int | None = None
+    seed: int = 0
 
 
 def load_dataset(path: str | Path, options: LoadOptions | None = None) -> Dataset:
@@ -96,9 +100,16 @@ def _build(raw: RawFile, name: str, opts: LoadOptions) -> Dataset:
         if closed:
             mapping["label"] = f"target (closed set of {closed} answers)"
             notes.append(f"the targets form a closed set of {closed} answers: used as labels")
+    population: dict[str, Any] = {}
+    if opts.sample and len(frame) > opts.sample:
+        population = population_counts(frame)
+        frame = stratified_sample(frame, opts.sample, opts.seed)
+        notes.append(f"audited a stratified sample of {len(frame):,} of {population['raw_n']:,} "
+                     "rows; row, distinct and label counts are exact, other numbers estimates")
     return Dataset(path=name, format=fmt, reader=raw.reader, frame=frame, mapping=mapping,
                    problems=raw.problems + problems, sha256=raw.sha256,
-                   records_read=len(raw.records) + len(raw.problems), notes=notes)
+                   records_read=len(raw.records) + len(raw.problems), notes=notes,
+                   population=population)
 
 
 _INPUT_DESC = {"prompt_completion": "prompt", "alpaca": "instruction + input",

@@ -42,6 +42,14 @@ class Dataset:
     sha256: str = ""
     records_read: int = 0
     notes: list[str] = field(default_factory=list)
+    #: exact whole-file counts when ``frame`` is a sample (``--sample``); empty otherwise
+    population: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sample_fraction(self) -> float:
+        """Share of the file's rows present in ``frame`` (1.0 when not sampled)."""
+        raw = int(self.population.get("raw_n", 0))
+        return len(self.frame) / raw if raw else 1.0
 
     @property
     def n(self) -> int:
@@ -74,6 +82,7 @@ class Dataset:
             "mapping": self.mapping,
             "problems": len(self.problems),
             "notes": self.notes,
+            "population": self.population,
         }
 
 

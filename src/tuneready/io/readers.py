@@ -64,6 +64,8 @@ def read_file(path: Path, reader: str | None = None, encoding: str = "utf-8") ->
     if path.is_dir():
         raise InputError("is a directory, expected a data file", path=str(path))
     kind = detect_reader(path, reader)
+    if kind == "jsonl" and not _is_utf16(_head(path)):
+        return _stream_jsonl(path, encoding)
     data = path.read_bytes()
     out = RawFile(reader=kind, sha256=hashlib.sha256(data).hexdigest())
     if not data.strip():
@@ -83,6 +85,58 @@ def read_file(path: Path, reader: str | None = None, encoding: str = "utf-8") ->
     else:
         _read_label_lines(text, out)
     return out
+
+
+def _head(path: Path, size: int = 8192) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(size)
+
+
+def _stream_jsonl(path: Path, encoding: str) -> RawFile:
+    """Parse JSONL line by line from the open file: memory holds records, not the raw text.
+
+    A line that is not valid in the encoding becomes a problem for that line only.
+    """
+    head = _head(path)
+    if not head.strip():
+        raise InputError("the file is empty", path=str(path))
+    if b"\x00" in head:
+        raise InputError("looks like binary data, not text; " + ACCEPTED, path=str(path))
+    out = RawFile(reader="jsonl")
+    digest = hashlib.sha256()
+    decoder = json.JSONDecoder()
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            digest.update(raw)
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode(codec if lineno == 1 else codec.replace("-sig", ""))
+            except UnicodeDecodeError:
+                out.problems.append(LoadProblem(lineno, "*", f"not valid {encoding} text; "
+                                                "pass --encoding", "bad_encoding"))
+                continue
+            except LookupError:
+                raise InputError(f"unknown encoding '{encoding}'") from None
+            _parse_json_line(decoder, line, lineno, out)
+    out.sha256 = digest.hexdigest()
+    if not out.records and not out.problems:
+        raise InputError("the file is empty", path=str(path))
+    return out
+
+
+def _parse_json_line(decoder: json.JSONDecoder, line: str, lineno: int, out: RawFile) -> None:
+    try:
+        obj = decoder.decode(line)
+    except json.JSONDecodeError as exc:
+        out.problems.append(LoadProblem(lineno, "*", f"invalid JSON ({exc.msg})", "invalid_json"))
+        return
+    if not isinstance(obj, dict):
+        out.problems.append(LoadProblem(
+            lineno, "*", f"expected a JSON object, found {type(obj).__name__}", "not_an_object"))
+        return
+    out.records.append((lineno, obj))
 
 
 def _is_utf16(data: bytes) -> bool:
@@ -165,22 +219,11 @@ def _record_like(line: str, width: int, delimiter: str) -> bool:
 
 
 def _read_jsonl(text: str, out: RawFile) -> None:
+    """JSONL already decoded in memory (UTF-16 files only; others stream)."""
     decoder = json.JSONDecoder()
     for lineno, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            obj = decoder.decode(raw)
-        except json.JSONDecodeError as exc:
-            out.problems.append(LoadProblem(lineno, "*", f"invalid JSON ({exc.msg})",
-                                            "invalid_json"))
-            continue
-        if not isinstance(obj, dict):
-            out.problems.append(LoadProblem(
-                lineno, "*", f"expected a JSON object, found {type(obj).__name__}",
-                "not_an_object"))
-            continue
-        out.records.append((lineno, obj))
+        if raw.strip():
+            _parse_json_line(decoder, raw, lineno, out)
 
 
 def _read_json_array(text: str, path: Path, out: RawFile) -> None:

@@ -1,0 +1,32 @@
+"""--sample: exact whole-file counts, stratified sample for the checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.conftest import evidence_for, make_texts
+from tuneready.checks.size import SizeCheck
+from tuneready.io import LoadOptions, load_frame
+from tuneready.io.sample import stratified_sample
+from tuneready.policy import load_policy
+
+
+def test_stratified_sample_keeps_label_shares_and_rare_labels() -> None:
+    frame = pd.concat([make_texts(900, labels=["a"]), make_texts(99, labels=["b"]),
+                       make_texts(1, labels=["c"])]).reset_index(drop=True)
+    frame = load_frame(frame).frame
+    sample = stratified_sample(frame, 100, seed=1)
+    counts = sample["label"].value_counts().to_dict()
+    assert counts == {"a": 90, "b": 10, "c": 1}
+    assert stratified_sample(frame, 100, seed=1).equals(sample)
+
+
+def test_size_reports_exact_counts_when_sampled() -> None:
+    frame = pd.concat([make_texts(2000), make_texts(500)]).reset_index(drop=True)  # 500 repeats
+    data = load_frame(frame, LoadOptions(sample=400))
+    assert abs(data.n - 400) <= 3 and data.population["raw_n"] == 2500  # rounding per label
+    result = SizeCheck().run(data, evidence_for(data), load_policy().for_check("size"))
+    assert result.metrics["raw_n"] == 2500
+    assert result.metrics["distinct_n"] == data.population["distinct_n"] <= 2000
+    assert result.metrics["sample_n"] == data.n
+    assert sum(r["count"] for r in result.tables["classes"]) == 2500

@@ -54,6 +54,7 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     say("load")
     t = time.perf_counter()
     data = _load(source, opts.load)
+    _check_user_arrays(data, opts)
     timings["load"] = time.perf_counter() - t
     evidence = Evidence(data, seed=policy.seed,
                         encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
@@ -73,6 +74,19 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
                  recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
+
+
+def _check_user_arrays(data: Dataset, opts: AuditOptions) -> None:
+    """``--pred-probs``/``--embeddings`` must have one row per loaded row (exit 2 if not)."""
+    if opts.pred_probs is None and opts.embeddings is None:
+        return
+    from tuneready.errors import InputError
+    from tuneready.proxy import check_user_arrays
+
+    classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
+    problem = check_user_arrays(data.n, classes, opts.pred_probs, opts.embeddings)
+    if problem:
+        raise InputError(problem, path=data.path)
 
 
 def _load(source: Any, options: LoadOptions) -> Dataset:

@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "schema": "SchemaCheck",
     "size": "SizeCheck",
     "label_noise": "LabelNoiseCheck",
+    "bias": "BiasCheck",
 }
 
 

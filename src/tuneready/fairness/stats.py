@@ -1,0 +1,280 @@
+"""Per-group rates with intervals, and tests a reviewer can trust.
+
+Why this shape: a disparity is only worth a reviewer's time when it is both *significant*
+(unlikely under "labels independent of group", after correcting for the many comparisons one
+audit makes) and *material* (large enough to matter: the four-fifths ratio or an absolute
+difference). Small groups cannot support either claim, so they are reported as "insufficient
+evidence" and kept out of the comparison instead of being passed or failed.
+
+For each (attribute, metric) we compare the two extreme groups among the sufficient ones: a
+2x2 chi-square test when every expected count is >= 5, Fisher's exact test otherwise. Picking
+the extreme pair after looking is a selection, so its p-value is multiplied by the number of
+possible pairs (Bonferroni within the attribute; valid for any pair). Benjamini-Hochberg then
+controls the false discovery rate across all comparisons of the audit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: status of a group in the tables
+OK, INSUFFICIENT, FLAGGED = "ok", "insufficient_evidence", "flagged"
+
+
+@dataclass
+class GroupRate:
+    """k events out of n in one group, with a 95 % Wilson interval."""
+
+    group: str
+    k: int
+    n: int
+    rate: float
+    lo: float
+    hi: float
+    sufficient: bool
+
+
+@dataclass
+class Comparison:
+    """One metric compared across the groups of one attribute."""
+
+    attribute: str
+    metric: str
+    label: str | None
+    groups: list[GroupRate]
+    high: GroupRate | None = None
+    low: GroupRate | None = None
+    difference: float = 0.0
+    ratio: float = 1.0
+    test: str = "none"
+    p_value: float = 1.0
+    p_adjusted: float = 1.0
+    significant: bool = False
+    material: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> bool:
+        return self.significant and self.material
+
+    def to_row(self) -> dict[str, Any]:
+        """Flat JSON row for the report's ``comparisons`` table."""
+        row: dict[str, Any] = {"attribute": self.attribute, "metric": self.metric,
+                               "label": self.label, "test": self.test,
+                               "difference": _r(self.difference), "ratio": _r(self.ratio),
+                               "p_value": _p(self.p_value), "p_adjusted": _p(self.p_adjusted),
+                               "significant": self.significant, "material": self.material}
+        for side, g in (("high", self.high), ("low", self.low)):
+            row[f"{side}_group"] = g.group if g else None
+            row[f"{side}_n"] = g.n if g else None
+            row[side] = _r(g.rate) if g else None
+            row[f"{side}_lo"] = _r(g.lo) if g else None
+            row[f"{side}_hi"] = _r(g.hi) if g else None
+        return row
+
+
+def _r(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 4)
+
+
+def _p(x: float) -> float | None:
+    return None if not math.isfinite(x) else float(f"{x:.4g}")
+
+
+def wilson(k: np.ndarray | int, n: np.ndarray | int,
+           confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval, vectorized; (0, 1) where n == 0.
+
+    Same numbers as ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``
+    without one Python call per group.
+    """
+    from scipy.stats import norm
+
+    k_arr = np.asarray(k, dtype=np.float64)
+    n_arr = np.asarray(n, dtype=np.float64)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    safe = np.where(n_arr > 0, n_arr, 1.0)
+    p = k_arr / safe
+    denom = 1 + z * z / safe
+    centre = (p + z * z / (2 * safe)) / denom
+    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / denom
+    lo = np.where(n_arr > 0, np.clip(centre - half, 0, 1), 0.0)
+    hi = np.where(n_arr > 0, np.clip(centre + half, 0, 1), 1.0)
+    return lo, hi
+
+
+def two_by_two(table: np.ndarray) -> tuple[str, float]:
+    """p-value of a 2x2 table: chi-square when all expected counts >= 5, else Fisher exact."""
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    table = np.asarray(table, dtype=np.int64)
+    if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
+        return "none", 1.0
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    if expected.min() >= 5:
+        return "chi2", float(chi2_contingency(table).pvalue)
+    return "fisher", float(fisher_exact(table).pvalue)
+
+
+def benjamini_hochberg(comparisons: list[Comparison], alpha: float) -> None:
+    """Adjust every comparison's p-value for the whole audit (FDR) and set ``significant``."""
+    from scipy.stats import false_discovery_control
+
+    tested = [c for c in comparisons if c.test != "none"]
+    if not tested:
+        return
+    adjusted = false_discovery_control([c.p_value for c in tested], method="bh")
+    for c, p in zip(tested, adjusted, strict=True):
+        c.p_adjusted = float(p)
+        c.significant = bool(p < alpha)
+
+
+def _metric_frame(event: np.ndarray, groups: pd.Series) -> Any:
+    """fairlearn MetricFrame of event counts, totals and rates by group.
+
+    The events are passed as both ``y_true`` and ``y_pred``: fairlearn's selection rate of
+    the labels themselves is the label rate (its documented use for dataset-level parity).
+    """
+    from fairlearn.metrics import MetricFrame, count, selection_rate
+
+    return MetricFrame(metrics={"n": count, "rate": selection_rate},
+                       y_true=event, y_pred=event, sensitive_features=groups)
+
+
+def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Series,
+                  min_n: int, label: str | None = None,
+                  eligible: set[str] | None = None) -> Comparison:
+    """Rates of a binary ``event`` by group; test the extreme pair of sufficient groups.
+
+    A group is sufficient when it has at least ``min_n`` rows here (the denominator of this
+    rate) and, if ``eligible`` is given, belongs to it (e.g. has enough rows overall).
+    """
+    event = np.asarray(event, dtype=np.int64)
+    groups = pd.Series(np.asarray(groups, dtype=object), name=attribute)
+    if len(event) == 0:
+        return Comparison(attribute, metric, label, [])
+    frame = _metric_frame(event, groups)
+    by = frame.by_group
+    n = by["n"].to_numpy(dtype=np.float64).astype(np.int64)
+    k = np.rint(by["rate"].to_numpy(dtype=np.float64) * n).astype(np.int64)
+    lo, hi = wilson(k, n)
+    rates = [GroupRate(str(g), int(k[i]), int(n[i]), float(by["rate"].iloc[i]), float(lo[i]),
+                       float(hi[i]), bool(n[i] >= min_n and (eligible is None
+                                                             or str(g) in eligible)))
+             for i, g in enumerate(by.index)]
+    result = Comparison(attribute, metric, label, rates)
+    kept = [g for g in rates if g.sufficient]
+    if len(kept) < 2:
+        return result
+    sub = frame
+    if len(kept) < len(rates):  # fairlearn's gaps over the sufficient groups only
+        mask = groups.isin([g.group for g in kept]).to_numpy()
+        sub = _metric_frame(event[mask], groups[mask].reset_index(drop=True))
+    result.difference = float(sub.difference(method="between_groups")["rate"])
+    ratio = float(sub.ratio(method="between_groups")["rate"])
+    result.ratio = ratio if math.isfinite(ratio) else 1.0
+    result.high = max(kept, key=lambda g: (g.rate, g.group))
+    result.low = min(kept, key=lambda g: (g.rate, g.group))
+    table = np.array([[result.high.k, result.high.n - result.high.k],
+                      [result.low.k, result.low.n - result.low.k]])
+    result.test, p = two_by_two(table)
+    pairs = len(kept) * (len(kept) - 1) // 2
+    result.p_value = min(1.0, p * pairs)
+    return result
+
+
+def representation(attribute: str, groups: pd.Series, reference: dict[str, float] | None,
+                   skip: tuple[str, ...] = ("unknown",)) -> Comparison:
+    """Share of rows per group against a reference distribution (or parity).
+
+    Goodness of fit by ``scipy.stats.chisquare`` when every expected count is >= 5; otherwise
+    the smallest exact binomial p-value over groups, times the number of groups. ``ratio`` is
+    the smallest observed/expected share, ``difference`` the largest shortfall.
+    """
+    from scipy.stats import binomtest, chisquare
+
+    counts = groups[~groups.isin(skip)].value_counts()
+    if reference:
+        total_ref = sum(float(v) for v in reference.values())
+        expected_share = {str(g): float(v) / total_ref for g, v in reference.items()}
+        counts = counts.reindex(sorted(expected_share), fill_value=0)
+    else:
+        expected_share = {str(g): 1.0 / max(1, len(counts)) for g in counts.index}
+    n = int(counts.sum())
+    names = [str(g) for g in counts.index]
+    obs = counts.to_numpy(dtype=np.int64)
+    lo, hi = wilson(obs, np.full(len(obs), n))
+    rates = [GroupRate(g, int(obs[i]), n, obs[i] / n if n else 0.0, float(lo[i]), float(hi[i]),
+                       True) for i, g in enumerate(names)]
+    result = Comparison(attribute, "representation", None, rates,
+                        extra={"expected": expected_share, "reference": bool(reference)})
+    if n == 0 or len(names) < 2:
+        return result
+    exp = np.array([expected_share[g] for g in names]) * n
+    ratios = np.array([r.rate for r in rates]) / np.maximum(exp / n, 1e-12)
+    result.low = rates[int(np.argmin(ratios))]
+    result.high = rates[int(np.argmax(ratios))]
+    result.ratio = float(ratios.min())
+    result.difference = float(max(expected_share[g] - r.rate for g, r in zip(names, rates,
+                                                                            strict=True)))
+    if exp.min() >= 5:
+        result.test, result.p_value = "chi2_gof", float(chisquare(obs, exp).pvalue)
+    else:
+        ps = [binomtest(int(o), n, e / n).pvalue for o, e in zip(obs, exp, strict=True)]
+        result.test, result.p_value = "binomial", min(1.0, float(min(ps)) * len(names))
+    return result
+
+
+def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Median with a distribution-free interval from binomial order statistics."""
+    from scipy.stats import binom
+
+    v = np.sort(np.asarray(values, dtype=np.float64))
+    if not len(v):
+        return math.nan, math.nan, math.nan
+    alpha = 1 - confidence
+    lo_i = int(binom.ppf(alpha / 2, len(v), 0.5))
+    hi_i = int(min(len(v) - 1, binom.isf(alpha / 2, len(v), 0.5)))
+    return float(np.median(v)), float(v[max(0, lo_i - 1)]), float(v[hi_i])
+
+
+def compare_medians(attribute: str, metric: str, values: np.ndarray, groups: pd.Series,
+                    min_n: int) -> Comparison:
+    """Medians by group (answer length); Mann-Whitney U on the extreme pair, Bonferroni."""
+    from fairlearn.metrics import MetricFrame
+    from scipy.stats import mannwhitneyu
+
+    values = np.asarray(values, dtype=np.float64)
+    groups = pd.Series(np.asarray(groups, dtype=object), name=attribute)
+    if not len(values):
+        return Comparison(attribute, metric, None, [])
+    frame = MetricFrame(metrics={"median": _median}, y_true=values, y_pred=values,
+                        sensitive_features=groups)
+    rates = []
+    for g, med in frame.by_group["median"].items():
+        sel = values[(groups == g).to_numpy()]
+        _, lo, hi = median_interval(sel)
+        rates.append(GroupRate(str(g), 0, len(sel), float(med), lo, hi, len(sel) >= min_n))
+    result = Comparison(attribute, metric, None, rates)
+    kept = [g for g in rates if g.sufficient]
+    if len(kept) < 2:
+        return result
+    result.high = max(kept, key=lambda g: (g.rate, g.group))
+    result.low = min(kept, key=lambda g: (g.rate, g.group))
+    result.difference = result.high.rate - result.low.rate
+    result.ratio = result.low.rate / result.high.rate if result.high.rate > 0 else 1.0
+    a = values[(groups == result.high.group).to_numpy()]
+    b = values[(groups == result.low.group).to_numpy()]
+    result.test = "mannwhitney"
+    pairs = len(kept) * (len(kept) - 1) // 2
+    result.p_value = min(1.0, float(mannwhitneyu(a, b).pvalue) * pairs)
+    return result
+
+
+def _median(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    return float(np.median(y_pred))

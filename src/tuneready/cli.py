@@ -67,12 +67,6 @@ def audit(
     embeddings: Annotated[Path | None, typer.Option(
         "--embeddings", help="Your own row embeddings (.npy or .csv, rows x dims) to replace "
         "the built-in TF-IDF features of the proxy model.")] = None,
-    pred_probs: Annotated[Path | None, typer.Option(
-        "--pred-probs", help="Out-of-fold class probabilities from your own model (.npy or "
-        ".csv, rows x classes in sorted label order, rows in loaded file order).")] = None,
-    embeddings: Annotated[Path | None, typer.Option(
-        "--embeddings", help="Your own row embeddings (.npy or .csv, rows x dims) to replace "
-        "the built-in TF-IDF features of the proxy model.")] = None,
     reference_path: Annotated[Path | None, typer.Option(
         "--reference", help="Sample of real production inputs: domain coverage.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the fine-tuning format: "
@@ -128,7 +122,6 @@ def audit(
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)
-    _load_arrays(options, pred_probs, embeddings)
     options.context = {"calls_per_month": calls_per_month, "latency_ms": latency_ms,
                        "must_run_locally": local, "task": task, "model": model,
                        "baseline_score": baseline_score, "target_score": target_score}
@@ -144,22 +137,6 @@ def audit(
     else:
         _print(result, folder)
     raise typer.Exit(_exit_code(result, fail_on))
-
-
-def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | None) -> None:
-    """Read ``--pred-probs``/``--embeddings``; a bad file is a usage error (exit 2)."""
-    from tuneready.audit import AuditOptions
-    from tuneready.errors import InputError
-    from tuneready.io.arrays import load_array
-
-    assert isinstance(options, AuditOptions)
-    try:
-        if pred_probs is not None:
-            options.pred_probs = load_array(pred_probs, "--pred-probs")
-        if embeddings is not None:
-            options.embeddings = load_array(embeddings, "--embeddings")
-    except InputError as exc:
-        _die(str(exc))
 
 
 def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | None) -> None:

@@ -1,0 +1,310 @@
+"""The self-contained HTML readiness report: verdict first, then the evidence, offline.
+
+This module only prepares plain values (strings and numbers, already formatted) and hands them
+to jinja2 templates with autoescape on: data never becomes markup. The page loads nothing: no
+CDN, no font, no image URL; a Content-Security-Policy in the page itself forbids any request,
+and the one small script (open every expander before printing) is allowed by its hash only.
+Large audits stay small on disk: tables show their first ``max_rows`` rows, the rest are
+counted and left to ``audit.json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from functools import cache
+from typing import Any
+
+from tuneready.model import VERDICT_LEVEL, VERDICT_TITLE, Audit, CheckResult, Finding, Verdict
+from tuneready.render import charts
+
+MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
+MAX_REASONS = 5
+PREVIEW_CHARS = 90     # longer texts show this much, the rest behind an expander
+MAX_CELL_CHARS = 1000
+MAX_LIST_ITEMS = 20
+
+VERDICT_MEANING = {
+    Verdict.FULL_FINE_TUNE: "enough distinct, clean, broad examples to update all weights",
+    Verdict.LORA: "enough for adapters, not for a full fine-tune",
+    Verdict.PROMPT_ENGINEERING: "too few usable examples to tune: use them as few-shot "
+                                "examples or retrieval",
+    Verdict.NOT_READY: "fix the data before any training or prompting relies on it",
+}
+TONE = {Verdict.FULL_FINE_TUNE: "good", Verdict.LORA: "ok",
+        Verdict.PROMPT_ENGINEERING: "warn", Verdict.NOT_READY: "bad"}
+RATE_WORDS = {"rate", "share", "accuracy", "precision", "recall", "fraction", "coverage"}
+UNKNOWN_CHECK = ("not described by this version of tuneready (an older or newer audit); the "
+                 "saved results are shown as they are")
+
+
+def render(audit: Audit, max_rows: int = MAX_ROWS) -> str:
+    env = _environment()
+    script = env.loader.get_source(env, "report.js")[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    page = env.get_template("report.html.j2").render(
+        script=script, script_hash=f"sha256-{digest}", **context(audit, max_rows))
+    return page if page.endswith("\n") else page + "\n"
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("tuneready.render", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env
+
+
+def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
+    """Everything the template shows, as plain, already formatted values."""
+    return {
+        "title": f"tuneready: {audit.dataset.get('path', 'dataset')}",
+        "dataset": audit.dataset,
+        "rows": fmt_value("rows", audit.dataset.get("rows")),
+        "verdict": verdict_block(audit),
+        "ladder": ladder(audit),
+        "grid": [grid_row(c) for c in audit.checks],
+        "checks": [check_section(c, max_rows) for c in audit.checks],
+        "deployment": deployment(audit, max_rows),
+        "repro": reproducibility(audit),
+    }
+
+
+def verdict_block(audit: Audit) -> dict[str, Any]:
+    rec = audit.recommendation
+    size = audit.check("size")
+    raw = int(size.metrics.get("raw_n", 0)) if size else int(audit.dataset.get("rows", 0) or 0)
+    excluded = ", ".join(f"{n:,} flagged by {c}" for c, n in rec.effective_n_breakdown.items())
+    return {
+        "title": VERDICT_TITLE[rec.verdict],
+        "verdict": rec.verdict.value,
+        "meaning": VERDICT_MEANING[rec.verdict],
+        "tone": TONE[rec.verdict],
+        "ready": rec.ready,
+        "required": VERDICT_TITLE[rec.required],
+        "confidence": rec.confidence,
+        "effective_n": f"{rec.effective_n:,}",
+        "effective_detail": (f"of {raw:,} rows; removed: {excluded}" if excluded
+                             else f"of {raw:,} rows; none removed"),
+        "reasons": [{"message": r.message, "check": r.check, "code": r.code,
+                     "anchor": anchor(r.check)} for r in rec.reasons[:MAX_REASONS]],
+        "more_reasons": max(0, len(rec.reasons) - MAX_REASONS),
+        "would_change": rec.would_change,
+        "data_verdict": (VERDICT_TITLE[rec.data_verdict]
+                         if rec.data_verdict and rec.data_verdict != rec.verdict else ""),
+    }
+
+
+def ladder(audit: Audit) -> list[dict[str, Any]]:
+    """The four paths, most demanding first, marking the verdict and the policy's requirement."""
+    rec = audit.recommendation
+    steps = sorted(Verdict, key=lambda v: -VERDICT_LEVEL[v])
+    return [{"title": VERDICT_TITLE[v], "meaning": VERDICT_MEANING[v], "current":
+             v == rec.verdict, "required": v == rec.required,
+             "supported": VERDICT_LEVEL[v] <= VERDICT_LEVEL[rec.verdict]} for v in steps]
+
+
+def anchor(name: str) -> str:
+    return "check-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+
+
+def grid_row(c: CheckResult) -> dict[str, Any]:
+    counts = {s: sum(f.severity.value == s for f in c.findings) for s in ("fail", "warn")}
+    return {"name": c.name, "anchor": anchor(c.name), "status": c.status.value,
+            "summary": c.error if c.status.value == "error" and c.error else c.summary,
+            "findings": len(c.findings), "fails": counts["fail"], "warns": counts["warn"]}
+
+
+def describe(name: str) -> tuple[str, str]:
+    """The check's own ``what``/``why`` lines; a fallback for checks this version lacks."""
+    try:
+        from tuneready.checks import REGISTRY, get_check
+
+        if name in REGISTRY:
+            check = get_check(name)
+            return str(check.what), str(check.why)
+    except Exception:  # an unimportable check must not cost the whole report
+        pass
+    return UNKNOWN_CHECK, ""
+
+
+def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
+    what, why = describe(c.name)
+    drawn = charts.charts_for(c.name, c.tables)
+    metrics = metric_items(c.metrics)
+    return {
+        "name": c.name, "anchor": anchor(c.name), "status": c.status.value,
+        "summary": c.summary, "error": c.error, "what": what, "why": why,
+        "metrics": metrics,
+        "has_interval": any(m["interval"] for m in metrics),
+        "findings": [finding_view(f) for f in _by_severity(c.findings)],
+        "charts": [chart for table in drawn.values() for chart in table],
+        "tables": [table_view(name, rows, max_rows, name in drawn)
+                   for name, rows in c.tables.items()],
+        "params": [(k, fmt_value(k, v)) for k, v in c.params.items()],
+        "excluded": f"{len(c.excluded_rows):,}" if c.excluded_rows else "",
+    }
+
+
+def _by_severity(findings: list[Finding]) -> list[Finding]:
+    order = {"fail": 0, "warn": 1, "info": 2}
+    return sorted(findings, key=lambda f: order.get(f.severity.value, 3))
+
+
+def finding_view(f: Finding) -> dict[str, Any]:
+    rows = ", ".join(str(r) for r in f.rows)
+    n = max(f.n_rows, len(f.rows))
+    return {
+        "severity": f.severity.value, "code": f.code, "message": f.message,
+        # plain numbers: a code does not say whether its value is a rate or a ratio
+        "observed": fmt_value("", f.observed) if f.observed is not None else "",
+        "threshold": fmt_value("", f.threshold) if f.threshold is not None else "",
+        "caps": VERDICT_TITLE[f.caps] if f.caps else "",
+        "remedy": f.remedy or "",
+        "rows": rows,
+        "rows_note": f"{len(f.rows):,} of {n:,} rows shown" if n > len(f.rows) else "",
+    }
+
+
+def is_rate(key: str) -> bool:
+    """Rates and shares read better as percentages; ``a.error_rate.min_ratio`` is a ratio."""
+    return bool(RATE_WORDS & set(key.lower().rsplit(".", 1)[-1].split("_")))
+
+
+def is_id(key: str) -> bool:
+    """Row ids and cluster numbers are names, not quantities: no thousands separators."""
+    k = key.lower()
+    return k in ("row", "rows", "row_ids", "cluster", "line") or k.endswith(("_id", "_ids"))
+
+
+def fmt_number(key: str, value: float) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if is_id(key) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not math.isfinite(value):
+        return "n/a"
+    if is_rate(key) and 0.0 <= value <= 1.0:
+        return f"{100 * value:.1f}%"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+def fmt_value(key: str, value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, (int, float)):
+        return fmt_number(key, value)
+    if isinstance(value, (list, tuple)):
+        items = [fmt_value(key, v) for v in value[:MAX_LIST_ITEMS]]
+        more = f" … (+{len(value) - MAX_LIST_ITEMS:,})" if len(value) > MAX_LIST_ITEMS else ""
+        return ", ".join(items) + more
+    if isinstance(value, dict):
+        return _clip(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+    return _clip(str(value))
+
+
+def _clip(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def metric_items(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """Metrics with ``x_lo``/``x_hi`` folded into ``x`` as an interval."""
+    items = []
+    for key, value in metrics.items():
+        base = key[:-3]
+        paired = f"{base}_lo" in metrics and f"{base}_hi" in metrics
+        if key.endswith(("_lo", "_hi")) and (base in metrics or paired):
+            if not (key.endswith("_lo") and paired and base not in metrics):
+                continue
+            key, value = base, None      # an interval without a point estimate
+        lo, hi = metrics.get(f"{key}_lo"), metrics.get(f"{key}_hi")
+        shown = "" if value is None and lo is not None else fmt_value(key, value)
+        interval = _is_number(lo) and _is_number(hi)
+        if interval:
+            shown = f"{shown} [{fmt_value(key, lo)}, {fmt_value(key, hi)}]".strip()
+        items.append({"key": key, "label": key.replace("_", " "), "value": shown,
+                      "interval": interval})
+    return items
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def cell(key: str, value: Any) -> dict[str, str]:
+    """One table cell: short text inline, long text behind an expander."""
+    text = fmt_value(key, value)
+    kind = "num" if isinstance(value, (int, float)) and not isinstance(value, bool) else "text"
+    if len(text) > PREVIEW_CHARS:
+        cut = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] or text[:PREVIEW_CHARS]
+        return {"kind": "long", "preview": cut + " …", "text": text}
+    return {"kind": kind, "text": text}
+
+
+def table_view(name: str, rows: list[dict[str, Any]], max_rows: int,
+               charted: bool) -> dict[str, Any]:
+    columns = list(dict.fromkeys(k for r in rows[:max_rows] for k in r))
+    if "row_id" in columns:
+        columns.insert(0, columns.pop(columns.index("row_id")))
+    shown = rows[:max_rows]
+    return {
+        "name": name, "title": name.replace("_", " "),
+        "columns": columns,
+        "numeric": [k for k in columns if shown and all(
+            _is_number(r.get(k)) or r.get(k) is None for r in shown)],
+        "rows": [[cell(k, r.get(k)) for k in columns] for r in shown],
+        "total": f"{len(rows):,}", "shown": f"{len(shown):,}",
+        "truncated": len(rows) > len(shown), "charted": charted, "empty": not rows,
+    }
+
+
+def deployment(audit: Audit, max_rows: int) -> dict[str, Any] | None:
+    """The deployment context and the cost of each path, when the audit was given a volume."""
+    ctx = audit.context or {}
+    costs = ctx.get("costs")
+    if not costs:
+        return None
+    prices = ctx.get("prices") or {}
+    inputs = ctx.get("inputs") or {}
+    return {
+        "prices": f"{prices.get('model', '')}, prices as of {prices.get('as_of', 'unknown')}",
+        "inputs": [(k, fmt_value(k, v)) for k, v in inputs.items()
+                   if v not in (None, "", 0, -1.0, False)],
+        "measured": [(k, fmt_value(k, v)) for k, v in (ctx.get("measured") or {}).items()],
+        "costs": table_view("cost per path", costs, max_rows, False),
+    }
+
+
+def reproducibility(audit: Audit) -> dict[str, Any]:
+    ds, pol, meta = audit.dataset, audit.policy, audit.meta
+    mapping = ds.get("mapping") or {}
+    return {
+        "dataset": [(k, fmt_value(k, ds.get(k))) for k in
+                    ("path", "sha256", "format", "reader", "records_read", "rows", "problems")
+                    if k in ds],
+        "mapping": [(k, fmt_value(k, v)) for k, v in mapping.items()],
+        "notes": ds.get("notes") or [],
+        "policy": [(k, fmt_value(k, pol.get(k))) for k in ("name", "sha256", "required")
+                   if k in pol],
+        "policy_values": [(table, [(k, fmt_value(k, v)) for k, v in values.items()])
+                          for table, values in (pol.get("values") or {}).items()
+                          if isinstance(values, dict)],
+        "command": str(meta.get("command") or ""),
+        "seed": fmt_value("seed", meta.get("seed", pol.get("seed"))),
+        "generated_at": str(meta.get("generated_at") or ""),
+        "runtime": [(k, fmt_value(k, meta.get(k))) for k in ("python", "platform") if k in meta],
+        "versions": [(k, str(v) if v else "not installed")
+                     for k, v in (meta.get("versions") or {}).items()],
+        "seconds": [(k, f"{v:.2f} s") for k, v in (meta.get("seconds") or {}).items()
+                    if isinstance(v, (int, float))],
+        "schema_version": audit.schema_version,
+    }

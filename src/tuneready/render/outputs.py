@@ -1,0 +1,75 @@
+"""Write an audit's report files: atomically, each format from the same finished ``Audit``.
+
+The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
+``junit.xml``) so a reviewer or a CI artifact upload finds the same names every time; extra
+paths (``--html``, ``--md``, ``--junit``) get copies. The Markdown summary is appended to
+``$GITHUB_STEP_SUMMARY`` when that variable is set (GitHub Actions shows it on the run page).
+A renderer that fails costs only its own file: the audit and the other reports still land.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuneready.io.write import atomic_write
+from tuneready.model import Audit
+
+FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
+                "junit": "junit.xml"}
+
+
+@dataclass
+class Written:
+    paths: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _renderers() -> dict[str, Callable[[Audit], str]]:
+    from tuneready.render import html, junit, markdown
+    from tuneready.render import json as json_render
+
+    return {"json": json_render.render, "html": html.render,
+            "md": lambda a: markdown.render(a, html_name=FOLDER_FILES["html"]),
+            "junit": junit.render}
+
+
+def write_reports(audit: Audit, folder: Path | None = None,
+                  extra: dict[str, Path | None] | None = None,
+                  step_summary: bool = True) -> Written:
+    """Render each format once and write it to the folder and to any extra path.
+
+    ``OSError`` (unwritable folder) propagates: the caller reports it as an input error.
+    """
+    targets: dict[str, list[Path]] = {k: [] for k in FOLDER_FILES}
+    if folder is not None:
+        for kind, name in FOLDER_FILES.items():
+            targets[kind].append(folder / name)
+    for kind, path in (extra or {}).items():
+        if path is not None:
+            targets[kind].append(path)
+    written = Written()
+    renderers = _renderers()
+    for kind, paths in targets.items():
+        if not paths and not (kind == "md" and step_summary):
+            continue
+        try:
+            text = renderers[kind](audit)
+        except Exception as exc:  # a renderer bug must not hide the verdict or the other files
+            written.problems.append(f"could not render {kind}: {type(exc).__name__}: {exc}")
+            continue
+        for path in dict.fromkeys(paths):
+            written.paths.append(atomic_write(path, text))
+        if kind == "md" and step_summary:
+            _append_step_summary(text)
+    return written
+
+
+def _append_step_summary(text: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(text if text.endswith("\n") else text + "\n")

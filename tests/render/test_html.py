@@ -1,0 +1,153 @@
+"""HTML report: structure, order, charts, truncation, offline guarantees, size."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.render.fixtures import full_audit, ready_audit
+from tuneready.model import CheckResult, Status
+from tuneready.render import html
+
+
+class Outline(HTMLParser):
+    """Collects ids of sections, headings text, tags and attributes for structural asserts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.section_ids: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        self.tags.append((tag, d))
+        if tag == "section":
+            self.section_ids.append(d.get("id") or d.get("class") or "")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def outline(page: str) -> Outline:
+    parser = Outline()
+    parser.feed(page)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return html.render(full_audit())
+
+
+def test_order_verdict_grid_checks_reproducibility(page: str) -> None:
+    ids = outline(page).section_ids
+    checks = [c.name for c in full_audit().checks]
+    assert ids[0].startswith("verdict")
+    assert ids[1] == "checks"
+    assert ids[2:2 + len(checks)] == [f"check-{n}" for n in checks]
+    assert ids[-1] == "reproducibility"
+
+
+def test_verdict_banner_says_verdict_reasons_changes_and_effective_n(page: str) -> None:
+    banner = page[page.index('<section class="verdict'):page.index('id="checks"')]
+    assert "Not ready: fix the data first" in banner
+    assert "not ready</strong> for what the policy requires (Full fine-tune)" in banner
+    assert "group west has a higher error rate" in banner
+    assert "relabel the 112 rows flagged" in banner
+    assert "1,292" in banner and "101 flagged by size, 112 flagged by label_noise" in banner
+    assert 'href="#check-bias"' in banner
+
+
+def test_each_check_section_explains_itself(page: str) -> None:
+    size = page[page.index('id="check-size"'):page.index('id="check-label_noise"')]
+    from tuneready.checks.size import SizeCheck
+
+    assert SizeCheck.what in size and SizeCheck.why in size
+    retired = page[page.index('id="check-retired_check"'):]
+    assert "not described by this version of tuneready" in retired
+
+
+def test_intervals_are_shown_as_intervals() -> None:
+    items = html.metric_items({"noise_rate": 0.081, "noise_rate_lo": 0.068,
+                               "noise_rate_hi": 0.095, "gap_lo": 1.5, "gap_hi": 2.5,
+                               "n": 12000, "only_hi": 3})
+    shown = {m["key"]: m["value"] for m in items}
+    assert shown == {"noise_rate": "8.1% [6.8%, 9.5%]", "gap": "[1.5, 2.5]", "n": "12,000",
+                     "only_hi": "3"}
+
+
+def test_known_tables_get_accessible_charts(page: str) -> None:
+    svgs = [a for t, a in outline(page).tags if t == "svg"]
+    # classes, token histogram, by_class, confused_pairs, clusters, learning curve,
+    # length histogram, openings, bias: error, noise, share
+    assert len(svgs) == 11
+    for attrs in svgs:
+        assert attrs["role"] == "img"
+        for ref in (attrs["aria-labelledby"] or "").split():
+            assert f'id="{ref}"' in page
+    assert "<desc" in page and "Highest: technical_issue" in page
+
+
+def test_chart_degrades_when_table_shape_is_unexpected() -> None:
+    audit = ready_audit()
+    audit.checks.append(CheckResult("size", Status.PASS, tables={
+        "classes": [{"label": "a", "cnt": 3}]}))          # no 'count' column
+    page = html.render(audit)
+    assert "<svg" not in page.split('id="check-size"')[-1]
+    assert "cnt" in page                                   # still shown as a table
+
+
+def test_long_tables_are_cut_and_long_texts_folded() -> None:
+    page = html.render(full_audit(n_flagged=500), max_rows=40)
+    noise = page[page.index('id="check-label_noise"'):page.index('id="check-duplicates"')]
+    assert "first 40 of 500 rows; all rows are in audit.json" in noise
+    assert noise.count("<tr>") == 40 + 1 + 6 + 1 + 6 + 1     # flagged + by_class + pairs
+    assert '<details class="cell"><summary>I ordered the router' in noise
+
+
+def test_row_ids_are_not_formatted_as_quantities() -> None:
+    cell = html.cell("row_id", 12345)
+    assert cell["text"] == "12345"
+    assert html.cell("count", 12345)["text"] == "12,345"
+    assert html.fmt_value("region.error_rate.min_ratio", 0.25) == "0.25"
+    assert html.fmt_value("noise_rate", 0.25) == "25.0%"
+
+
+def test_page_is_offline_by_construction(page: str) -> None:
+    for tag, attrs in outline(page).tags:
+        assert "src" not in attrs, tag
+        href = attrs.get("href")
+        assert href is None or href.startswith("#"), href
+    assert "url(" not in page and "@import" not in page and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', page)
+    assert csp and "default-src 'none'" in csp.group(1)
+    script = re.search(r"<script>(.*?)</script>", page, re.S)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp.group(1)            # the only script allowed to run
+
+
+def test_rendering_is_deterministic() -> None:
+    assert html.render(full_audit()) == html.render(full_audit())
+
+
+def test_ready_audit_says_nothing_blocks() -> None:
+    page = html.render(ready_audit())
+    assert "Full fine-tune" in page and "Nothing blocks this verdict" in page
+    assert "tone-good" in page
+
+
+def test_large_audit_stays_small() -> None:
+    """100k rows: thousands of flagged rows and clusters must not bloat the page."""
+    audit = full_audit(n_flagged=8000, n_clusters=3000)
+    audit.dataset["rows"] = 100_000
+    for c in audit.checks:
+        c.excluded_rows = list(range(10_000))
+    size = len(html.render(audit).encode("utf-8"))
+    assert size < 2_000_000, size

@@ -1,0 +1,91 @@
+"""CLI report files: audit/demo write all formats; report re-renders; diff compares."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from tests.conftest import make_texts
+from tests.render.fixtures import full_audit, ready_audit
+from tuneready.cli import app
+from tuneready.render.json import render as render_json
+
+runner = CliRunner()
+
+
+def _save(tmp_path: Path, name: str, audit) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(render_json(audit), encoding="utf-8")
+    return path
+
+
+def test_audit_writes_every_report_and_junit_fails_exactly_failing_checks(
+        tmp_path: Path) -> None:
+    frame = pd.concat([make_texts(120), pd.DataFrame({"text": ["rare one", "rare two"],
+                                                      "label": ["rare", "rare"]})])
+    data = tmp_path / "d.csv"
+    frame.to_csv(data, index=False)
+    extra = tmp_path / "elsewhere"
+    result = runner.invoke(app, ["audit", str(data), "--out", str(tmp_path / "r"),
+                                 "--check", "schema", "--check", "size",  # fast ones
+                                 "--html", str(extra / "r.html"), "--md", str(extra / "s.md"),
+                                 "--junit", str(extra / "j.xml")], env={
+                                     "GITHUB_STEP_SUMMARY": str(tmp_path / "gh.md")})
+    assert result.exit_code == 1, result.output
+    folder = tmp_path / "r"
+    assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "junit.xml",
+                                                        "report.html", "summary.md"]
+    assert (extra / "r.html").read_text() == (folder / "report.html").read_text()
+    assert (extra / "s.md").read_text() == (tmp_path / "gh.md").read_text()
+    audit = json.loads((folder / "audit.json").read_text())
+    failing = {c["name"] for c in audit["checks"] if c["status"] == "fail"}
+    assert "size" in failing                              # a class of 2 examples
+    root = ET.parse(extra / "j.xml").getroot()
+    assert {c.get("name") for c in root.iter("testcase") if c.find("failure") is not None} \
+        == failing
+    assert [c.get("name") for c in root.iter("testcase")] == [c["name"] for c in
+                                                               audit["checks"]]
+
+
+def test_report_rerenders_a_saved_audit(tmp_path: Path) -> None:
+    saved = _save(tmp_path, "audit.json", full_audit())
+    result = runner.invoke(app, ["report", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert "Not ready: fix the data first" in (tmp_path / "report.html").read_text()
+    result = runner.invoke(app, ["report", str(saved), "--html", str(tmp_path / "x.html"),
+                                 "--junit", str(tmp_path / "x.xml")])
+    assert result.exit_code == 0 and (tmp_path / "x.xml").exists()
+    assert f"wrote {tmp_path / 'x.html'}" in result.output
+
+
+def test_report_input_errors_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}', encoding="utf-8")
+    for path, words in ((tmp_path / "missing.json", "cannot read"), (bad, "not valid JSON"),
+                        (other, "not a tuneready audit")):
+        result = runner.invoke(app, ["report", str(path)])
+        assert result.exit_code == 2, result.output
+        assert words in result.output and "Traceback" not in result.output
+
+
+def test_diff_shows_change_and_gates_regressions(tmp_path: Path) -> None:
+    old = _save(tmp_path, "old.json", ready_audit())
+    new = _save(tmp_path, "new.json", full_audit())
+    result = runner.invoke(app, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "| verdict | Full fine-tune | Not ready: fix the data first | ⬇️ down |" \
+        in result.output
+    assert runner.invoke(app, ["diff", str(old), str(new),
+                               "--fail-on-regression"]).exit_code == 1
+    assert runner.invoke(app, ["diff", str(new), str(old),
+                               "--fail-on-regression"]).exit_code == 0
+    as_json = runner.invoke(app, ["diff", str(old), str(new), "--json", "--md",
+                                  str(tmp_path / "d.md")])
+    assert json.loads(as_json.output)["effective_n"]["change"] == 1292 - 1505
+    assert (tmp_path / "d.md").read_text().startswith("## tuneready diff")

@@ -71,20 +71,34 @@ def _severity(policy: CheckPolicy) -> tuple[Severity, Verdict | None]:
 
 def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
               policy: CheckPolicy) -> list[Finding]:
+    """One finding per (attribute, metric): its most significant comparison, naming the other
+    labels that also differ (multiclass one-vs-rest would otherwise repeat itself)."""
     severity, caps = _severity(policy)
+    flagged = sorted((c for c in comparisons if c.flagged),
+                     key=lambda c: (c.p_adjusted, c.attribute, c.metric, c.label or ""))
+    seen: dict[tuple[str, str], list[Comparison]] = {}
+    for c in flagged:
+        seen.setdefault((c.attribute, c.metric), []).append(c)
     out = []
-    for c in sorted((c for c in comparisons if c.flagged),
-                    key=lambda c: (c.p_adjusted, c.attribute, c.metric, c.label or "")):
+    for same in seen.values():
+        c = same[0]
         assert c.high is not None and c.low is not None
         rows = row_index(c)
         sev, cap = severity, caps
         if c.metric == "representation" and not c.extra.get("reference"):
             sev, cap = Severity.INFO, None  # parity is a description, not a requirement
         observed, threshold = _observed(c, policy)
+        message = _message(c)
+        if len(same) > 1:
+            message += "; also differs for label " + ", ".join(f"'{o.label}'" for o in same[1:])
+        remedy = _remedy(c, data.n)
+        if c.attribute.startswith("terms:"):
+            remedy = ("groups are derived from identity terms, so the gap may reflect topic "
+                      "rather than prejudice: read these rows first; then " + remedy)
         out.append(Finding(
-            f"bias.{c.metric}_disparity", sev, _message(c), observed=observed,
+            f"bias.{c.metric}_disparity", sev, message, observed=observed,
             threshold=threshold, rows=example_rows(rows), n_rows=len(rows), caps=cap,
-            remedy=_remedy(c, data.n)))
+            remedy=remedy))
     return out
 
 

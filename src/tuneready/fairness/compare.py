@@ -21,9 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tuneready.fairness.groups import UNKNOWN, Attribute
+from tuneready.fairness.groups import Attribute
 from tuneready.fairness.lexicon import refusals
-from tuneready.fairness.stats import Comparison, compare_medians, compare_rates, representation
+from tuneready.fairness.stats import (
+    Comparison,
+    RateSpec,
+    cells,
+    compare_family,
+    compare_medians,
+    compare_rates,
+    representation,
+)
 
 #: metrics that can become findings (selection_rate is informational)
 TESTED = ("representation", "label_rate", "error_rate", "recall", "noise_rate",
@@ -97,49 +105,57 @@ def compare_attribute(attr: Attribute, inputs: Inputs, params: dict[str, Any]
     """(tested comparisons, informational comparisons) for one attribute."""
     min_n = int(params.get("min_group_n", 30))
     min_label_n = int(params.get("min_label_n", 5))
-    values = attr.values.reset_index(drop=True)
-    sizes = values.value_counts()
-    big = {str(g) for g, c in sizes.items() if c >= min_n}
+    values = attr.values.reset_index(drop=True).to_numpy(dtype=object)
     tested: list[Comparison] = []
     info: list[Comparison] = []
-    reference = (params.get("reference") or {}).get(attr.name)
-    skip = (UNKNOWN,) if attr.source != "lexicon" else (UNKNOWN, "none", "multiple")
-    tested.append(representation(attr.name, values, reference, skip=skip))
-    labelled = np.flatnonzero(inputs.labels.notna().to_numpy())
-    label_text = inputs.labels.iloc[labelled].astype(str).to_numpy()
-    for label in inputs.focus:
-        tested.append(compare_rates(attr.name, "label_rate", label_text == label,
-                                    values.iloc[labelled], min_n, label, big))
+    if attr.source != "lexicon":  # shares of derived groups say how often a term occurs
+        reference = (params.get("reference") or {}).get(attr.name)
+        tested.append(representation(attr.name, pd.Series(values), reference))
+    tested.extend(_label_rates(attr.name, values, inputs, min_n))
     if inputs.proxy_positions is not None and len(inputs.proxy_positions):
-        tested.extend(_proxy(attr.name, values, inputs, min_n, min_label_n, big, info))
+        proxy = _proxy(attr.name, values, inputs, min_n, min_label_n)
+        tested.extend(c for c in proxy if c.metric != "selection_rate")
+        info.extend(c for c in proxy if c.metric == "selection_rate")
     if inputs.noise_positions is not None and inputs.noise_flagged is not None:
         tested.append(compare_rates(attr.name, "noise_rate", inputs.noise_flagged,
-                                    values.iloc[inputs.noise_positions], min_n, None, big))
+                                    values[inputs.noise_positions], min_n))
     if (inputs.target_positions is not None and inputs.refused is not None
             and len(inputs.target_positions)):
-        groups = values.iloc[inputs.target_positions]
-        tested.append(compare_rates(attr.name, "refusal_rate", inputs.refused, groups, min_n,
-                                    None, big))
+        groups = values[inputs.target_positions]
+        tested.append(compare_rates(attr.name, "refusal_rate", inputs.refused, groups, min_n))
         if inputs.target_tokens is not None:
             tested.append(compare_medians(attr.name, "answer_tokens", inputs.target_tokens,
-                                          groups, min_n))
+                                          pd.Series(groups), min_n))
     return tested, info
 
 
-def _proxy(name: str, values: pd.Series, inputs: Inputs, min_n: int, min_label_n: int,
-           big: set[str], info: list[Comparison]) -> list[Comparison]:
+def _label_rates(name: str, values: np.ndarray, inputs: Inputs,
+                 min_n: int) -> list[Comparison]:
+    """Every focus label's rate by group, from one MetricFrame over (group, label) cells."""
+    if not inputs.focus:
+        return []
+    labelled = np.flatnonzero(inputs.labels.notna().to_numpy())
+    c = cells({"g": values[labelled],
+               "lab": inputs.labels.iloc[labelled].astype(str).to_numpy(dtype=object)})
+    lab = c["lab"].to_numpy(dtype=object)
+    ones = np.ones(len(c), dtype=bool)
+    specs = [RateSpec("label_rate", label, lab == label, ones, min_n) for label in inputs.focus]
+    return compare_family(name, c["g"].to_numpy(dtype=object), c["w"].to_numpy(), specs)
+
+
+def _proxy(name: str, values: np.ndarray, inputs: Inputs, min_n: int,
+           min_label_n: int) -> list[Comparison]:
+    """Proxy error, recall and selection rate per focus label, from one MetricFrame."""
     assert inputs.proxy_positions is not None and inputs.proxy_true is not None
     assert inputs.proxy_pred is not None
-    groups = values.iloc[inputs.proxy_positions].reset_index(drop=True)
-    y, pred = inputs.proxy_true, inputs.proxy_pred
-    out = [compare_rates(name, "error_rate", pred != y, groups, min_n, None, big)]
+    c = cells({"g": values[inputs.proxy_positions], "t": inputs.proxy_true,
+               "p": inputs.proxy_pred})
+    t, p = c["t"].to_numpy(dtype=np.int64), c["p"].to_numpy(dtype=np.int64)
+    ones = np.ones(len(c), dtype=bool)
+    specs = [RateSpec("error_rate", None, t != p, ones, min_n)]
     for label in inputs.focus:
-        if label not in inputs.proxy_classes:
-            continue
-        c = inputs.proxy_classes.index(label)
-        positives = y == c
-        out.append(compare_rates(name, "recall", pred[positives] == c,
-                                 groups[positives].reset_index(drop=True), min_label_n, label,
-                                 big))
-        info.append(compare_rates(name, "selection_rate", pred == c, groups, min_n, label, big))
-    return out
+        if label in inputs.proxy_classes:
+            k = inputs.proxy_classes.index(label)
+            specs.append(RateSpec("recall", label, p == k, t == k, min_label_n, min_n))
+            specs.append(RateSpec("selection_rate", label, p == k, ones, min_n))
+    return compare_family(name, c["g"].to_numpy(dtype=object), c["w"].to_numpy(), specs)

@@ -235,35 +235,49 @@ def _terms(analysis: Analysis, data: Dataset) -> None:
         r["flagged"] = bool(p < alpha and r["npmi"] >= min_npmi)
     rows.sort(key=lambda r: (not r["flagged"], r["p_value"], r["term"], r["label"]))
     analysis.terms = rows
-    analysis.term_findings = [_term_finding(r, analysis) for r in rows
-                              if r["flagged"]][:MAX_TERM_FINDINGS]
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["flagged"]:
+            by_label.setdefault(r["label"], []).append(r)
+    analysis.term_findings = [_term_finding(group, analysis)
+                              for group in list(by_label.values())[:MAX_TERM_FINDINGS]]
 
 
-def _term_finding(r: dict[str, Any], analysis: Analysis) -> Finding:
+def _term_finding(terms: list[dict[str, Any]], analysis: Analysis) -> Finding:
+    """One finding per label: the identity terms it leans on, strongest evidence first."""
     assert analysis.matches is not None
-    col = next(i for i, t in enumerate(analysis.matches.terms)
-               if t[0] == r["term"] and t[1] == r["category"])
-    has_term = analysis.matches.matrix[:, col].toarray().ravel() > 0
+    label = terms[0]["label"]
+    index = {(t[0], t[1]): i for i, t in enumerate(analysis.matches.terms)}
+    cols = [index[(r["term"], r["category"])] for r in terms]
+    has_term = np.asarray(analysis.matches.matrix[:, cols].sum(axis=1)).ravel() > 0
     labels = analysis.data.frame["label"].astype(str).to_numpy()
-    pos = np.flatnonzero(has_term & (labels == r["label"]))
+    pos = np.flatnonzero(has_term & (labels == label))
     ids = [int(i) for i in analysis.data.frame["row_id"].to_numpy()[pos]]
+    listed = "; ".join(
+        f"'{r['term']}' ({r['category']}: {r['label_rate_with_term']:.0%} of {r['count']} rows "
+        f"vs {r['label_rate']:.0%} overall, nPMI {r['npmi']:.2f}, adjusted p="
+        f"{r['p_adjusted']:.2g})" for r in terms[:5])
+    more = f"; +{len(terms) - 5} more terms" if len(terms) > 5 else ""
+    names = ", ".join(f"'{r['term']}'" for r in terms[:5])
     return Finding(
         "bias.term_label_association", Severity.WARN,
-        f"label '{r['label']}' leans on the identity term '{r['term']}' ({r['category']}): "
-        f"{r['label_rate_with_term']:.0%} of the {r['count']} rows with the term carry it vs "
-        f"{r['label_rate']:.0%} overall (nPMI {r['npmi']:.2f}, adjusted p={r['p_adjusted']:.2g})",
-        observed=r["npmi"], threshold=float(analysis.params.get("term_min_npmi", 0.1)),
+        f"label '{label}' leans on {len(terms)} identity terms: {listed}{more}",
+        observed=terms[0]["npmi"], threshold=float(analysis.params.get("term_min_npmi", 0.1)),
         rows=sorted(ids)[:20], n_rows=len(ids),
-        remedy=(f"read rows with '{r['term']}' labelled '{r['label']}'; add counter-examples "
-                "(the term with other labels) so a tuned model does not learn the term as a "
-                "cue"))
+        remedy=(f"read the rows with {names} labelled '{label}'; if the term is not what "
+                "decides the label, add counter-examples (the term with other labels) so a "
+                "tuned model does not learn it as a cue"))
 
 
 def status_of_group(analysis: Analysis, attribute: str, group: str, n: int) -> str:
     if n < analysis.min_n:
         return INSUFFICIENT
     for c in analysis.tested:
-        if c.attribute == attribute and c.flagged and group in (
-                c.high.group if c.high else None, c.low.group if c.low else None):
+        if c.attribute != attribute or not c.flagged or c.high is None or c.low is None:
+            continue
+        if c.metric == "representation":  # only a shortfall against a reference is flagged
+            if c.extra.get("reference") and group == c.low.group:
+                return FLAGGED
+        elif group in (c.high.group, c.low.group):
             return FLAGGED
     return OK

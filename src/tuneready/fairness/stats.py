@@ -15,6 +15,7 @@ controls the false discovery rate across all comparisons of the audit.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,49 +135,85 @@ def benjamini_hochberg(comparisons: list[Comparison], alpha: float) -> None:
         c.significant = bool(p < alpha)
 
 
-def _metric_frame(event: np.ndarray, groups: pd.Series) -> Any:
-    """fairlearn MetricFrame of event counts, totals and rates by group.
+@dataclass
+class RateSpec:
+    """One rate over cells: events ``num & den`` out of ``den``, weighted by cell counts.
 
-    The events are passed as both ``y_true`` and ``y_pred``: fairlearn's selection rate of
-    the labels themselves is the label rate (its documented use for dataset-level parity).
+    A group is judged only when its denominator has ``min_den`` rows and the family has
+    ``min_total`` rows of the group (e.g. recall of a label: >= 5 rows of the label in a
+    group of >= 30 rows).
     """
-    from fairlearn.metrics import MetricFrame, count, selection_rate
 
-    return MetricFrame(metrics={"n": count, "rate": selection_rate},
-                       y_true=event, y_pred=event, sensitive_features=groups)
+    metric: str
+    label: str | None
+    num: np.ndarray
+    den: np.ndarray
+    min_den: int
+    min_total: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric}:{self.label}" if self.label is not None else self.metric
 
 
-def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Series,
-                  min_n: int, label: str | None = None,
-                  eligible: set[str] | None = None) -> Comparison:
-    """Rates of a binary ``event`` by group; test the extreme pair of sufficient groups.
+def _rate(y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray, num: np.ndarray,
+          den: np.ndarray, min_den: int, min_total: int) -> float:
+    """fairlearn metric: the weighted rate, NaN for a group too small to judge (fairlearn's
+    difference/ratio skip NaN, so they run over the sufficient groups only)."""
+    d = float(np.sum(sample_weight * den))
+    if d < max(1, min_den) or float(np.sum(sample_weight)) < min_total:
+        return math.nan
+    return float(np.sum(sample_weight * num * den)) / d
 
-    A group is sufficient when it has at least ``min_n`` rows here (the denominator of this
-    rate) and, if ``eligible`` is given, belongs to it (e.g. has enough rows overall).
+
+def compare_family(attribute: str, groups: np.ndarray, weights: np.ndarray,
+                   specs: list[RateSpec]) -> list[Comparison]:
+    """Compare several rates defined over the same cells with ONE fairlearn MetricFrame.
+
+    Cells are (group, outcome) combinations weighted by their row counts: fairlearn unpacks
+    every metric argument element by element in Python (``np.stack``), costly per row and per
+    call, while the weighted cells give identical rates in O(cells). ``by_group`` gives the
+    rates and ``difference``/``ratio`` the between-group gaps; the extreme pair of sufficient
+    groups is then tested (chi-square or Fisher) with a Bonferroni factor for the choice.
     """
-    event = np.asarray(event, dtype=np.int64)
-    groups = pd.Series(np.asarray(groups, dtype=object), name=attribute)
-    if len(event) == 0:
-        return Comparison(attribute, metric, label, [])
-    frame = _metric_frame(event, groups)
-    by = frame.by_group
-    n = by["n"].to_numpy(dtype=np.float64).astype(np.int64)
-    k = np.rint(by["rate"].to_numpy(dtype=np.float64) * n).astype(np.int64)
+    from fairlearn.metrics import MetricFrame
+
+    if not len(groups) or not specs:
+        return [Comparison(attribute, s.metric, s.label, []) for s in specs]
+    groups = np.asarray(groups, dtype=object)
+    weights = np.asarray(weights, dtype=np.float64)
+    metrics = {s.key: functools.partial(_rate, min_den=s.min_den, min_total=s.min_total)
+               for s in specs}
+    params = {s.key: {"sample_weight": weights, "num": s.num.astype(np.float64),
+                      "den": s.den.astype(np.float64)} for s in specs}
+    frame = MetricFrame(metrics=metrics, y_true=np.zeros(len(groups)),
+                        y_pred=np.zeros(len(groups)),
+                        sensitive_features=pd.Series(groups, name=attribute),
+                        sample_params=params)
+    difference = frame.difference(method="between_groups")
+    ratio = frame.ratio(method="between_groups")
+    names = sorted({str(g) for g in groups})
+    codes = pd.Categorical(groups.astype(str), categories=names).codes
+    totals = np.bincount(codes, weights=weights, minlength=len(names))
+    return [_comparison(attribute, s, names, codes, weights, totals,
+                        float(difference[s.key]), float(ratio[s.key])) for s in specs]
+
+
+def _comparison(attribute: str, spec: RateSpec, names: list[str], codes: np.ndarray,
+                weights: np.ndarray, totals: np.ndarray, difference: float,
+                ratio: float) -> Comparison:
+    n = np.rint(np.bincount(codes, weights=weights * spec.den, minlength=len(names)))
+    k = np.rint(np.bincount(codes, weights=weights * spec.den * spec.num, minlength=len(names)))
     lo, hi = wilson(k, n)
-    rates = [GroupRate(str(g), int(k[i]), int(n[i]), float(by["rate"].iloc[i]), float(lo[i]),
-                       float(hi[i]), bool(n[i] >= min_n and (eligible is None
-                                                             or str(g) in eligible)))
-             for i, g in enumerate(by.index)]
-    result = Comparison(attribute, metric, label, rates)
+    rates = [GroupRate(g, int(k[i]), int(n[i]), float(k[i] / n[i]) if n[i] else 0.0,
+                       float(lo[i]), float(hi[i]),
+                       bool(n[i] >= max(1, spec.min_den) and totals[i] >= spec.min_total))
+             for i, g in enumerate(names) if n[i] > 0]
+    result = Comparison(attribute, spec.metric, spec.label, rates)
     kept = [g for g in rates if g.sufficient]
     if len(kept) < 2:
         return result
-    sub = frame
-    if len(kept) < len(rates):  # fairlearn's gaps over the sufficient groups only
-        mask = groups.isin([g.group for g in kept]).to_numpy()
-        sub = _metric_frame(event[mask], groups[mask].reset_index(drop=True))
-    result.difference = float(sub.difference(method="between_groups")["rate"])
-    ratio = float(sub.ratio(method="between_groups")["rate"])
+    result.difference = difference if math.isfinite(difference) else 0.0
     result.ratio = ratio if math.isfinite(ratio) else 1.0
     result.high = max(kept, key=lambda g: (g.rate, g.group))
     result.low = min(kept, key=lambda g: (g.rate, g.group))
@@ -186,6 +223,25 @@ def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Ser
     pairs = len(kept) * (len(kept) - 1) // 2
     result.p_value = min(1.0, p * pairs)
     return result
+
+
+def cells(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Distinct combinations of the given per-row columns with their counts (``w``)."""
+    frame = pd.DataFrame({k: np.asarray(v, dtype=object) if k == "g" else np.asarray(v)
+                          for k, v in columns.items()})
+    out = frame.value_counts(dropna=False).reset_index(name="w")
+    return out.sort_values(list(columns)).reset_index(drop=True)
+
+
+def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Series,
+                  min_n: int, label: str | None = None, min_total: int = 0) -> Comparison:
+    """Rates of a binary ``event`` by group (one-metric form of ``compare_family``)."""
+    event = np.asarray(event, dtype=bool)
+    c = cells({"g": np.asarray(groups, dtype=object), "e": event})
+    spec = RateSpec(metric, label, c["e"].to_numpy(dtype=bool), np.ones(len(c), dtype=bool),
+                    min_n, min_total)
+    return compare_family(attribute, c["g"].to_numpy(dtype=object),
+                          c["w"].to_numpy(dtype=np.float64), [spec])[0]
 
 
 def representation(attribute: str, groups: pd.Series, reference: dict[str, float] | None,
@@ -246,20 +302,16 @@ def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float
 def compare_medians(attribute: str, metric: str, values: np.ndarray, groups: pd.Series,
                     min_n: int) -> Comparison:
     """Medians by group (answer length); Mann-Whitney U on the extreme pair, Bonferroni."""
-    from fairlearn.metrics import MetricFrame
     from scipy.stats import mannwhitneyu
 
     values = np.asarray(values, dtype=np.float64)
     groups = pd.Series(np.asarray(groups, dtype=object), name=attribute)
     if not len(values):
         return Comparison(attribute, metric, None, [])
-    frame = MetricFrame(metrics={"median": _median}, y_true=values, y_pred=values,
-                        sensitive_features=groups)
     rates = []
-    for g, med in frame.by_group["median"].items():
-        sel = values[(groups == g).to_numpy()]
-        _, lo, hi = median_interval(sel)
-        rates.append(GroupRate(str(g), 0, len(sel), float(med), lo, hi, len(sel) >= min_n))
+    for g, idx in sorted(groups.groupby(groups).indices.items(), key=lambda kv: str(kv[0])):
+        med, lo, hi = median_interval(values[idx])
+        rates.append(GroupRate(str(g), 0, len(idx), med, lo, hi, len(idx) >= min_n))
     result = Comparison(attribute, metric, None, rates)
     kept = [g for g in rates if g.sufficient]
     if len(kept) < 2:
@@ -272,9 +324,6 @@ def compare_medians(attribute: str, metric: str, values: np.ndarray, groups: pd.
     b = values[(groups == result.low.group).to_numpy()]
     result.test = "mannwhitney"
     pairs = len(kept) * (len(kept) - 1) // 2
-    result.p_value = min(1.0, float(mannwhitneyu(a, b).pvalue) * pairs)
+    p = float(mannwhitneyu(a, b).pvalue)
+    result.p_value = min(1.0, p * pairs) if math.isfinite(p) else 1.0
     return result
-
-
-def _median(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    return float(np.median(y_pred))

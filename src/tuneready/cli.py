@@ -196,7 +196,8 @@ def _print(result: Audit, folder: Path) -> None:
 
     console = Console()
     terminal.render(result, console)
-    console.print(f"reports: {folder}/", style="dim")
+    console.print(f"reports: {folder}/ (open {folder / 'report.html'} in a browser)",
+                  style="dim")
 
 
 @app.command("checks")

@@ -116,6 +116,8 @@ def test_row_ids_are_not_formatted_as_quantities() -> None:
     assert html.cell("count", 12345)["text"] == "12,345"
     assert html.fmt_value("region.error_rate.min_ratio", 0.25) == "0.25"
     assert html.fmt_value("noise_rate", 0.25) == "25.0%"
+    assert html.fmt_value("rows", 1505) == "1,505"
+    assert html.fmt_value("rows", [1001, 2002]) == "1001, 2002"        # ids in a list
 
 
 def test_page_is_offline_by_construction(page: str) -> None:

@@ -179,7 +179,7 @@ def is_rate(key: str) -> bool:
 def is_id(key: str) -> bool:
     """Row ids and cluster numbers are names, not quantities: no thousands separators."""
     k = key.lower()
-    return k in ("row", "rows", "row_ids", "cluster", "line") or k.endswith(("_id", "_ids"))
+    return k in ("cluster", "line") or k.endswith(("_id", "_ids"))
 
 
 def fmt_number(key: str, value: float) -> str:
@@ -204,7 +204,9 @@ def fmt_value(key: str, value: Any) -> str:
     if isinstance(value, (int, float)):
         return fmt_number(key, value)
     if isinstance(value, (list, tuple)):
-        items = [fmt_value(key, v) for v in value[:MAX_LIST_ITEMS]]
+        # list items are joined by commas: integers must not carry thousands separators
+        items = [str(v) if isinstance(v, int) and not isinstance(v, bool) else fmt_value(key, v)
+                 for v in value[:MAX_LIST_ITEMS]]
         more = f" … (+{len(value) - MAX_LIST_ITEMS:,})" if len(value) > MAX_LIST_ITEMS else ""
         return ", ".join(items) + more
     if isinstance(value, dict):

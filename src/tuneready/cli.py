@@ -79,6 +79,10 @@ def audit(
     label: Annotated[str | None, typer.Option(help="Column holding the label.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Sensitive/group column "
                                                     "(repeatable).")] = None,
+    intersect: Annotated[list[str] | None, typer.Option(help="Bias: also compare the "
+                                                        "intersection of two group columns, "
+                                                        "e.g. gender*race (repeatable).")]
+    = None,
     policy: Annotated[str | None, typer.Option(help="Policy TOML file, or a packaged name "
                                                "(default, strict).")] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder (default "
@@ -118,7 +122,8 @@ def audit(
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
                          groups=tuple(group or ()), encoding=encoding, sample=sample),
-        policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]))
+        policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
+        intersect=list(intersect or ()))
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)
@@ -175,12 +180,13 @@ def _run(path: Path, options: object, quiet: bool) -> Audit:
 
 
 def _write_reports(result: Audit, folder: Path | None,
-                   extra: dict[str, Path | None] | None = None) -> list[Path]:
+                   extra: dict[str, Path | None] | None = None,
+                   step_summary: bool = True) -> list[Path]:
     """audit.json, report.html, summary.md, junit.xml in the folder, plus any extra paths."""
     from tuneready.render.outputs import write_reports
 
     try:
-        written = write_reports(result, folder, extra)
+        written = write_reports(result, folder, extra, step_summary=step_summary)
     except OSError as exc:
         _die(f"cannot write reports to {exc.filename or folder}: {exc.strerror}")
         raise  # unreachable; keeps type checkers happy
@@ -308,7 +314,8 @@ def report(
     result = _load_audit(audit_json)
     if html is None and md is None and junit is None:
         html = audit_json.with_name("report.html")
-    for path in _write_reports(result, None, {"html": html, "md": md, "junit": junit}):
+    for path in _write_reports(result, None, {"html": html, "md": md, "junit": junit},
+                               step_summary=False):   # a re-render is not a new CI result
         typer.echo(f"wrote {path}")
 
 

@@ -41,6 +41,8 @@ class AuditOptions:
     reference_path: Path | None = None
     #: deployment-context overrides of the policy's [context] table (CLI flags)
     context: dict[str, Any] = field(default_factory=dict)
+    #: pairs of group columns ("gender*race") added to the policy's [bias] intersect
+    intersect: list[str] = field(default_factory=list)
 
 
 def run_audit(source: Any, options: AuditOptions | None = None,
@@ -48,6 +50,9 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     """Audit a file path or a pandas DataFrame."""
     opts = options or AuditOptions()
     policy = load_policy(opts.policy)
+    if opts.intersect:  # part of the policy, so its digest and the report show it
+        bias = policy.data.setdefault("bias", {})
+        bias["intersect"] = [*bias.get("intersect", []), *opts.intersect]
     started = time.perf_counter()
     timings: dict[str, float] = {}
     say = progress or (lambda _m: None)
@@ -105,7 +110,7 @@ def _policy_block(policy: Policy) -> dict[str, Any]:
 
 
 def _meta(opts: AuditOptions, policy: Policy, timings: dict[str, float]) -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for lib in LIBRARIES:
         try:
             versions[lib] = metadata.version(lib)

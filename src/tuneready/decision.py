@@ -19,7 +19,13 @@ from typing import Any
 
 from tuneready.checks.size import size_cap
 from tuneready.model import (
-    VERDICT_LEVEL, CheckResult, Finding, Reason, Recommendation, Status, Verdict,
+    VERDICT_LEVEL,
+    CheckResult,
+    Finding,
+    Reason,
+    Recommendation,
+    Status,
+    Verdict,
 )
 from tuneready.policy import Policy
 
@@ -151,8 +157,14 @@ def _confidence(results: list[CheckResult], binding: list[Finding], margin: floa
         return "low"
     if any(r.metrics.get("proxy_weak") for r in results):
         return "low"
-    for f in binding:
-        if isinstance(f.observed, (int, float)) and isinstance(f.threshold, (int, float)):
-            if f.threshold and abs(f.observed - f.threshold) / abs(f.threshold) < margin:
-                return "medium"
+    if any(_near_threshold(f, margin) for f in binding):
+        return "medium"
     return "high"
+
+
+def _near_threshold(f: Finding, margin: float) -> bool:
+    """The binding number sits within ``margin`` (relative) of its threshold."""
+    obs, thr = f.observed, f.threshold
+    if isinstance(obs, (int, float)) and isinstance(thr, (int, float)) and thr:
+        return abs(obs - thr) / abs(thr) < margin
+    return False

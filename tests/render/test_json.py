@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 from tuneready.model import (
-    Audit, CheckResult, Finding, Reason, Recommendation, Severity, Status, Verdict,
+    Audit,
+    CheckResult,
+    Finding,
+    Reason,
+    Recommendation,
+    Severity,
+    Status,
+    Verdict,
 )
 from tuneready.render.json import canonical, load, render
 

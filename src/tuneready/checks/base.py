@@ -7,7 +7,8 @@ turns an exception into status ``error`` and the other checks still run.
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from collections.abc import Iterable
+from typing import Any, ClassVar, Protocol
 
 from tuneready.evidence import Evidence
 from tuneready.io.dataset import Dataset
@@ -38,9 +39,9 @@ def status_of(findings: list[Finding]) -> Status:
     return Status.PASS
 
 
-def example_rows(row_ids: list[int] | object) -> list[int]:
+def example_rows(row_ids: Iterable[Any]) -> list[int]:
     """A short, sorted, plain-int list of row ids for a finding."""
-    ids = sorted(int(r) for r in row_ids)  # type: ignore[attr-defined]
+    ids = sorted(int(r) for r in row_ids)
     return ids[:MAX_EXAMPLE_ROWS]
 
 

@@ -8,6 +8,7 @@ Records that could not even be parsed come from the loader with their line numbe
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from typing import Any, ClassVar
@@ -108,7 +109,7 @@ def _structure_issue(roles: str, fmt: str) -> str | None:
         return "system message after the conversation started"
     if rest and rest[0] != "user":
         return "the conversation does not start with a user turn"
-    for a, b in zip(rest, rest[1:], strict=False):
+    for a, b in itertools.pairwise(rest):
         if a == b and a in ("user", "assistant"):
             return f"two {a} turns in a row"
     return None

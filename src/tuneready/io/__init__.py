@@ -17,7 +17,12 @@ import pandas as pd
 from tuneready.errors import InputError
 from tuneready.io.dataset import GROUP_PREFIX, Dataset, LoadProblem
 from tuneready.io.formats import (
-    FORMATS, LABEL_NAMES, TEXT_NAMES, detect_format, find_column, sensitive_columns,
+    FORMATS,
+    LABEL_NAMES,
+    TEXT_NAMES,
+    detect_format,
+    find_column,
+    sensitive_columns,
 )
 from tuneready.io.mapping import MAPPERS, RecordError, Row
 from tuneready.io.readers import RawFile, file_label, read_file
@@ -58,9 +63,10 @@ def load_frame(frame: pd.DataFrame, options: LoadOptions | None = None,
     import hashlib
 
     opts = options or LoadOptions()
-    records = [(i, {k: _unbox(v) for k, v in rec.items()})
+    records = [(i, {str(k): _unbox(v) for k, v in rec.items()})
                for i, rec in enumerate(frame.to_dict(orient="records"), start=1)]
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str)).values.tobytes())
+    hashes = pd.util.hash_pandas_object(frame.astype(str)).to_numpy()
+    digest = hashlib.sha256(hashes.tobytes())
     raw = RawFile(reader="dataframe", records=records, sha256=digest.hexdigest())
     return _build(raw, name, opts)
 

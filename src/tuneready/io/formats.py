@@ -38,7 +38,7 @@ def detect_format(records: Sequence[tuple[int, dict[str, Any]]], text: str | Non
     """Return one of ``FORMATS`` from the keys present, or raise naming what was found."""
     keys = _keys(records)
     has = keys.__contains__
-    if has("chosen") and has("rejected") or has("preferred_output"):
+    if (has("chosen") and has("rejected")) or has("preferred_output"):
         return "preference"
     if has("messages") and has("label") and _looks_boolean(records, "label"):
         return "kto"

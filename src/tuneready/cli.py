@@ -79,6 +79,10 @@ def audit(
     label: Annotated[str | None, typer.Option(help="Column holding the label.")] = None,
     group: Annotated[list[str] | None, typer.Option(help="Sensitive/group column "
                                                     "(repeatable).")] = None,
+    intersect: Annotated[list[str] | None, typer.Option(help="Bias: also compare the "
+                                                        "intersection of two group columns, "
+                                                        "e.g. gender*race (repeatable).")]
+    = None,
     policy: Annotated[str | None, typer.Option(help="Policy TOML file, or a packaged name "
                                                "(default, strict).")] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder (default "
@@ -118,7 +122,8 @@ def audit(
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
                          groups=tuple(group or ()), encoding=encoding, sample=sample),
-        policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]))
+        policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
+        intersect=list(intersect or ()))
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)

@@ -260,3 +260,23 @@ def test_result_is_deterministic() -> None:
     first = run(dataset(frame)).to_dict()
     second = run(dataset(frame)).to_dict()
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_cli_intersect_reaches_the_check(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from tuneready.cli import app
+
+    frame = group_frame({"female": (40, 0.5), "male": (40, 0.5)})
+    frame["race"] = np.where(np.arange(80) % 2 == 0, "black", "white")
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    result = CliRunner().invoke(app, [
+        "audit", str(path), "--text", "text", "--label", "label", "--group", "gender",
+        "--group", "race", "--intersect", "gender*race", "--check", "bias", "--json",
+        "--out", str(tmp_path / "out")])
+    assert result.exit_code in (0, 1), result.output
+    audit = json.loads(result.stdout)
+    bias = next(c for c in audit["checks"] if c["name"] == "bias")
+    assert bias["params"]["intersect"] == ["gender*race"]
+    assert "gender & race" in {r["attribute"] for r in bias["tables"]["groups"]}

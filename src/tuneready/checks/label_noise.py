@@ -60,7 +60,7 @@ def is_weak(issues: LabelIssues, policy: CheckPolicy) -> bool:
     if issues.oof_accuracy is None:
         return False  # nothing model-based was estimated
     accepted = issues.accepted_accuracy if issues.accepted_accuracy is not None else 0.0
-    if accepted < float(policy.get("weak_accuracy", 0.9)):
+    if accepted < float(policy.get("weak_accuracy", 0.75)):
         return True
     probe = issues.probe
     return probe is not None and probe.recall < float(policy.get("min_probe_recall", 0.6))
@@ -147,7 +147,7 @@ def _side_findings(issues: LabelIssues, weak: bool, policy: CheckPolicy, row_ids
             f"{issues.accepted_accuracy or 0:.1%} on the labels it accepts{found}): it cannot "
             "tell wrong labels from hard examples, so the noise estimate is an upper bound",
             observed=round(issues.accepted_accuracy or 0.0, 4),
-            threshold=float(policy.get("weak_accuracy", 0.9)),
+            threshold=float(policy.get("weak_accuracy", 0.75)),
             remedy="supply --pred-probs from a stronger model or --embeddings"))
     unscored = issues.n_labelled - len(issues.positions)
     if unscored and issues.oof_accuracy is not None:

@@ -197,6 +197,13 @@ def test_intersection_and_reference() -> None:
     assert "more rows of 'black'" in (rep[0].remedy or "")
 
 
+def test_attribute_with_too_many_groups_is_not_compared() -> None:
+    frame = group_frame({"a": (60, 0.5)})
+    frame["gender"] = [f"id{i}" for i in range(60)]
+    result = run(dataset(frame), max_groups=50)
+    assert result.status == Status.SKIPPED and "more than 50 groups: gender (60)" in result.summary
+
+
 def test_intersection_of_unknown_column_is_an_error() -> None:
     data = dataset(group_frame({"a": (40, 0.5)}))
     with pytest.raises(ValueError, match="unknown group column"):

@@ -163,10 +163,17 @@ def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analys
         if derived:
             analysis.notes.append("groups derived from identity terms in the input text")
         attrs += derived
+    limit = int(params.get("max_groups", 100))
+    wide = [a for a in attrs if a.values.nunique() > limit]
+    if wide:
+        analysis.notes.append("not compared, more than {} groups: {}".format(
+            limit, ", ".join(f"{a.name} ({a.values.nunique():,})" for a in wide)))
+    attrs = [a for a in attrs if a.values.nunique() <= limit]
     analysis.attributes = attrs
     if not attrs:
-        analysis.why_skipped = ("no group column (name one with --group) and no identity term "
-                                "found in the text")
+        analysis.why_skipped = "; ".join([
+            "no group column (name one with --group) and no identity term found in the text",
+            *analysis.notes])
         return analysis
     _compare(analysis, data, evidence)
     _terms(analysis, data)

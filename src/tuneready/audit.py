@@ -60,6 +60,7 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     t = time.perf_counter()
     data = _load(source, opts.load)
     _check_user_arrays(data, opts)
+    _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
     evidence = Evidence(data, seed=policy.seed,
                         encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
@@ -79,6 +80,24 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
                  recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
+
+
+def _check_intersections(data: Dataset, policy: Policy) -> None:
+    """``--intersect``/``[bias] intersect`` must name group columns: a usage error (exit 2),
+    not a bias check that fails to run."""
+    from tuneready.errors import InputError
+    from tuneready.fairness.groups import parse_pairs
+    from tuneready.io.dataset import GROUP_PREFIX
+
+    known = sorted(c[len(GROUP_PREFIX):] for c in data.group_columns)
+    try:
+        pairs = parse_pairs(policy.for_check("bias").get("intersect"))
+    except ValueError as exc:
+        raise InputError(str(exc), field="intersect") from None
+    missing = sorted({n for pair in pairs for n in pair} - set(known))
+    if missing:
+        raise InputError(f"'{missing[0]}' is not a group column (groups: "
+                         f"{', '.join(known) or 'none'}; add it with --group)", field="intersect")
 
 
 def _check_user_arrays(data: Dataset, opts: AuditOptions) -> None:

@@ -287,3 +287,16 @@ def test_cli_intersect_reaches_the_check(tmp_path: Any) -> None:
     bias = next(c for c in audit["checks"] if c["name"] == "bias")
     assert bias["params"]["intersect"] == ["gender*race"]
     assert "gender & race" in {r["attribute"] for r in bias["tables"]["groups"]}
+
+
+def test_cli_unknown_intersection_is_a_usage_error(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from tuneready.cli import app
+
+    path = tmp_path / "d.csv"
+    group_frame({"female": (20, 0.5), "male": (20, 0.5)}).to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["audit", str(path), "--group", "gender", "--intersect",
+                                      "gender*race", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "'race' is not a group column" in result.output

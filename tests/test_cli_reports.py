@@ -89,3 +89,16 @@ def test_diff_shows_change_and_gates_regressions(tmp_path: Path) -> None:
                                   str(tmp_path / "d.md")])
     assert json.loads(as_json.output)["effective_n"]["change"] == 1292 - 1505
     assert (tmp_path / "d.md").read_text().startswith("## tuneready diff")
+
+
+def test_demo_leaves_a_top_level_html(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``tuneready demo`` (audit stubbed: wiring only) writes reports/demo/ and demo.html."""
+    import tuneready.cli as cli
+
+    monkeypatch.setattr(cli, "_run", lambda path, options, quiet: ready_audit())
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    out = tmp_path / "reports" / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "demo.html").read_text() == (out / "report.html").read_text()
+    assert (out / "junit.xml").exists() and (out / "summary.md").exists()

@@ -27,7 +27,9 @@ def _pick(comparisons: list[Comparison], attribute: str, metric: str) -> Compari
     found = [c for c in comparisons if c.attribute == attribute and c.metric == metric]
     if not found:
         return None
-    return min(found, key=lambda c: (c.p_adjusted, -c.difference, c.label or ""))
+    # ties (nothing testable) keep the focus order: the most frequent label first
+    return min(enumerate(found), key=lambda ic: (ic[1].p_adjusted, -ic[1].difference,
+                                                 ic[0]))[1]
 
 
 def _by_group(c: Comparison | None) -> dict[str, GroupRate]:

@@ -95,7 +95,7 @@ def _user_probs(user: np.ndarray, positions: np.ndarray, usable: list[str],
                                1.0 / len(usable)))
 
 
-def make_model() -> Any:
+def make_model(sparse: bool = True, seed: int = 0) -> Any:
     """The proxy's estimator; one definition so every fit (out-of-fold, in-sample, learning
     curve) uses the same model."""
     from sklearn.linear_model import LogisticRegression
@@ -104,6 +104,13 @@ def make_model() -> Any:
     # frequencies, and confident learning then flags true minority rows. Measured on SMS spam
     # with 10 % flips: precision 0.69 with balanced weights, 0.96 without (bench/label_noise.py).
     # C=4 (weak regularization) fits the many sparse n-gram features; measured best of 0.5-4.
+    # On sparse L2-normalized TF-IDF rows, saga at tol 1e-3 gives the same flags as lbfgs
+    # (SMS 10 % flips: precision 0.957 / recall 0.891 vs 0.959 / 0.887) 5-15x faster; dense
+    # user embeddings may be unscaled, where lbfgs converges more reliably.
+    if sparse:
+        # saga visits rows in random order: seeded, or reruns differ in the last digits
+        return LogisticRegression(C=4.0, solver="saga", tol=1e-3, max_iter=1000,
+                                  random_state=seed)
     return LogisticRegression(C=4.0, max_iter=2000)
 
 
@@ -119,10 +126,11 @@ def fit_in_sample(evidence: Evidence) -> float | None:
 
 def _cross_val_probs(evidence: Evidence, positions: np.ndarray, y: np.ndarray,
                      folds: int) -> np.ndarray:
+    import scipy.sparse as sp
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     x = evidence.features[positions]
-    model = make_model()
+    model = make_model(sparse=sp.issparse(x), seed=evidence.seed)
     splits = _group_folds(evidence.input_hash[positions], y, folds, evidence.seed)
     if splits is None:
         splits = list(StratifiedKFold(n_splits=folds, shuffle=True,

@@ -49,15 +49,31 @@ def test_clean_chat_passes_and_bad_chat_caps() -> None:
     clean = dataset(chat([good(i) for i in range(40)]))
     result = run_one(check, clean, evidence_for(clean), policy)
     assert result.status == Status.PASS, result.findings
-    refusals = [(f"Tell me fact {i}", "As an AI language model, I cannot provide that.")
-                for i in range(15)]
-    bad = dataset(chat([good(i) for i in range(40)] + refusals))
+    echoes = [(f"repeat after me the phrase number {i} please", f"repeat after me the phrase "
+               f"number {i} please") for i in range(15)]
+    bad = dataset(chat([good(i) for i in range(40)] + echoes))
     result = run_one(check, bad, evidence_for(bad), policy)
-    assert "label_noise.target_refusal" in {f.code for f in result.findings}
-    assert result.metrics["refusal_n"] == 15
+    assert "label_noise.target_echo" in {f.code for f in result.findings}
+    assert result.metrics["echo_n"] == 15
     assert min(f.caps for f in result.findings if f.caps) == Verdict.NOT_READY
     assert len(result.excluded_rows) == 15
-    assert result.tables["flagged_targets"][0]["kind"] == "refusal"
+    assert result.tables["flagged_targets"][0]["kind"] == "echo"
+
+
+def test_refusals_warn_but_neither_cap_nor_exclude() -> None:
+    refusals = [(f"Tell me fact {i}", "As an AI language model, I cannot provide that.")
+                for i in range(15)]
+    data = dataset(chat([good(i) for i in range(40)] + refusals))
+    result = run_one(get_check("label_noise"), data, evidence_for(data), load_policy())
+    refusal = next(f for f in result.findings if f.code == "label_noise.target_refusal")
+    assert refusal.n_rows == 15 and "intended" in refusal.message
+    assert not any(f.caps for f in result.findings)
+    assert result.excluded_rows == []
+    identity = dataset(chat([(f"who are you {i}", "As an AI assistant developed by Acme, I am "
+                              "called Max.") for i in range(25)]))
+    kinds = target_defects(identity, evidence_for(identity),
+                           load_policy().for_check("label_noise"))
+    assert not kinds["refusal"].any()  # describing itself is not a refusal
 
 
 def test_misfit_answers_smoke() -> None:

@@ -6,7 +6,8 @@ about, but an answer can still be unusable:
 
 - **empty** answers (the model learns to say nothing);
 - **refusals** ("I'm sorry, but I can't ...", "As an AI language model ...") where the data
-  should teach the task;
+  should teach the task (warned and listed, but not counted as defects: a refusal may be the
+  behaviour the set is meant to teach);
 - **echoes**: the answer repeats the input (same word set);
 - **truncated** answers: an unclosed code fence, or text that stops on a comma, colon or a
   connective ("and", "the", ...), typical of a generation cut at a token limit;
@@ -15,7 +16,8 @@ about, but an answer can still be unusable:
   ``contradiction_similarity``), compared with the group's most common answer;
 - **misfits** (from ``pseudo_label_min_rows`` rows): answers are clustered into pseudo-labels
   (k-means on a low-rank TF-IDF of the answers) and cleanlab, on out-of-fold predictions of the
-  cluster from the *input* features, flags answers of a kind the input does not call for.
+  cluster from the *input* features, flags answers of a kind the input does not call for
+  (only when that model beats chance-like accuracy and is sure of another cluster).
   Model-based and fuzzier than the rest: reported, never capping the verdict.
 
 All linear in rows: per-row rules, a groupby for near-identical inputs (at most 50 answers
@@ -40,13 +42,21 @@ if TYPE_CHECKING:
 
 REFUSAL = re.compile(
     r"^\W*(?:i'?m sorry|i am sorry|sorry,? but|i apologi[sz]e|unfortunately,? i)"
-    r"|\bas an ai\b|\bas a (?:large )?language model\b"
+    r"|\bas an ai(?: language model| assistant)?,? i (?:cannot|can ?not|can'?t|don'?t|do not"
+    r"|am not able|am unable)|\bas a (?:large )?language model\b"
     r"|\bi (?:cannot|can ?not|can'?t|am unable to|'m unable to|won'?t be able to|will not) "
     r"(?:help|assist|provide|comply|do that|answer|fulfil|fulfill|create|generate|write)",
     re.IGNORECASE)
 DANGLING = re.compile(r"(?:[,:;(\-/]|\b(?:and|or|but|the|a|an|to|of|with|because|which|that|is))$",
                       re.IGNORECASE)
 KINDS = ("empty", "refusal", "echo", "truncated", "contradiction")
+#: kinds that are unusable whatever the intent; refusals may be deliberate (out-of-scope or
+#: safety behaviour), so they warn and are listed but neither cap nor leave the effective size
+DEFECTS = ("empty", "echo", "truncated", "contradiction")
+#: a pseudo-label proxy below this out-of-fold accuracy cannot say what an input calls for
+MISFIT_MIN_ACCURACY = 0.5
+#: and a misfit needs the proxy this sure of another answer cluster
+MISFIT_MIN_CONFIDENCE = 0.6
 MAX_GROUP = 50
 
 
@@ -58,7 +68,7 @@ def target_result(name: str, data: Dataset, evidence: Evidence,
     kinds = target_defects(data, evidence, policy)
     misfit = misfit_positions(evidence, policy)
     row_ids = data.frame["row_id"].to_numpy()
-    flagged = np.flatnonzero(kinds.any(axis=1).to_numpy())
+    flagged = np.flatnonzero(kinds[list(DEFECTS)].any(axis=1).to_numpy())
     share = len(flagged) / data.n
     findings = _rate_finding(share, len(flagged), row_ids[flagged], policy)
     for kind in KINDS:
@@ -66,7 +76,9 @@ def target_result(name: str, data: Dataset, evidence: Evidence,
         if len(rows):
             findings.append(Finding(
                 f"label_noise.target_{kind}", Severity.WARN,
-                f"{len(rows):,} answers are {_DESCRIBE[kind]}", observed=len(rows),
+                f"{len(rows):,} answers are {_DESCRIBE[kind]}"
+                + ("; check they are intended behaviour" if kind == "refusal" else ""),
+                observed=len(rows),
                 threshold=0, rows=example_rows(rows), n_rows=len(rows), remedy=_REMEDY[kind]))
     if len(misfit):
         findings.append(Finding(
@@ -104,7 +116,7 @@ def _rate_finding(share: float, n: int, rows: np.ndarray, policy: CheckPolicy) -
         limit = float(policy.get(key, default))
         if share > limit:
             return [Finding(f"label_noise.rate_above_{level}", severity,
-                            f"{share:.1%} of answers are empty, refusals, echoes, truncated or "
+                            f"{share:.1%} of answers are empty, echoes, truncated or "
                             f"contradictory, above the {limit:.0%} {level} level",
                             observed=round(share, 4), threshold=limit, rows=example_rows(rows),
                             n_rows=n, caps=cap,
@@ -196,9 +208,13 @@ def misfit_positions(evidence: Evidence, policy: CheckPolicy) -> np.ndarray:
 
     folds = int(min(MAX_FOLDS, np.bincount(clusters).min()))
     probs = _cross_val_probs(evidence, positions, clusters, folds)
+    if float((probs.argmax(axis=1) == clusters).mean()) < MISFIT_MIN_ACCURACY:
+        return np.zeros(0, dtype=np.int64)
     count = estimate_count(clusters, probs)
     quality = probs[np.arange(len(clusters)), clusters]
-    return positions[flag_lowest(clusters, probs, quality, count)]
+    flagged = flag_lowest(clusters, probs, quality, count)
+    flagged &= probs.max(axis=1) >= MISFIT_MIN_CONFIDENCE
+    return positions[flagged]
 
 
 def _cluster_answers(texts: list[str], seed: int) -> np.ndarray:

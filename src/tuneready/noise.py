@@ -22,6 +22,17 @@ the bias check (noise rate per group). Three sources, from most to least certain
    its accuracy on the rows it accepts is low or the probe recall is low: the estimate is then
    an upper bound (noise + hard examples), and only certain noise limits the verdict.
 
+   What this cannot do (measured, see the report of issue 3): when the *features* are
+   ambiguous (rows whose words mostly belong to another class), a hard row and a flipped row
+   look the same to any model of those features. On synthetic sets built that way (no flips,
+   proxy accuracy 0.54-0.65) cleanlab estimated 29-45 % noise while accuracy on accepted rows
+   (0.92-0.97), probe recall (0.75-0.81) and agreement with a second, naive-Bayes proxy
+   (rows flagged by both: 23-36 %) all looked like real noise. Raw accuracy cannot decide
+   either: TREC with 25 % real flips has raw accuracy 0.60. So weakness is judged on what the
+   proxy does with the labels it accepts and on planted flips, and the rest is said plainly:
+   the estimate is only as good as the features; ``--pred-probs`` or ``--embeddings`` from a
+   stronger model are the remedy.
+
 Everything is linear in rows (k classes: O(n k)); seeded from ``evidence.seed``.
 """
 

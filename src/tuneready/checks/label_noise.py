@@ -39,8 +39,8 @@ class LabelNoiseCheck:
                            "estimated noise rate, per class and overall, with intervals; for "
                            "free-form targets: contradictory, empty, truncated, refusal and "
                            "echoed answers")
-    why: ClassVar[str] = ("a model tuned on wrong labels learns them; above a few percent noise "
-                          "relabelling pays more than more data")
+    why: ClassVar[str] = ("a model tuned on wrong labels learns to give wrong answers; the "
+                          "flagged rows, worst first, say what to relabel")
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:

@@ -153,3 +153,12 @@ def test_large_audit_stays_small() -> None:
         c.excluded_rows = list(range(10_000))
     size = len(html.render(audit).encode("utf-8"))
     assert size < 2_000_000, size
+
+
+def test_many_metrics_fold_detail_behind_an_expander() -> None:
+    metrics = {f"m{i}": i for i in range(5)} | {f"attr.metric_{i}": i for i in range(30)}
+    shown, folded = html.split_metrics(html.metric_items(metrics))
+    assert [m["key"] for m in shown] == [f"m{i}" for i in range(5)]
+    assert len(folded) == 30
+    few = html.metric_items({"a.b": 1, "c": 2})
+    assert html.split_metrics(few) == (few, [])

@@ -25,6 +25,7 @@ MAX_REASONS = 5
 PREVIEW_CHARS = 90     # longer texts show this much, the rest behind an expander
 MAX_CELL_CHARS = 1000
 MAX_LIST_ITEMS = 20
+MAX_METRIC_CARDS = 16  # beyond this, per-attribute (dotted) numbers fold into an expander
 
 VERDICT_MEANING = {
     Verdict.FULL_FINE_TUNE: "enough distinct, clean, broad examples to update all weights",
@@ -137,10 +138,12 @@ def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
     what, why = describe(c.name)
     drawn = charts.charts_for(c.name, c.tables)
     metrics = metric_items(c.metrics)
+    shown, folded = split_metrics(metrics)
     return {
         "name": c.name, "anchor": anchor(c.name), "status": c.status.value,
         "summary": c.summary, "error": c.error, "what": what, "why": why,
-        "metrics": metrics,
+        "metrics": shown,
+        "metrics_more": folded,
         "has_interval": any(m["interval"] for m in metrics),
         "findings": [finding_view(f) for f in _by_severity(c.findings)],
         "charts": [chart for table in drawn.values() for chart in table],
@@ -236,6 +239,16 @@ def metric_items(metrics: dict[str, Any]) -> list[dict[str, Any]]:
         items.append({"key": key, "label": key.replace("_", " "), "value": shown,
                       "interval": interval})
     return items
+
+
+def split_metrics(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Headline numbers as cards; when there are many, the detailed ones (``a.b`` keys, e.g.
+    one per group attribute) and any beyond the card limit go behind an expander."""
+    if len(items) <= MAX_METRIC_CARDS:
+        return items, []
+    head = [m for m in items if "." not in m["key"]][:MAX_METRIC_CARDS]
+    keys = {m["key"] for m in head}
+    return head, [m for m in items if m["key"] not in keys]
 
 
 def _is_number(value: Any) -> bool:

@@ -341,7 +341,15 @@ def diff(
     text = diff_render.render(comparison)
     if md is not None:
         atomic_write(md, text)
-    sys.stdout.write(json.dumps(comparison, indent=2) + "\n" if as_json else text)
+    if as_json:
+        sys.stdout.write(json.dumps(comparison, indent=2) + "\n")
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
     raise typer.Exit(1 if fail_on_regression and diff_render.regressed(comparison) else 0)
 
 

@@ -60,7 +60,9 @@ def test_verdict_banner_says_verdict_reasons_changes_and_effective_n(page: str) 
     assert "group west has a higher error rate" in banner
     assert "relabel the 112 rows flagged" in banner
     assert "1,292" in banner and "101 flagged by size, 112 flagged by label_noise" in banner
-    assert 'href="#check-bias"' in banner
+    assert 'href="#check-bias--bias-group_error_gap"' in banner   # straight to the finding
+    assert 'id="check-bias--bias-group_error_gap"' in page
+    assert 'href="#check-broken"' in banner                       # decision reason: the check
 
 
 def test_each_check_section_explains_itself(page: str) -> None:
@@ -162,3 +164,19 @@ def test_many_metrics_fold_detail_behind_an_expander() -> None:
     assert len(folded) == 30
     few = html.metric_items({"a.b": 1, "c": 2})
     assert html.split_metrics(few) == (few, [])
+
+
+def test_element_ids_are_unique() -> None:
+    audit = full_audit()
+    bias = audit.check("bias")
+    assert bias is not None
+    bias.findings = bias.findings * 3                    # the same code three times
+    for row in bias.tables["groups"]:
+        row["attribute"] = "terms:sexual orientation"      # becomes part of chart ids
+    tags = outline(html.render(audit)).tags
+    ids = [a["id"] for _, a in tags if a.get("id")]
+    assert len(ids) == len(set(ids))
+    assert not any(" " in i for i in ids)
+    for _, attrs in tags:
+        for ref in (attrs.get("aria-labelledby") or "").split():
+            assert ref in ids

@@ -50,6 +50,10 @@ class Chart:
     note: str = ""
     width: int = WIDTH
 
+    def __post_init__(self) -> None:
+        # the key becomes part of element ids referenced by aria-labelledby: no spaces
+        self.key = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in self.key)
+
 
 @dataclass
 class Bar:

@@ -93,7 +93,8 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
         "effective_detail": (f"of {raw:,} rows; removed: {excluded}" if excluded
                              else f"of {raw:,} rows; none removed"),
         "reasons": [{"message": r.message, "check": r.check, "code": r.code,
-                     "anchor": anchor(r.check)} for r in rec.reasons[:MAX_REASONS]],
+                     "anchor": _reason_target(audit, r.check, r.code)}
+                    for r in rec.reasons[:MAX_REASONS]],
         "more_reasons": max(0, len(rec.reasons) - MAX_REASONS),
         "would_change": rec.would_change,
         "data_verdict": (VERDICT_TITLE[rec.data_verdict]
@@ -110,8 +111,18 @@ def ladder(audit: Audit) -> list[dict[str, Any]]:
              "supported": VERDICT_LEVEL[v] <= VERDICT_LEVEL[rec.verdict]} for v in steps]
 
 
-def anchor(name: str) -> str:
-    return "check-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+def anchor(name: str, code: str = "") -> str:
+    """Section id of a check, or of one of its findings when ``code`` is given."""
+    text = f"check-{name}" + (f"--{code}" if code else "")
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)
+
+
+def _reason_target(audit: Audit, check: str, code: str) -> str:
+    """Link a reason to its finding when the check has it, else to the check's section."""
+    result = audit.check(check)
+    if result is not None and any(f.code == code for f in result.findings):
+        return anchor(check, code)
+    return anchor(check)
 
 
 def grid_row(c: CheckResult) -> dict[str, Any]:
@@ -145,13 +156,24 @@ def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
         "metrics": shown,
         "metrics_more": folded,
         "has_interval": any(m["interval"] for m in metrics),
-        "findings": [finding_view(f) for f in _by_severity(c.findings)],
+        "findings": _findings(c),
         "charts": [chart for table in drawn.values() for chart in table],
         "tables": [table_view(name, rows, max_rows, name in drawn)
                    for name, rows in c.tables.items()],
         "params": [(k, fmt_value(k, v)) for k, v in c.params.items()],
         "excluded": f"{len(c.excluded_rows):,}" if c.excluded_rows else "",
     }
+
+
+def _findings(c: CheckResult) -> list[dict[str, Any]]:
+    """Finding views with unique ids (a code can repeat, e.g. once per group attribute)."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in _by_severity(c.findings):
+        seen[f.code] = seen.get(f.code, 0) + 1
+        suffix = f"-{seen[f.code]}" if seen[f.code] > 1 else ""
+        out.append(finding_view(f) | {"anchor": anchor(c.name, f.code) + suffix})
+    return out
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:

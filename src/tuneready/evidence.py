@@ -69,9 +69,8 @@ class Evidence:
         self.eval_data: Dataset | None = None
         #: optional sample of real production inputs (``--reference``) for domain coverage
         self.reference_data: Dataset | None = None
-        #: the fitted TF-IDF vectorizers and SVD, kept so other texts can be projected
+        #: the fitted TF-IDF vectorizers, kept so other texts can be put in the same space
         self._vectorizers: list[Any] = []
-        self._svd_model: Any = None
 
     def _timed(self, name: str, fn: Callable[[], Any]) -> Any:
         self.progress(name)
@@ -160,25 +159,19 @@ class Evidence:
         if k < 1:
             return np.zeros((x.shape[0], 1), dtype=np.float32)
         svd = TruncatedSVD(n_components=k, random_state=self.seed, algorithm="randomized")
-        out = np.asarray(svd.fit_transform(x), dtype=np.float32)
-        self._svd_model = svd
-        return out
+        return np.asarray(svd.fit_transform(x), dtype=np.float32)
 
-    def project(self, texts: list[str]) -> np.ndarray | None:
-        """Unit vectors of other texts (e.g. ``--reference``) in the same space as
-        ``embedding``; ``None`` when the embedding came from the user (we cannot embed)."""
+    def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
+        """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same
+        fitted vocabulary and idf, L2 rows): their dot products with ``tfidf`` rows are
+        cosines. Words the training data never uses carry no weight, as they should."""
         import scipy.sparse as sp
         from sklearn.preprocessing import normalize as l2
 
-        emb = self.embedding  # fits the vectorizers and the SVD if not done yet
-        if self._user_embeddings is not None or not self._vectorizers:
-            return None
-        x = l2(sp.hstack([v.transform(texts) for v in self._vectorizers], format="csr"))
-        out = (np.asarray(self._svd_model.transform(x), dtype=np.float32)
-               if self._svd_model is not None else np.zeros((len(texts), emb.shape[1]),
-                                                            dtype=np.float32))
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return np.asarray(out / np.where(norms == 0, 1, norms), dtype=np.float32)
+        base = self.tfidf  # fits the vectorizers if not done yet
+        if not self._vectorizers or not texts:
+            return sp.csr_matrix((len(texts), base.shape[1]), dtype=np.float32)
+        return l2(sp.hstack([v.transform(texts) for v in self._vectorizers], format="csr"))
 
     @property
     def features(self) -> Any:

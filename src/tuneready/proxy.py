@@ -120,8 +120,11 @@ def fit_in_sample(evidence: Evidence) -> float | None:
     proxy = evidence.proxy
     if proxy is None or proxy.folds == 0:
         return None
-    model = make_model().fit(evidence.features[proxy.index], proxy.labels)
-    return float((model.predict(evidence.features[proxy.index]) == proxy.labels).mean())
+    import scipy.sparse as sp
+
+    x = evidence.features[proxy.index]
+    model = make_model(sparse=sp.issparse(x), seed=evidence.seed).fit(x, proxy.labels)
+    return float((model.predict(x) == proxy.labels).mean())
 
 
 def _cross_val_probs(evidence: Evidence, positions: np.ndarray, y: np.ndarray,

@@ -16,6 +16,8 @@ REGISTRY: dict[str, str] = {
     "schema": "SchemaCheck",
     "size": "SizeCheck",
     "label_noise": "LabelNoiseCheck",
+    "duplicates": "DuplicatesCheck",
+    "domain": "DomainCheck",
     "bias": "BiasCheck",
 }
 

@@ -1,0 +1,345 @@
+"""domain: narrow-domain overfitting risk.
+
+A model fine-tuned on one corner of a task (one template, one topic, one length) learns the
+corner. We measure breadth several cheap ways (``tuneready.diversity``), mark each measure
+that falls in its "narrow" zone (thresholds in the ``[domain]`` policy table), and combine the
+count of narrow signals into a low / medium / high risk. High risk caps the verdict at LoRA
+(adapters forget less of the base model) and says what data would broaden the set.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from tuneready import diversity as dv
+from tuneready.checks.base import example_rows, skipped
+from tuneready.evidence import Evidence
+from tuneready.io.dataset import Dataset
+from tuneready.model import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.policy import CheckPolicy
+
+TEXT_LIMIT = 300
+
+#: metric -> (one-line explanation, direction): "low" means small values are narrow
+EXPLAIN: dict[str, tuple[str, str]] = {
+    "distinct_1": ("distinct words over all words in a sample of rows; low = the same words "
+                   "over and over", "low"),
+    "distinct_2": ("distinct word pairs over all word pairs in a sample; low = repeated "
+                   "phrasing", "low"),
+    "compression_ratio": ("compressed over raw size of a sample of text; low = the rows repeat "
+                          "each other", "low"),
+    "template_share": ("share of rows that are loose near copies (MinHash Jaccard >= 0.5) of "
+                       "another row: fill-in-the-blank templates", "high"),
+    "vocab_growth": ("Heaps' law exponent of vocabulary vs tokens read; near 0 = new rows "
+                     "bring no new words, natural text is about 0.4-0.7", "low"),
+    "repeated_opening_share": ("share of texts whose first words are shared by many rows; "
+                               "high = a template", "high"),
+    "top_opening_share": ("share of texts opening with the single most common first words",
+                          "high"),
+    "length_cv": ("spread of text length in words (std / mean); low = every row the same "
+                  "shape", "low"),
+    "vendi": ("Vendi score: effective number of distinct directions in the shared embedding "
+              "(exp of the entropy of its covariance spectrum)", "low"),
+    "topics_effective": ("effective number of topics: exp of the entropy of k-means cluster "
+                         "shares on the embedding", "low"),
+    "largest_topic_share": ("share of rows in the largest k-means topic", "high"),
+    "generalization_gap": ("proxy accuracy on its own training rows minus out-of-fold "
+                           "accuracy; high = the model memorizes rather than generalizes",
+                           "high"),
+    "curve_needed_ratio": ("rows the learning curve needs to come within a point of its "
+                           "plateau, over the rows available; above 1 = more data still helps",
+                           "high"),
+    "coverage": ("share of --reference inputs with a near neighbour in the training data",
+                 "low"),
+}
+
+#: metric -> policy key holding its narrow threshold
+THRESHOLD_KEY = {
+    "distinct_2": "distinct2_narrow", "vocab_growth": "vocab_growth_narrow",
+    "compression_ratio": "compression_narrow", "template_share": "template_share_narrow",
+    "repeated_opening_share": "opening_share_narrow", "length_cv": "length_cv_narrow",
+    "vendi": "vendi_narrow", "largest_topic_share": "largest_topic_narrow",
+    "generalization_gap": "gap_narrow", "curve_needed_ratio": "curve_ratio_narrow",
+    "coverage": "coverage_narrow",
+}
+
+
+def text_column(data: Dataset) -> str:
+    """Targets carry the behaviour being taught; inputs when there are no free-text targets
+    (classification, or targets that are just the labels)."""
+    frame = data.frame
+    if not data.has_targets:
+        return "input"
+    same = (frame["target"].fillna("") == frame["label"].fillna("\x00")).mean()
+    return "input" if same >= 0.9 else "target"
+
+
+def lexical(texts: pd.Series, policy: CheckPolicy, seed: int) -> dict[str, Any]:
+    """Distinct-n, compression and vocabulary growth at fixed token/character budgets of a
+    seeded random order of rows, so sets of different sizes are comparable."""
+    rows = texts.iloc[dv.sample_positions(len(texts), int(policy.get("growth_sample", 20000)),
+                                          seed)].tolist()
+    toks = dv.tokens(rows)
+    short = dv.token_stream(toks, int(policy.get("lexical_tokens", 5000)))
+    growth = dv.heaps_exponent(dv.token_stream(toks, 10**9))
+    return {"lexical_tokens": len(short),
+            "distinct_1": round(dv.distinct_n(short, 1), 4),
+            "distinct_2": round(dv.distinct_n(short, 2), 4),
+            "compression_ratio": round(dv.compression_ratio(
+                rows, int(policy.get("compression_chars", 20000))), 4),
+            "vocab_growth": None if growth is None else round(growth, 4)}
+
+
+def template_share(texts: pd.Series, policy: CheckPolicy, seed: int) -> float:
+    """Share of distinct texts (in a seeded sample) that are a near copy of another at a loose
+    Jaccard: fill-in-the-blanks templates land together even with different slot values.
+    Exact repeats are the duplicates check's business, so they are dropped first."""
+    from tuneready.io.text import normalize
+    from tuneready.near import MinHashParams, components, near_pairs, signatures
+
+    distinct = pd.Series(texts.map(normalize).unique())
+    pos = dv.sample_positions(len(distinct), int(policy.get("template_sample", 20000)), seed)
+    norm = distinct.iloc[np.sort(pos)].tolist()
+    sig = signatures(norm, MinHashParams(seed=seed))
+    left, right, _ = near_pairs(sig, float(policy.get("template_similarity", 0.5)))
+    labels = components(len(norm), left, right)
+    return 1.0 - len(np.unique(labels)) / len(norm) if norm else 0.0
+
+
+def opening_stats(texts: pd.Series, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+    heads = dv.openings(texts, int(policy.get("opening_words", 3)))
+    if not len(heads):
+        return {}, []
+    counts = heads.value_counts()
+    many = max(3, math.ceil(float(policy.get("opening_min_share", 0.01)) * len(heads)))
+    repeated = float(counts[counts >= many].sum() / len(heads))
+    table = [{"opening": str(k)[:TEXT_LIMIT], "count": int(v),
+              "share": round(float(v / len(heads)), 4)} for k, v in counts.head(20).items()]
+    return {"repeated_opening_share": round(repeated, 4),
+            "top_opening_share": round(float(counts.iloc[0] / len(heads)), 4)}, table
+
+
+def semantic(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], dv.Topics]:
+    emb = evidence.embedding
+    k = int(min(int(policy.get("max_topics", 50)), max(2, round(math.sqrt(len(emb) / 2)))))
+    top = dv.topics(emb, k, evidence.seed)
+    return {"vendi": round(dv.vendi_score(emb), 3), "embedding_dims": int(emb.shape[1]),
+            "topics_k": top.k, "topics_effective": round(top.effective, 2),
+            "largest_topic_share": round(top.largest_share, 4)}, top
+
+
+def proxy_metrics(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+    """Generalization gap (one extra in-sample fit) and the learning curve of the proxy."""
+    proxy = evidence.proxy
+    if proxy is None or proxy.folds == 0:
+        return {}, []
+    out: dict[str, Any] = {"oof_accuracy": round(proxy.oof_accuracy, 4)}
+    inside = evidence.proxy_in_sample_accuracy
+    if inside is not None:
+        out["in_sample_accuracy"] = round(inside, 4)
+        out["generalization_gap"] = round(inside - proxy.oof_accuracy, 4)
+    curve_out, table = curve_metrics(evidence, proxy.index, proxy.labels, policy)
+    out.update(curve_out)
+    return out, table
+
+
+def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
+                  policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+    """Learning curve on one row per distinct input (a copy in both train and test would
+    flatter it), at most ``curve_max_rows`` of them; n is training rows, so the rows needed
+    compare directly with the distinct rows the dataset has."""
+    import scipy.sparse as sp
+
+    from tuneready.proxy import make_model
+
+    pos = np.flatnonzero(~pd.Series(evidence.input_hash[index]).duplicated().to_numpy())
+    available = len(pos)
+    cap = int(policy.get("curve_max_rows", 20000))
+    if len(pos) > cap:
+        pos = np.sort(pos[dv.sample_positions(len(pos), cap, evidence.seed)])
+    y = labels[pos]
+    counts = np.bincount(y)
+    if (counts[counts > 0].min() < 5 or (counts > 0).sum() < 2
+            or len(pos) < int(policy.get("curve_min_rows", 50))):
+        return {}, []
+    x = evidence.features[index[pos]]
+    fractions = [float(f) for f in policy.get("curve_fractions", [0.1, 0.2, 0.35, 0.5, 0.75,
+                                                                  1.0])]
+    curve = dv.learning_curve(x, y, fractions, evidence.seed,
+                              lambda: make_model(sparse=sp.issparse(x), seed=evidence.seed))
+    table = [{"n": n, "score": round(s, 4), "fit": _round(curve.fit(n))}
+             for n, s in curve.points]
+    needed = curve.needed(float(policy.get("plateau_within", 0.01)))
+    if curve.a is None or needed is None:
+        return {}, table
+    now, doubled = curve.fit(available), curve.fit(2 * available)
+    return {"curve_rows": available, "curve_plateau": round(curve.a, 4),
+            "curve_exponent": _round(curve.c),
+            "curve_needed_rows": int(min(needed, 1e12)),
+            "curve_needed_ratio": round(min(needed / available, 1e6), 3),
+            "curve_gain_if_doubled": round(float((doubled or 0) - (now or 0)), 4)}, table
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+def coverage(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+    """Share of reference inputs whose nearest training input (TF-IDF cosine, exact search in
+    chunks: reference rows x n, bounded by ``reference_max_rows``) is similar enough, and the
+    uncovered regions (k-means over the uncovered reference rows) with examples."""
+    ref = evidence.reference_data
+    if ref is None or not len(ref.frame) or not len(evidence.data.frame):
+        return {}, []
+    frame = ref.frame
+    cap = int(policy.get("reference_max_rows", 5000))
+    pos = np.sort(dv.sample_positions(len(frame), cap, evidence.seed))
+    query = evidence.tfidf_of(frame["input"].fillna("").iloc[pos].tolist())
+    sim = dv.nearest_similarity(query, evidence.tfidf)
+    covered = sim >= float(policy.get("coverage_similarity", 0.5))
+    out: dict[str, Any] = {"reference_rows": len(pos), "coverage": round(float(covered.mean()), 4)}
+    miss = np.flatnonzero(~covered)
+    regions = dv.gap_regions(query[miss], min(int(policy.get("gap_regions", 5)), len(miss)),
+                             evidence.seed)
+    ids, inputs = frame["row_id"].to_numpy(), frame["input"].to_numpy()
+    table = []
+    for region in sorted(set(regions.tolist()), key=lambda r: -int((regions == r).sum())):
+        members = miss[regions == region]
+        for i in members[np.argsort(sim[members])][:5]:
+            table.append({"region": int(region) + 1, "region_size": len(members),
+                          "reference_row_id": int(ids[pos[i]]),
+                          "input": str(inputs[pos[i]])[:TEXT_LIMIT],
+                          "nearest_similarity": round(float(sim[i]), 3)})
+    return out, table
+
+
+def narrow_signals(metrics: dict[str, Any], policy: CheckPolicy) -> list[str]:
+    """Metrics in their narrow zone (direction per ``EXPLAIN``, threshold per policy)."""
+    out = []
+    for metric, key in THRESHOLD_KEY.items():
+        value, limit = metrics.get(metric), policy.get(key)
+        if value is None or limit is None:
+            continue
+        low = EXPLAIN[metric][1] == "low"
+        if metric == "largest_topic_share":
+            # k-means on few rows is noise, and shares are at least 1/k: scale with k
+            if metrics.get("rows", 0) < int(policy.get("topics_min_rows", 200)):
+                continue
+            limit = max(float(limit), 3.0 / max(1, int(metrics.get("topics_k", 1))))
+        if (low and value < float(limit)) or (not low and value > float(limit)):
+            out.append(metric)
+    return out
+
+
+class DomainCheck:
+    name: ClassVar[str] = "domain"
+    what: ClassVar[str] = ("narrow-domain overfitting risk: lexical and semantic spread, "
+                           "template repetition, length spread, proxy generalization gap, "
+                           "learning curve, coverage of a --reference sample")
+    why: ClassVar[str] = ("a model tuned on one template or topic learns the corner, not the "
+                          "task; full fine-tuning on narrow data forgets most")
+
+    def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        n = len(data.frame)
+        if n < int(policy.get("min_rows", 20)):
+            return skipped(self.name, f"{n} rows: too few to judge breadth", policy)
+        column = text_column(data)
+        texts = data.frame[column].fillna("")
+        metrics: dict[str, Any] = {"rows": n, "text": column}
+        metrics.update(lexical(texts, policy, evidence.seed))
+        metrics["template_share"] = round(template_share(texts, policy, evidence.seed), 4)
+        opening, openings_table = opening_stats(texts, policy)
+        metrics.update(opening)
+        lengths = (texts.str.count(r"\w+")).to_numpy(dtype=np.float64)
+        metrics["length_mean"] = round(float(lengths.mean()), 2)
+        metrics["length_cv"] = round(float(lengths.std() / lengths.mean()), 4) \
+            if lengths.mean() > 0 else 0.0
+        sem, top = semantic(evidence, policy)
+        metrics.update(sem)
+        proxy, curve_table = proxy_metrics(evidence, policy)
+        metrics.update(proxy)
+        cov, gaps = coverage(evidence, policy)
+        metrics.update(cov)
+        signals = narrow_signals(metrics, policy)
+        risk = ("high" if len(signals) >= int(policy.get("high_signals", 3)) else "medium"
+                if len(signals) >= int(policy.get("medium_signals", 1)) else "low")
+        metrics.update(narrow_signals=len(signals), risk=risk)
+        tables: dict[str, list[dict[str, Any]]] = {
+            "openings": openings_table, "length_histogram": dv.length_table(lengths),
+            "learning_curve": curve_table, "coverage_gaps": gaps,
+            "metrics_explained": [
+                {"metric": m, "value": metrics.get(m), "narrow_if": _limit_text(m, policy),
+                 "narrow": m in signals, "explanation": EXPLAIN[m][0]}
+                for m in EXPLAIN if metrics.get(m) is not None]}
+        findings = self._findings(data, metrics, signals, top, policy)
+        status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
+            else Status.PASS
+        return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
+                           params=policy, tables=tables,
+                           summary=f"{risk} narrow-domain risk ({len(signals)} narrow "
+                                   f"signals: {', '.join(signals) or 'none'})")
+
+    def _findings(self, data: Dataset, metrics: dict[str, Any], signals: list[str],
+                  top: dv.Topics, policy: CheckPolicy) -> list[Finding]:
+        rows = data.frame["row_id"].to_numpy()
+        largest = np.flatnonzero(top.labels == np.bincount(top.labels).argmax()) \
+            if len(top.labels) else np.zeros(0, dtype=np.int64)
+        findings = []
+        risk = metrics["risk"]
+        if risk != "low":
+            high = risk == "high"
+            findings.append(Finding(
+                f"domain.{risk}_risk", Severity.FAIL if high else Severity.WARN,
+                f"{risk} narrow-domain overfitting risk: {len(signals)} measures in their "
+                f"narrow zone ({', '.join(signals)})", observed=len(signals),
+                threshold=int(policy.get("high_signals" if high else "medium_signals", 1)),
+                rows=example_rows(rows[largest]) if "largest_topic_share" in signals else [],
+                caps=Verdict.LORA if high else None, remedy=_remedy(signals, metrics)))
+        gain = metrics.get("curve_gain_if_doubled")
+        if gain is not None and metrics.get("curve_needed_ratio", 0) > 1:
+            findings.append(Finding(
+                "domain.more_data_helps", Severity.INFO,
+                f"the proxy's learning curve still rises: doubling the data adds about "
+                f"{gain:.1%} accuracy; about {metrics['curve_needed_rows']:,} rows would come "
+                f"within {float(policy.get('plateau_within', 0.01)):.0%} of its plateau "
+                f"({metrics['curve_plateau']:.1%})", observed=metrics["curve_needed_ratio"],
+                threshold=policy.get("curve_ratio_narrow")))
+        if metrics.get("coverage") is not None and "coverage" in signals:
+            findings.append(Finding(
+                "domain.low_coverage", Severity.WARN,
+                f"only {metrics['coverage']:.0%} of the reference inputs have a near neighbour "
+                "in the training data; see the coverage gaps for the regions missed",
+                observed=metrics["coverage"], threshold=policy.get("coverage_narrow"),
+                remedy="add training examples like the reference inputs in the coverage gaps"))
+        return findings
+
+
+def _limit_text(metric: str, policy: CheckPolicy) -> str | None:
+    key = THRESHOLD_KEY.get(metric)
+    if key is None or key not in policy:
+        return None
+    return f"{'<' if EXPLAIN[metric][1] == 'low' else '>'} {policy[key]}"
+
+
+def _remedy(signals: list[str], metrics: dict[str, Any]) -> str:
+    """What data would broaden the set, from which measures are narrow."""
+    asks = []
+    if {"repeated_opening_share", "distinct_2", "vocab_growth"} & set(signals):
+        asks.append("examples written differently (other phrasings, openings and wording, "
+                    "not the same template)")
+    if {"vendi", "largest_topic_share"} & set(signals):
+        asks.append("examples from topics beyond the dominant one")
+    if "length_cv" in signals:
+        asks.append("shorter and longer examples")
+    if "coverage" in signals:
+        asks.append("examples like the uncovered reference inputs")
+    if "curve_needed_ratio" in signals and metrics.get("curve_needed_rows"):
+        asks.append(f"more rows (about {metrics['curve_needed_rows']:,} to near the plateau)")
+    if "generalization_gap" in signals:
+        asks.append("more varied examples per class (the proxy memorizes)")
+    return "add " + "; ".join(asks or ["more varied examples"]) + \
+        "; until then prefer LoRA or prompting over a full fine-tune"

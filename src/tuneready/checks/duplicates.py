@@ -1,0 +1,246 @@
+"""duplicates: near-duplicate examples and prompts, and train/eval leakage.
+
+5,000 rows that are 200 templates with names swapped are not 5,000 examples, and an eval set
+that shares prompts with the training data measures memory, not skill. ``size`` already drops
+exact repeats (same normalized input + target + label); this check finds the NEAR repeats with
+MinHash/LSH (``tuneready.near``: linear in rows, never an n x n matrix), lists the clusters,
+and excludes every member but the first of each cluster from the effective size. With
+``--eval`` it names the eval rows whose prompt is in the training data, exactly or nearly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from tuneready.checks.base import example_rows, status_of
+from tuneready.evidence import Evidence
+from tuneready.io.dataset import Dataset
+from tuneready.model import CheckResult, Finding, Severity
+from tuneready.near import (
+    MinHashParams,
+    Signatures,
+    best_matches,
+    components,
+    near_pairs,
+    signatures,
+)
+from tuneready.policy import CheckPolicy
+
+TEXT_LIMIT = 300
+
+
+@dataclass
+class Clustering:
+    """Cluster label per row (positions), built on distinct texts then expanded to rows."""
+
+    labels: np.ndarray
+    redundant: np.ndarray  # positions of rows that are not their cluster's first row
+    sig: Signatures | None
+    codes: np.ndarray  # row position -> distinct-text index (into ``sig``)
+    first: np.ndarray  # distinct-text index -> first row position
+
+
+def minhash_params(policy: CheckPolicy, seed: int) -> MinHashParams:
+    return MinHashParams(num_perm=int(policy.get("num_perm", 64)),
+                         bands=int(policy.get("bands", 16)),
+                         shingle=int(policy.get("shingle_chars", 5)),
+                         max_chars=int(policy.get("max_chars", 2000)), seed=seed)
+
+
+def cluster(texts: pd.Series, hashes: np.ndarray, params: MinHashParams,
+            threshold: float) -> Clustering:
+    """Exact groups by hash, then near groups by MinHash over one text per exact group."""
+    codes, uniques = pd.factorize(pd.Series(hashes), sort=False)
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # earliest position of each distinct text
+    sig = signatures(texts.to_numpy()[first].tolist(), params)
+    left, right, _ = near_pairs(sig, threshold)
+    comp = components(len(uniques), left, right)[codes]
+    return Clustering(comp, _redundant(comp), sig, np.asarray(codes), first)
+
+
+def _redundant(comp: np.ndarray) -> np.ndarray:
+    """Positions that are not the first row of their cluster."""
+    rep = pd.Series(np.arange(len(comp))).groupby(comp).transform("min").to_numpy()
+    return np.flatnonzero(rep != np.arange(len(comp)))
+
+
+def example_clusters(evidence: Evidence, inp: Clustering, params: MinHashParams,
+                     threshold: float) -> Clustering:
+    """Two rows are the same example when their inputs AND their targets are near duplicates
+    and their labels are equal: a long shared prompt must not hide a different short answer.
+    Exact repeats (``row_hash``, as ``size`` counts them) always share all three."""
+    frame = evidence.data.frame
+    parts = [inp.labels, frame["label"].fillna("\x00").to_numpy()]
+    if evidence.data.has_targets:
+        parts.append(cluster(evidence.norm_target.fillna(""),
+                             pd.util.hash_pandas_object(evidence.norm_target.fillna(""),
+                                                        index=False).to_numpy(),
+                             params, threshold).labels)
+    key = pd.MultiIndex.from_arrays(parts) if len(frame) else pd.Index([])
+    comp = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+    codes = np.asarray(pd.factorize(pd.Series(evidence.row_hash))[0], dtype=np.int64)
+    return Clustering(comp, _redundant(comp), None, codes, np.zeros(0, dtype=np.int64))
+
+
+def cluster_table(c: Clustering, frame: pd.DataFrame, limit: int,
+                  only: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """The largest clusters first: size, how many distinct texts, row ids, one example."""
+    if not len(c.labels):
+        return []
+    by = pd.DataFrame({"comp": c.labels, "code": c.codes, "pos": np.arange(len(c.labels))})
+    stats = by.groupby("comp").agg(size=("pos", "size"), distinct=("code", "nunique"),
+                                   first=("pos", "min"))
+    if only is not None:
+        stats = stats[stats.index.isin(only)]
+    stats = stats[stats["size"] > 1].sort_values(["size", "first"], ascending=[False, True])
+    rows = frame["row_id"].to_numpy()
+    stats = stats.head(limit)
+    shown = by[by["comp"].isin(stats.index)]
+    members: dict[Any, np.ndarray] = {
+        comp: rows[np.sort(p.to_numpy())[:20]] for comp, p in shown.groupby("comp")["pos"]}
+    out = []
+    for i, (comp, st) in enumerate(stats.iterrows(), start=1):
+        out.append({"cluster": i, "size": int(st["size"]), "distinct": int(st["distinct"]),
+                    "kind": "exact" if st["distinct"] == 1 else "near",
+                    "row_ids": ", ".join(str(int(r)) for r in members[comp]),
+                    "example": str(frame["input"].iat[int(st["first"])])[:TEXT_LIMIT]})
+    return out
+
+
+class DuplicatesCheck:
+    name: ClassVar[str] = "duplicates"
+    what: ClassVar[str] = ("near-duplicate examples and prompts (MinHash/LSH), the share of "
+                           "redundant rows, and train/eval leakage with --eval")
+    why: ClassVar[str] = ("repeated rows add weight, not information, and make a model "
+                          "memorize; an eval set that shares prompts with training overstates "
+                          "quality")
+
+    def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        frame = data.frame
+        n = len(frame)
+        params = minhash_params(policy, evidence.seed)
+        threshold = float(policy.get("near_threshold", 0.8))
+        limit = int(policy.get("max_table_rows", 50))
+        rows = frame["row_id"].to_numpy()
+        findings: list[Finding] = []
+        tables: dict[str, list[dict[str, Any]]] = {}
+
+        inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
+        ex = example_clusters(evidence, inp, params, threshold)
+        exact = int(pd.Series(evidence.row_hash).duplicated().sum()) if n else 0
+        redundant = len(ex.redundant)
+        share = redundant / n if n else 0.0
+        tables["clusters"] = cluster_table(ex, frame, limit)
+        n_clusters = int((np.bincount(ex.labels) > 1).sum()) if n else 0
+        metrics: dict[str, Any] = {
+            "rows": n, "exact_duplicates": exact, "near_duplicates": redundant - exact,
+            "redundant_rows": redundant, "redundant_share": round(share, 4),
+            "clusters": n_clusters, "near_threshold": threshold}
+        if redundant:
+            findings.append(_redundant_finding(redundant, exact, share, n_clusters,
+                                               rows[ex.redundant], policy))
+
+        conflicting = _conflicting_prompts(inp, ex)
+        metrics["prompt_clusters_with_different_answers"] = len(conflicting)
+        if len(conflicting):
+            mask = np.isin(inp.labels, conflicting)
+            tables["prompt_clusters"] = cluster_table(inp, frame, limit, only=conflicting)
+            findings.append(Finding(
+                "duplicates.same_prompt_different_answers", Severity.INFO,
+                f"{int(mask.sum()):,} rows in {len(conflicting):,} groups share an identical or "
+                "near-identical prompt but differ in answer or label: check that the answers "
+                "agree", observed=int(mask.sum()), rows=example_rows(rows[mask]),
+                n_rows=int(mask.sum()), remedy="keep one consistent answer per prompt"))
+
+        if evidence.eval_data is not None:
+            leak_findings, leak_metrics, leaked = _leakage(evidence, inp, params, threshold,
+                                                           policy)
+            findings.extend(leak_findings)
+            metrics.update(leak_metrics)
+            tables["leaked"] = leaked[:int(policy.get("max_leaked_rows", 1000))]
+
+        summary = (f"{redundant:,} of {n:,} rows redundant ({share:.1%}): {exact:,} exact, "
+                   f"{redundant - exact:,} near repeats")
+        if "leaked_eval_rows" in metrics:
+            summary += f"; {metrics['leaked_eval_rows']:,} eval rows leaked"
+        return CheckResult(name=self.name, status=status_of(findings), summary=summary,
+                           metrics=metrics, findings=findings, params=policy,
+                           excluded_rows=sorted(int(r) for r in rows[ex.redundant]),
+                           tables=tables)
+
+
+def _redundant_finding(redundant: int, exact: int, share: float, n_clusters: int,
+                       rows: np.ndarray, policy: CheckPolicy) -> Finding:
+    warn = float(policy.get("warn_share", 0.05))
+    fail = float(policy.get("fail_share", 0.5))
+    severity = (Severity.FAIL if share >= fail else Severity.WARN if share >= warn
+                else Severity.INFO)
+    return Finding(
+        "duplicates.redundant_rows", severity,
+        f"{redundant:,} rows ({share:.1%}) repeat another row exactly ({exact:,}) or nearly "
+        f"({redundant - exact:,}) in {n_clusters:,} clusters; only one per cluster counts "
+        "toward the effective size", observed=round(share, 4),
+        threshold=warn if severity != Severity.FAIL else fail, rows=example_rows(rows),
+        n_rows=redundant, remedy=f"drop the {redundant:,} repeated rows (one kept per cluster) "
+        "or replace them with new, different examples")
+
+
+def _conflicting_prompts(inp: Clustering, ex: Clustering) -> np.ndarray:
+    """Prompt clusters whose rows fall in more than one example cluster (answers differ)."""
+    if not len(inp.labels):
+        return np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"p": inp.labels, "e": ex.labels})
+    per = frame.groupby("p")["e"].nunique()
+    return np.asarray(per.index[per.to_numpy() > 1], dtype=np.int64)
+
+
+def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, threshold: float,
+             policy: CheckPolicy) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
+    """Eval rows whose normalized prompt equals, or nearly equals, a training prompt."""
+    assert evidence.eval_data is not None
+    ev = Evidence(evidence.eval_data, seed=evidence.seed)
+    eval_frame = evidence.eval_data.frame
+    m = len(eval_frame)
+    nonempty = (ev.norm_input.fillna("").str.len() > 0).to_numpy()
+    train_first = pd.Series(np.arange(len(evidence.input_hash))).groupby(
+        evidence.input_hash).min()
+    exact_pos = pd.Series(ev.input_hash).map(train_first).to_numpy()
+    exact = nonempty & ~np.isnan(exact_pos)
+    train_pos = np.where(exact, np.nan_to_num(exact_pos, nan=-1), -1).astype(np.int64)
+    sim = np.where(exact, 1.0, 0.0)
+    todo = np.flatnonzero(nonempty & ~exact)
+    if len(todo) and len(inp.first) and inp.sig is not None:
+        qsig = signatures(ev.norm_input.to_numpy()[todo].tolist(), params)
+        q, b, s = best_matches(qsig, inp.sig, threshold)
+        train_pos[todo[q]] = inp.first[b]
+        sim[todo[q]] = s
+    leaked = np.flatnonzero(train_pos >= 0)
+    rows = evidence.data.frame["row_id"].to_numpy()
+    eval_rows = eval_frame["row_id"].to_numpy()
+    eval_inputs = eval_frame["input"].to_numpy()
+    table = [{"row_id": int(rows[train_pos[i]]), "eval_row_id": int(eval_rows[i]),
+              "kind": "exact" if exact[i] else "near", "similarity": round(float(sim[i]), 3),
+              "input": str(eval_inputs[i])[:TEXT_LIMIT]} for i in leaked]
+    share = len(leaked) / m if m else 0.0
+    train_rows = sorted({int(rows[train_pos[i]]) for i in leaked})
+    metrics = {"eval_rows": m, "leaked_eval_rows": len(leaked),
+               "leaked_train_rows": len(train_rows),
+               "leaked_exact": int(exact.sum()), "leaked_near": len(leaked) - int(exact.sum()),
+               "leaked_share": round(share, 4)}
+    if not len(leaked):
+        return [], metrics, table
+    fail = float(policy.get("leakage_fail_share", 0.01))
+    finding = Finding(
+        "duplicates.eval_leakage", Severity.FAIL if share >= fail else Severity.WARN,
+        f"{len(leaked):,} eval rows ({share:.1%}) have a prompt that is in the training data "
+        f"({int(exact.sum()):,} exactly, {len(leaked) - int(exact.sum()):,} nearly): scores on "
+        "that eval set overstate quality", observed=round(share, 4), threshold=fail,
+        rows=example_rows(train_rows), n_rows=len(train_rows),
+        remedy=f"remove the {len(leaked):,} leaked prompts from the eval set (or the "
+        f"{len(train_rows):,} training rows behind them)")
+    return [finding], metrics, table

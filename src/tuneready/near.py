@@ -1,0 +1,176 @@
+"""Near-duplicate search in linear time: vectorized MinHash over character shingles + LSH bands.
+
+Comparing every row with every other row is quadratic; MinHash estimates the Jaccard
+similarity of two shingle sets from how many of ``k`` random min-hashes agree, and LSH banding
+(``bands`` x ``rows`` of the signature hashed together) makes rows with a high similarity land
+in the same bucket with high probability. Only rows sharing a bucket are compared, and only
+with their neighbour in the bucket (a chain), so the work and memory grow with ``n``.
+
+Shingles are character 5-grams of the normalized text (robust for short questions, where
+word n-grams change too much with one edited word), hashed by scikit-learn's
+``HashingVectorizer``; a row's text is cut at ``max_chars`` so one huge record cannot dominate.
+Everything is seeded: the same input gives the same clusters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: odd 64-bit multipliers used to mix the band values into one key
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class MinHashParams:
+    num_perm: int = 64
+    bands: int = 16
+    shingle: int = 5
+    max_chars: int = 2000
+    seed: int = 0
+
+    @property
+    def rows_per_band(self) -> int:
+        return self.num_perm // self.bands
+
+
+@dataclass
+class Signatures:
+    """MinHash signatures (``sig``: n x num_perm uint32) and which rows have any shingle."""
+
+    sig: np.ndarray
+    valid: np.ndarray
+    params: MinHashParams
+
+    def band_keys(self) -> np.ndarray:
+        """n x bands uint64 keys; rows without shingles get a unique key (never a match)."""
+        r = self.params.rows_per_band
+        n = self.sig.shape[0]
+        keys = np.zeros((n, self.params.bands), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for b in range(self.params.bands):
+                block = self.sig[:, b * r:(b + 1) * r].astype(np.uint64)
+                key = np.full(n, np.uint64(b + 1), dtype=np.uint64)
+                for j in range(r):
+                    key = (key * _MIX) ^ block[:, j]
+                keys[:, b] = key
+        invalid = np.flatnonzero(~self.valid).astype(np.uint64)
+        keys[~self.valid] = (invalid * _MIX)[:, None] + np.arange(self.params.bands,
+                                                                  dtype=np.uint64)
+        return keys
+
+
+def signatures(texts: list[str], params: MinHashParams) -> Signatures:
+    """MinHash signatures of ``texts`` (already normalized), one vectorized pass per hash."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    n = len(texts)
+    if n == 0:
+        return Signatures(np.zeros((0, params.num_perm), np.uint32), np.zeros(0, bool), params)
+    cut = [t[:params.max_chars] for t in texts]
+    hasher = HashingVectorizer(analyzer="char", ngram_range=(params.shingle, params.shingle),
+                               n_features=2**30, alternate_sign=False, norm=None,
+                               lowercase=False, binary=True, dtype=np.float32)
+    x = hasher.transform(cut).tocsr()
+    x.sum_duplicates()
+    indptr = x.indptr
+    valid = np.diff(indptr) > 0
+    shingles = x.indices.astype(np.uint64)
+    rng = np.random.default_rng(params.seed)
+    a = rng.integers(1, 2**63, size=params.num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=params.num_perm, dtype=np.uint64)
+    sig = np.full((n, params.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    starts = indptr[:-1][valid]
+    if len(shingles):
+        with np.errstate(over="ignore"):
+            for j in range(params.num_perm):
+                # multiply-shift hashing: the high 32 bits of a*x+b (mod 2^64) are universal
+                hv = ((shingles * a[j] + b[j]) >> np.uint64(32)).astype(np.uint32)
+                sig[valid, j] = np.minimum.reduceat(hv, starts)
+    return Signatures(sig, valid, params)
+
+
+def similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray,
+               other: np.ndarray | None = None, chunk: int = 200_000) -> np.ndarray:
+    """Estimated Jaccard of row pairs (``left[i]`` of ``sig``, ``right[i]`` of ``other``)."""
+    other = sig if other is None else other
+    out = np.empty(len(left), dtype=np.float32)
+    for s in range(0, len(left), chunk):
+        e = s + chunk
+        out[s:e] = (sig[left[s:e]] == other[right[s:e]]).mean(axis=1)
+    return out
+
+
+def near_pairs(s: Signatures, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Verified similar pairs (i < j, similarity >= threshold) found by LSH bucket chains.
+
+    Within a bucket, rows are linked to the next row in position order: at most ``n`` candidate
+    pairs per band, so a bucket of 10,000 identical rows costs 10,000 comparisons, not 10^8.
+    """
+    keys = s.band_keys()
+    n = keys.shape[0]
+    found: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        order = np.lexsort((np.arange(n), keys[:, band]))
+        k = keys[order, band]
+        same = np.flatnonzero(k[1:] == k[:-1])
+        if len(same):
+            left, right = order[same], order[same + 1]
+            found.append(np.minimum(left, right).astype(np.int64) * n
+                         + np.maximum(left, right))
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    codes = np.unique(np.concatenate(found))
+    left, right = codes // n, codes % n
+    sim = similarity(s.sig, left, right)
+    keep = sim >= threshold
+    return left[keep], right[keep], sim[keep]
+
+
+def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected-component label per row (linear: scipy's sparse graph traversal)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = sp.coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def best_matches(query: Signatures, base: Signatures,
+                 threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each query row, a base row sharing an LSH bucket with similarity >= threshold.
+
+    Returns (query positions, base positions, similarity), one pair per matched query row (the
+    most similar candidate found). Linear: base keys are sorted once per band and searched.
+    """
+    qk, bk = query.band_keys(), base.band_keys()
+    if not len(qk) or not len(bk):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    cand_q: list[np.ndarray] = []
+    cand_b: list[np.ndarray] = []
+    for band in range(qk.shape[1]):
+        order = np.lexsort((np.arange(len(bk)), bk[:, band]))
+        sorted_keys = bk[order, band]
+        pos = np.searchsorted(sorted_keys, qk[:, band])
+        pos = np.minimum(pos, len(sorted_keys) - 1)
+        hit = np.flatnonzero(sorted_keys[pos] == qk[:, band])
+        cand_q.append(hit)
+        cand_b.append(order[pos[hit]])
+    q = np.concatenate(cand_q).astype(np.int64)
+    b = np.concatenate(cand_b).astype(np.int64)
+    codes = np.unique(q * len(bk) + b)
+    q, b = codes // len(bk), codes % len(bk)
+    sim = similarity(query.sig, q, b, other=base.sig)
+    keep = sim >= threshold
+    q, b, sim = q[keep], b[keep], sim[keep]
+    # best per query row: sort by (query, -similarity, base) and keep the first of each query
+    order = np.lexsort((b, -sim, q))
+    q, b, sim = q[order], b[order], sim[order]
+    first = np.r_[True, q[1:] != q[:-1]] if len(q) else np.zeros(0, dtype=bool)
+    return q[first], b[first], sim[first]

@@ -1,0 +1,143 @@
+"""duplicates: planted near duplicates are clustered and excluded, leakage is named."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import dataset, evidence_for, make_texts
+from tuneready.checks.duplicates import DuplicatesCheck
+from tuneready.io import LoadOptions, load_dataset
+from tuneready.io.text import normalize
+from tuneready.model import Severity, Status
+from tuneready.near import MinHashParams, best_matches, components, near_pairs, signatures
+from tuneready.policy import load_policy
+
+POLICY = load_policy().for_check("duplicates")
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def distinct_sentences(n: int, seed: int = 0) -> list[str]:
+    """Sentences that share little: random words from a large made-up vocabulary."""
+    rng = random.Random(seed)
+    vocab = [f"{a}{b}{c}" for a in "bcdfgklmnprst" for b in "aeiou" for c in "lmnrstxz"]
+    return [" ".join(rng.choice(vocab) for _ in range(20)) for _ in range(n)]
+
+
+def perturb(text: str) -> str:
+    """A near duplicate: one word added at the end, different case and spacing."""
+    return "  ".join([*text.split(), "please"]).upper()
+
+
+def run(frame: pd.DataFrame, eval_frame: pd.DataFrame | None = None):
+    data = dataset(frame)
+    ev = evidence_for(data)
+    if eval_frame is not None:
+        ev.eval_data = dataset(eval_frame)
+    return data, DuplicatesCheck().run(data, ev, POLICY)
+
+
+def test_minhash_finds_planted_pairs_and_not_random_ones() -> None:
+    base = distinct_sentences(400)
+    texts = base + [normalize(perturb(t)) for t in base[:50]]
+    sig = signatures(texts, MinHashParams())
+    left, right, sim = near_pairs(sig, 0.8)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert pairs == {(i, 400 + i) for i in range(50)}
+    assert (sim >= 0.8).all()
+    labels = components(len(texts), left, right)
+    assert len(np.unique(labels)) == 400
+
+
+def test_minhash_is_deterministic_and_seeded() -> None:
+    texts = distinct_sentences(50)
+    a = signatures(texts, MinHashParams(seed=1)).sig
+    assert np.array_equal(a, signatures(texts, MinHashParams(seed=1)).sig)
+    assert not np.array_equal(a, signatures(texts, MinHashParams(seed=2)).sig)
+
+
+def test_best_matches_links_query_to_base() -> None:
+    base = distinct_sentences(100)
+    query = [normalize(perturb(base[7])), distinct_sentences(1, seed=99)[0]]
+    q, b, _ = best_matches(signatures(query, MinHashParams()),
+                           signatures(base, MinHashParams()), 0.8)
+    assert q.tolist() == [0] and b.tolist() == [7]
+
+
+def test_planted_near_duplicates_are_clustered_and_excluded() -> None:
+    base = distinct_sentences(200)
+    texts = base + [perturb(t) for t in base[:30]] + base[:10]  # 30 near, 10 exact
+    data, result = run(pd.DataFrame({"text": texts, "label": ["a", "b"] * (len(texts) // 2)}))
+    labels = data.frame["label"].tolist()
+    exact = sum(1 for i in range(230, 240) if labels[i] == labels[i - 230])
+    assert result.metrics["exact_duplicates"] == exact
+    assert result.metrics["redundant_rows"] >= 30
+    # rows 201..230 (row ids) are the perturbed copies and must be excluded, originals kept
+    first_ids = data.frame["row_id"].iloc[:200].tolist()
+    assert not set(first_ids) & set(result.excluded_rows)
+    near_ids = data.frame["row_id"].iloc[200:230].tolist()
+    assert set(near_ids) <= set(result.excluded_rows)
+    assert result.tables["clusters"][0]["size"] >= 2
+    assert {"cluster", "size", "row_ids", "example"} <= set(result.tables["clusters"][0])
+    assert any(f.code == "duplicates.redundant_rows" for f in result.findings)
+
+
+def test_diverse_data_has_no_redundant_rows() -> None:
+    _, result = run(pd.DataFrame({"text": distinct_sentences(300)}))
+    assert result.metrics["redundant_rows"] == 0
+    assert result.excluded_rows == []
+    assert result.status == Status.PASS
+
+
+def test_same_prompt_different_answers_is_reported_not_excluded() -> None:
+    prompts = distinct_sentences(60)
+    frame = pd.DataFrame({"prompt": prompts + prompts[:5],
+                          "completion": [f"answer {i}" for i in range(65)]})
+    _, result = run(frame)
+    assert result.metrics["redundant_rows"] == 0
+    assert result.metrics["prompt_clusters_with_different_answers"] == 5
+    assert any(f.code == "duplicates.same_prompt_different_answers" for f in result.findings)
+
+
+def test_planted_leakage_is_named_exact_and_near() -> None:
+    train = distinct_sentences(200)
+    evals = [train[3], perturb(train[10]), *distinct_sentences(48, seed=7)]
+    data, result = run(pd.DataFrame({"text": train}), pd.DataFrame({"text": evals}))
+    leaked = {(r["row_id"], r["eval_row_id"], r["kind"]) for r in result.tables["leaked"]}
+    rid = data.frame["row_id"].tolist()
+    assert leaked == {(rid[3], 1, "exact"), (rid[10], 2, "near")}
+    assert result.metrics["leaked_eval_rows"] == 2
+    finding = next(f for f in result.findings if f.code == "duplicates.eval_leakage")
+    assert finding.severity == Severity.FAIL  # 4 % of eval rows, above the 1 % threshold
+    assert set(finding.rows) == {rid[3], rid[10]}
+
+
+def test_no_leakage_without_shared_prompts() -> None:
+    _, result = run(make_texts(100), pd.DataFrame({"text": distinct_sentences(20)}))
+    assert result.metrics["leaked_eval_rows"] == 0
+    assert not any(f.code == "duplicates.eval_leakage" for f in result.findings)
+
+
+@pytest.mark.skipif(not (DATA / "trec_questions").exists(), reason="shared data absent")
+def test_trec_repeated_blocks_are_redundant() -> None:
+    data = load_dataset(DATA / "trec_questions" / "question_labels.txt",
+                        LoadOptions(reader="label-lines", encoding="latin-1"))
+    result = DuplicatesCheck().run(data, evidence_for(data), POLICY)
+    assert 0.63 <= result.metrics["redundant_share"] <= 0.67
+    assert result.status == Status.FAIL
+
+
+@pytest.mark.skipif(not (DATA / "llamafactory_demo").exists(), reason="shared data absent")
+def test_llamafactory_cross_file_leakage() -> None:
+    folder = DATA / "llamafactory_demo"
+    data = load_dataset(folder / "v1_sft_demo.jsonl")
+    ev = evidence_for(data)
+    ev.eval_data = load_dataset(folder / "alpaca_en_demo.json")
+    result = DuplicatesCheck().run(data, ev, POLICY)
+    exact_train = {r["row_id"] for r in result.tables["leaked"] if r["kind"] == "exact"}
+    assert len(exact_train) == 255
+    assert result.metrics["leaked_train_rows"] >= 255

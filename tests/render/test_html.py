@@ -180,3 +180,16 @@ def test_element_ids_are_unique() -> None:
     for _, attrs in tags:
         for ref in (attrs.get("aria-labelledby") or "").split():
             assert ref in ids
+
+
+def test_minimal_audit_renders_in_every_format() -> None:
+    """A bare audit (no checks, no provenance) must still render, not crash."""
+    from tuneready.model import Audit, Recommendation, Verdict
+    from tuneready.render import junit, markdown
+
+    bare = Audit(dataset={}, policy={}, checks=[CheckResult("size", Status.ERROR)],
+                 recommendation=Recommendation(Verdict.NOT_READY, False, Verdict.LORA, "low"))
+    page = html.render(bare)
+    assert "Not ready" in page and "of 0 rows" in page
+    assert "## tuneready: Not ready" in markdown.render(bare)
+    assert "<error" in junit.render(bare)

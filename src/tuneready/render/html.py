@@ -65,8 +65,9 @@ def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
     """Everything the template shows, as plain, already formatted values."""
     return {
         "title": f"tuneready: {audit.dataset.get('path', 'dataset')}",
-        "dataset": audit.dataset,
-        "rows": fmt_value("rows", audit.dataset.get("rows")),
+        "path": str(audit.dataset.get("path") or "dataset"),
+        "fmt": str(audit.dataset.get("format") or "unknown format"),
+        "rows": fmt_value("rows", audit.dataset.get("rows") or 0),
         "verdict": verdict_block(audit),
         "ladder": ladder(audit),
         "grid": [grid_row(c) for c in audit.checks],
@@ -79,7 +80,8 @@ def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
 def verdict_block(audit: Audit) -> dict[str, Any]:
     rec = audit.recommendation
     size = audit.check("size")
-    raw = int(size.metrics.get("raw_n", 0)) if size else int(audit.dataset.get("rows", 0) or 0)
+    raw_n = size.metrics.get("raw_n") if size else None
+    raw = int(raw_n if _is_number(raw_n) else audit.dataset.get("rows") or 0)
     excluded = ", ".join(f"{n:,} flagged by {c}" for c, n in rec.effective_n_breakdown.items())
     return {
         "title": VERDICT_TITLE[rec.verdict],

@@ -6,6 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.render.fixtures import HOSTILE, full_audit
 from tuneready.render import html, junit, markdown
 
@@ -61,3 +64,21 @@ def test_junit_is_well_formed_and_round_trips_text() -> None:
     failure = root.find(".//testcase[@name='bias']/failure")
     assert failure is not None and VISIBLE in (failure.text or "")
     assert "<script>" not in xml
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_text_stays_text(text: str) -> None:
+    """Arbitrary text (control characters, surrogates aside) in any slot never breaks out."""
+    audit = full_audit(n_flagged=3, n_clusters=2)
+    audit.checks[0].summary = text
+    audit.checks[1].findings[0].message = text
+    audit.checks[2].tables["flagged"][0]["input"] = text
+    audit.recommendation.reasons[0].message = text
+    ET.fromstring(junit.render(audit).encode("utf-8"))        # always well-formed
+    md = markdown.render(audit)
+    assert "<" not in md.replace("<sub>", "").replace("</sub>", "")
+    page = html.render(audit)
+    parser = Scripts()
+    parser.feed(page)
+    assert parser.scripts == 1

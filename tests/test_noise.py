@@ -147,3 +147,21 @@ def test_duplicate_inputs_share_a_fold() -> None:
         assert all(h in in_test for h in hashes[test])
         train = set(hashes[np.setdiff1d(np.arange(len(y)), test)].tolist())
         assert not in_test & train  # no input on both sides
+
+
+def test_user_embeddings_feed_the_proxy() -> None:
+    from tuneready.evidence import Evidence
+
+    frame = make_texts(150)
+    data = dataset(frame)
+    classes = sorted(frame["label"].unique())
+    rng = np.random.default_rng(0)
+    emb = np.eye(3)[[classes.index(v) for v in frame["label"]]] * 3 + rng.normal(0, 1, (150, 3))
+    data.frame.loc[[5, 17, 40], "label"] = data.frame.loc[[5, 17, 40], "label"].map(
+        {"finance": "sports", "sports": "weather", "weather": "finance"})
+    evidence = Evidence(data, embeddings=emb)
+    proxy = evidence.proxy
+    assert proxy is not None and "user embeddings" in proxy.source
+    issues = evidence.label_issues
+    assert issues is not None
+    assert {5, 17, 40} <= set(issues.flagged_positions.tolist())

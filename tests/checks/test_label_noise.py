@@ -130,8 +130,11 @@ def test_random_labels_make_a_weak_proxy() -> None:
     frame["label"] = rng.choice(["x", "y"], size=400)
     result = run(dataset(frame))
     assert result.metrics["oof_accuracy"] < 0.65
-    if result.metrics["flagged_n"]:  # whatever is flagged must not fail the dataset
-        assert result.metrics["proxy_weak"] is True or result.metrics["noise_rate"] < 0.15
+    # labels unrelated to the text: the planted flips are not found, so the proxy is weak and
+    # the (large) estimate is an upper bound that caps nothing
+    assert result.metrics["probe_recall"] < 0.6
+    assert result.metrics["proxy_weak"] is True
+    assert not any(f.caps for f in result.findings)
 
 
 @pytest.mark.parametrize("labels", [["sports"] * 40, ["a"] * 39 + ["b"]])

@@ -65,8 +65,8 @@ def test_templated_set_is_high_risk_and_caps_at_lora() -> None:
     assert finding.caps == Verdict.LORA
     assert finding.remedy and "written differently" in finding.remedy
     assert result.metrics["template_share"] > 0.9
-    assert result.tables["openings"][0]["opening"] == "hello"[:5] or \
-        result.tables["openings"][0]["share"] > 0.1
+    assert result.tables["openings"][0]["opening"].startswith("hello")
+    assert finding.rows and finding.n_rows >= 20  # the rows sharing the top opening
 
 
 def test_diverse_set_is_low_risk() -> None:

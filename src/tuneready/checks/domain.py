@@ -275,7 +275,8 @@ class DomainCheck:
                 {"metric": m, "value": metrics.get(m), "narrow_if": _limit_text(m, policy),
                  "narrow": m in signals, "explanation": EXPLAIN[m][0]}
                 for m in EXPLAIN if metrics.get(m) is not None]}
-        findings = self._findings(data, metrics, signals, top, policy)
+        findings = self._findings(data, metrics, signals,
+                                  _example_positions(texts, signals, top, policy), policy)
         status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
             else Status.PASS
         return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
@@ -284,10 +285,8 @@ class DomainCheck:
                                    f"signals: {', '.join(signals) or 'none'})")
 
     def _findings(self, data: Dataset, metrics: dict[str, Any], signals: list[str],
-                  top: dv.Topics, policy: CheckPolicy) -> list[Finding]:
+                  examples: np.ndarray, policy: CheckPolicy) -> list[Finding]:
         rows = data.frame["row_id"].to_numpy()
-        largest = np.flatnonzero(top.labels == np.bincount(top.labels).argmax()) \
-            if len(top.labels) else np.zeros(0, dtype=np.int64)
         findings = []
         risk = metrics["risk"]
         if risk != "low":
@@ -297,7 +296,7 @@ class DomainCheck:
                 f"{risk} narrow-domain overfitting risk: {len(signals)} measures in their "
                 f"narrow zone ({', '.join(signals)})", observed=len(signals),
                 threshold=int(policy.get("high_signals" if high else "medium_signals", 1)),
-                rows=example_rows(rows[largest]) if "largest_topic_share" in signals else [],
+                rows=example_rows(rows[examples]), n_rows=len(examples),
                 caps=Verdict.LORA if high else None, remedy=_remedy(signals, metrics)))
         gain = metrics.get("curve_gain_if_doubled")
         if gain is not None and metrics.get("curve_needed_ratio", 0) > 1:
@@ -316,6 +315,21 @@ class DomainCheck:
                 observed=metrics["coverage"], threshold=policy.get("coverage_narrow"),
                 remedy="add training examples like the reference inputs in the coverage gaps"))
         return findings
+
+
+def _example_positions(texts: pd.Series, signals: list[str], top: dv.Topics,
+                       policy: CheckPolicy) -> np.ndarray:
+    """The rows behind a risk finding: those sharing the most common opening when the set is
+    templated, else those in the largest topic when that is narrow."""
+    if {"repeated_opening_share", "template_share", "compression_ratio", "distinct_2"} & \
+            set(signals):
+        heads = dv.openings(texts, int(policy.get("opening_words", 3)))
+        if len(heads):
+            full = heads.reindex(texts.index).to_numpy()
+            return np.flatnonzero(full == heads.value_counts().index[0])
+    if "largest_topic_share" in signals and len(top.labels):
+        return np.flatnonzero(top.labels == np.bincount(top.labels).argmax())
+    return np.zeros(0, dtype=np.int64)
 
 
 def _limit_text(metric: str, policy: CheckPolicy) -> str | None:

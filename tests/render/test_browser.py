@@ -45,7 +45,7 @@ def test_report_loads_clean_offline_and_screenshots(browser: Browser, tmp_path: 
     assert report.title.startswith("tuneready: data/<script>")   # escaped text, not markup
     dialogs = [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
     assert dialogs == []                                           # the planted alert() never ran
-    assert browser.evaluate("document.querySelectorAll('svg[role=img]').length") == 11
+    assert browser.evaluate("document.querySelectorAll('svg[role=img]').length") == 12
     assert browser.evaluate("document.querySelector('h2').textContent").startswith("Verdict")
     top = browser.screenshot(tmp_path / "top.png")
     section = browser.screenshot(tmp_path / "noise.png", "#check-label_noise")

@@ -45,6 +45,7 @@ def test_every_known_table_is_drawn() -> None:
     ("domain", "learning_curve", [{"n": 10, "score": 0.5}]),    # one point
     ("schema", "token_histogram", [{"lo": 0, "count": 3}]),     # no hi
     ("duplicates", "clusters", [{"cluster": 1}]),
+    ("domain", "coverage_gaps", [{"reference_row_id": 1, "input": "x"}]),
 ])
 def test_unexpected_shapes_give_no_chart(check: str, table: str, rows: list) -> None:
     assert charts.charts_for(check, {table: rows}) == {}

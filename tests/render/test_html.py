@@ -86,8 +86,8 @@ def test_intervals_are_shown_as_intervals() -> None:
 def test_known_tables_get_accessible_charts(page: str) -> None:
     svgs = [a for t, a in outline(page).tags if t == "svg"]
     # classes, token histogram, by_class, confused_pairs, clusters, learning curve,
-    # length histogram, openings, bias: error, noise, share
-    assert len(svgs) == 11
+    # length histogram, openings, coverage gaps, bias: error, noise, share
+    assert len(svgs) == 12
     for attrs in svgs:
         assert attrs["role"] == "img"
         for ref in (attrs["aria-labelledby"] or "").split():

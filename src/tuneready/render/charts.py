@@ -341,6 +341,18 @@ def clusters(rows: Sequence[Row]) -> Chart:
     return hbars("clusters", "Largest clusters of near-duplicate rows", bars, label_w=320)
 
 
+def coverage_gaps(rows: Sequence[Row]) -> Chart:
+    """Reference (production) inputs whose nearest training row is least similar."""
+    ordered = sorted(rows, key=lambda r: float(r["nearest_similarity"]))
+    bars = [Bar(str(r.get("input") or f"row {r.get('reference_row_id')}"),
+                float(r["nearest_similarity"]), note=f"{float(r['nearest_similarity']):.2f}",
+                tip=f"reference row {r.get('reference_row_id')}: nearest training row at "
+                    f"similarity {float(r['nearest_similarity']):.2f}") for r in ordered]
+    return hbars("coverage_gaps", "Reference inputs least covered by the training data "
+                 "(similarity of the nearest training row)", bars, lambda v: f"{v:.2f}",
+                 label_w=320)
+
+
 #: (check, table) -> builder; bias groups yields several charts
 BUILDERS: dict[tuple[str, str], Callable[[Sequence[Row]], Chart | list[Chart]]] = {
     ("size", "classes"): size_classes,
@@ -354,6 +366,7 @@ BUILDERS: dict[tuple[str, str], Callable[[Sequence[Row]], Chart | list[Chart]]] 
     ("domain", "length_histogram"): lambda rows: histogram(
         "length_histogram", "Input length", rows, "words per input"),
     ("domain", "openings"): openings,
+    ("domain", "coverage_gaps"): coverage_gaps,
     ("duplicates", "clusters"): clusters,
 }
 

@@ -81,7 +81,8 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
     rec = audit.recommendation
     size = audit.check("size")
     raw_n = size.metrics.get("raw_n") if size else None
-    raw = int(raw_n if _is_number(raw_n) else audit.dataset.get("rows") or 0)
+    rows = raw_n if _is_number(raw_n) else audit.dataset.get("rows")
+    raw = int(rows) if _is_number(rows) else 0
     excluded = ", ".join(f"{n:,} flagged by {c}" for c, n in rec.effective_n_breakdown.items())
     return {
         "title": VERDICT_TITLE[rec.verdict],

@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from tuneready.model import VERDICT_LEVEL, VERDICT_TITLE, Audit, CheckResult, Finding, Verdict
 from tuneready.render import charts
@@ -276,7 +276,7 @@ def split_metrics(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     return head, [m for m in items if m["key"] not in keys]
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

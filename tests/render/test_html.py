@@ -193,3 +193,22 @@ def test_minimal_audit_renders_in_every_format() -> None:
     assert "Not ready" in page and "of 0 rows" in page
     assert "## tuneready: Not ready" in markdown.render(bare)
     assert "<error" in junit.render(bare)
+
+
+def test_context_chosen_verdict_is_explained_with_costs() -> None:
+    from tuneready.model import Verdict
+
+    audit = ready_audit()
+    audit.recommendation.verdict = Verdict.PROMPT_ENGINEERING
+    audit.recommendation.data_verdict = Verdict.LORA
+    audit.recommendation.reasons[0].check = "context"
+    audit.context = {"prices": {"model": "m", "as_of": "2025-06-01"},
+                     "costs": [{"path": "lora", "one_off": 0.0, "monthly": 1460.0,
+                                "break_even_month": None}]}
+    page = html.render(audit)
+    banner = page[page.index('id="verdict"'):page.index('id="checks"')]
+    assert "the data alone supports LoRA / adapter tuning" in banner
+    assert "Too few usable examples" not in banner
+    assert 'href="#deployment"' in banner and "data supports" in banner
+    costs = page[page.index('id="deployment"'):]
+    assert "$1,460.00" in costs and "never" in costs

@@ -108,10 +108,12 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
 def ladder(audit: Audit) -> list[dict[str, Any]]:
     """The four paths, most demanding first, marking the verdict and the policy's requirement."""
     rec = audit.recommendation
+    data = rec.data_verdict or rec.verdict      # what the data supports; context may pick lower
     steps = sorted(Verdict, key=lambda v: -VERDICT_LEVEL[v])
     return [{"title": VERDICT_TITLE[v], "meaning": VERDICT_MEANING[v], "current":
              v == rec.verdict, "required": v == rec.required,
-             "supported": VERDICT_LEVEL[v] <= VERDICT_LEVEL[rec.verdict]} for v in steps]
+             "data": v == data and data != rec.verdict,
+             "supported": VERDICT_LEVEL[v] <= VERDICT_LEVEL[data]} for v in steps]
 
 
 def anchor(name: str, code: str = "") -> str:
@@ -123,7 +125,9 @@ def anchor(name: str, code: str = "") -> str:
 def _reason_target(audit: Audit, check: str, code: str) -> str:
     """Link a reason to its finding when the check has it, else to the check's section."""
     result = audit.check(check)
-    if result is not None and any(f.code == code for f in result.findings):
+    if result is None:  # a decision-level reason: the cost table, or the checks grid
+        return "deployment" if check == "context" and audit.context.get("costs") else "checks"
+    if any(f.code == code for f in result.findings):
         return anchor(check, code)
     return anchor(check)
 
@@ -320,8 +324,18 @@ def deployment(audit: Audit, max_rows: int) -> dict[str, Any] | None:
         "inputs": [(k, fmt_value(k, v)) for k, v in inputs.items()
                    if v not in (None, "", 0, -1.0, False)],
         "measured": [(k, fmt_value(k, v)) for k, v in (ctx.get("measured") or {}).items()],
-        "costs": table_view("cost per path", costs, max_rows, False),
+        "costs": table_view("cost per path", [_money(c) for c in costs], max_rows, False),
     }
+
+
+def _money(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("one_off", "monthly"):
+        if _is_number(out.get(key)):
+            out[key] = f"${out[key]:,.2f}"
+    if "break_even_month" in out and out["break_even_month"] is None:
+        out["break_even_month"] = "never"
+    return out
 
 
 def reproducibility(audit: Audit) -> dict[str, Any]:

@@ -189,7 +189,7 @@ def main(argv: list[str]) -> int:
     if binary is None:
         print("chromium not found", file=sys.stderr)
         return 2
-    with Browser(binary) as browser:
+    with Browser(binary, height=1200) as browser:   # the verdict banner and the checks grid
         report = browser.load(html)
         print(f"console errors: {report.console_errors}; requests: {report.requests}")
         browser.screenshot(folder / f"{html.stem}-top.png")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                        "engineering, or not ready, with the evidence.")
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     verdict = "verdict"
     fail = "fail"
     warn = "warn"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from tests.conftest import dataset, evidence_for
@@ -86,3 +88,11 @@ def test_malformed_records_and_placeholders_from_a_file(write) -> None:
 def test_numbers_where_text_belongs() -> None:
     data = dataset(pd.DataFrame({"text": [1, 2, 3, "real words"] * 5, "label": ["a"] * 20}))
     assert len(_codes(_run(data))["schema.numeric_input"]) == 15
+
+
+def test_token_histogram_covers_every_row() -> None:
+    data = dataset(pd.DataFrame({"text": ["word " * k for k in range(1, 101)],
+                                 "label": ["a", "b"] * 50}))
+    hist = _run(data).tables["token_histogram"]
+    assert len(hist) == 20 and sum(b["count"] for b in hist) == 100
+    assert hist[0]["lo"] == 0 and all(a["hi"] == b["lo"] for a, b in itertools.pairwise(hist))

@@ -65,7 +65,8 @@ class SchemaCheck:
             metrics=metrics, excluded_rows=sorted(invalid),
             summary=f"{len(invalid)} invalid rows, {len(data.problems)} malformed records, "
                     f"{metrics['total_tokens']:,} training tokens",
-            tables={"malformed": [p.to_dict() for p in data.problems[:200]]})
+            tables={"malformed": [p.to_dict() for p in data.problems[:200]],
+                    "token_histogram": _token_histogram(frame["tokens"].to_numpy())})
 
 
 class Rule:
@@ -234,3 +235,13 @@ def _token_metrics(evidence: Evidence, frame: pd.DataFrame, limit: int) -> dict[
         "context_limit": limit,
         "encoding": evidence.encoding,
     }
+
+
+def _token_histogram(tokens: np.ndarray, bins: int = 20) -> list[dict[str, Any]]:
+    """Tokens per row in equal bins up to the 99th percentile (longer rows in the last bin)."""
+    if not len(tokens):
+        return []
+    top = max(1.0, float(np.percentile(tokens, 99)))
+    counts, edges = np.histogram(np.minimum(tokens, top), bins=bins, range=(0.0, top))
+    return [{"lo": round(float(lo), 1), "hi": round(float(hi), 1), "count": int(c)}
+            for lo, hi, c in zip(edges[:-1], edges[1:], counts, strict=True)]

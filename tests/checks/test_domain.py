@@ -94,7 +94,7 @@ def test_openings_table_counts_the_template() -> None:
 
 
 def test_labelled_data_gets_gap_and_learning_curve() -> None:
-    result = run(make_texts(600))
+    result = run(make_texts(300))
     m = result.metrics
     assert 0.0 <= m["generalization_gap"] <= 1.0
     assert m["in_sample_accuracy"] >= m["oof_accuracy"] - 0.05

@@ -157,13 +157,16 @@ def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
     from tuneready.proxy import make_model
 
     pos = np.flatnonzero(~pd.Series(evidence.input_hash[index]).duplicated().to_numpy())
+    # classes with too few distinct rows for a stratified split are left out of the curve
+    counts = np.bincount(labels[pos])
+    pos = pos[counts[labels[pos]] >= 5]
     available = len(pos)
     cap = int(policy.get("curve_max_rows", 20000))
     if len(pos) > cap:
         pos = np.sort(pos[dv.sample_positions(len(pos), cap, evidence.seed)])
-    y = labels[pos]
+    y = np.unique(labels[pos], return_inverse=True)[1]
     counts = np.bincount(y)
-    if (counts[counts > 0].min() < 5 or (counts > 0).sum() < 2
+    if (len(counts) < 2 or counts.min() < 5
             or len(pos) < int(policy.get("curve_min_rows", 50))):
         return {}, []
     x = evidence.features[index[pos]]
@@ -177,11 +180,18 @@ def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
     if curve.a is None or needed is None:
         return {}, table
     now, doubled = curve.fit(available), curve.fit(2 * available)
-    return {"curve_rows": available, "curve_plateau": round(curve.a, 4),
-            "curve_exponent": _round(curve.c),
-            "curve_needed_rows": int(min(needed, 1e12)),
-            "curve_needed_ratio": round(min(needed / available, 1e6), 3),
-            "curve_gain_if_doubled": round(float((doubled or 0) - (now or 0)), 4)}, table
+    limit = float(policy.get("curve_max_extrapolation", 100))
+    # a plateau at the bound (accuracy 1) or far beyond the data is not identified by the fit:
+    # say "still rising", not a made-up number of rows
+    identified = curve.a < 0.999 and needed <= limit * available
+    out: dict[str, Any] = {
+        "curve_rows": available, "curve_plateau": round(curve.a, 4),
+        "curve_exponent": _round(curve.c), "curve_plateau_identified": identified,
+        "curve_needed_ratio": round(min(needed / available, limit), 3),
+        "curve_gain_if_doubled": round(float((doubled or 0) - (now or 0)), 4)}
+    if identified:
+        out["curve_needed_rows"] = int(needed)
+    return out, table
 
 
 def _round(x: float | None) -> float | None:
@@ -302,10 +312,15 @@ class DomainCheck:
         if gain is not None and metrics.get("curve_needed_ratio", 0) > 1:
             findings.append(Finding(
                 "domain.more_data_helps", Severity.INFO,
-                f"the proxy's learning curve still rises: doubling the data adds about "
-                f"{gain:.1%} accuracy; about {metrics['curve_needed_rows']:,} rows would come "
-                f"within {float(policy.get('plateau_within', 0.01)):.0%} of its plateau "
-                f"({metrics['curve_plateau']:.1%})", observed=metrics["curve_needed_ratio"],
+                "the proxy's learning curve still rises: doubling the data adds about "
+                f"{gain:.1%} accuracy; " + (
+                    f"about {metrics['curve_needed_rows']:,} rows would come within "
+                    f"{float(policy.get('plateau_within', 0.01)):.0%} of its plateau "
+                    f"({metrics['curve_plateau']:.1%})"
+                    if metrics.get("curve_plateau_identified") else
+                    "no plateau is in sight within "
+                    f"{float(policy.get('curve_max_extrapolation', 100)):.0f}x the rows "
+                    "available"), observed=metrics["curve_needed_ratio"],
                 threshold=policy.get("curve_ratio_narrow")))
         if metrics.get("coverage") is not None and "coverage" in signals:
             findings.append(Finding(
@@ -351,8 +366,10 @@ def _remedy(signals: list[str], metrics: dict[str, Any]) -> str:
         asks.append("shorter and longer examples")
     if "coverage" in signals:
         asks.append("examples like the uncovered reference inputs")
-    if "curve_needed_ratio" in signals and metrics.get("curve_needed_rows"):
-        asks.append(f"more rows (about {metrics['curve_needed_rows']:,} to near the plateau)")
+    if "curve_needed_ratio" in signals:
+        asks.append(f"more rows (about {metrics['curve_needed_rows']:,} to near the plateau)"
+                    if metrics.get("curve_needed_rows") else "many more rows (the learning "
+                    "curve is still rising)")
     if "generalization_gap" in signals:
         asks.append("more varied examples per class (the proxy memorizes)")
     return "add " + "; ".join(asks or ["more varied examples"]) + \

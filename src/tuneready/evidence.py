@@ -27,6 +27,19 @@ if TYPE_CHECKING:
 
 ProgressFn = Callable[[str], None]
 
+#: Character 3-5-grams are added to the word n-grams only up to this many rows. They carry
+#: typos, morphology and subwords, which matter when rows are few; they are also 5-6x the
+#: non-zeros of the word block, and every proxy fit (saga) is linear in non-zeros. Measured on
+#: 100k perturbed SMS/TREC rows (bench/common.py): char TF-IDF 8.4 s and 10.2M non-zeros vs
+#: word 2.6 s and 1.8M; 5-fold saga 51 s on word+char vs 12 s on word alone, with the same
+#: out-of-fold accuracy. Small sets (the label-noise acceptance on SMS spam, 5.5k rows) keep
+#: both blocks; above the cap the features are word 1-2-grams only (``tfidf_blocks`` says so).
+CHAR_NGRAM_MAX_ROWS = 20_000
+#: The SVD embedding is fitted on at most this many rows (a seeded sample) and then applied
+#: to all: 100 directions are well estimated from 20k short texts, and the randomized SVD's
+#: passes over the matrix were the largest single cost of the embedding at 100k rows.
+SVD_FIT_ROWS = 20_000
+
 
 @dataclass
 class ProxyResult:
@@ -132,14 +145,31 @@ class Evidence:
         if not any(t.strip() for t in texts):
             return sp.csr_matrix((len(texts), 1))
         min_df = 2 if len(texts) >= 1000 else 1
-        word = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, max_features=200_000,
-                               sublinear_tf=True, dtype=np.float32)
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df,
-                               max_features=200_000, sublinear_tf=True, dtype=np.float32)
-        blocks = [_safe_fit(v, texts) for v in (word, char)]
-        self._vectorizers = [v for v, b in zip((word, char), blocks, strict=True)
+        vectorizers = [TfidfVectorizer(ngram_range=(1, 2), min_df=min_df,
+                                       max_features=200_000, sublinear_tf=True,
+                                       dtype=np.float32)]
+        if len(texts) <= CHAR_NGRAM_MAX_ROWS:
+            vectorizers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                               min_df=min_df, max_features=200_000,
+                                               sublinear_tf=True, dtype=np.float32))
+        blocks = [_safe_fit(v, texts) for v in vectorizers]
+        if all(b is None for b in blocks):  # no word survives min_df: fall back to chars
+            vectorizers = [TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                           min_df=min_df, max_features=200_000,
+                                           sublinear_tf=True, dtype=np.float32)]
+            blocks = [_safe_fit(v, texts) for v in vectorizers]
+        self._vectorizers = [v for v, b in zip(vectorizers, blocks, strict=True)
                              if b is not None]
+        if not self._vectorizers:
+            return sp.csr_matrix((len(texts), 1))
         return l2(sp.hstack([b for b in blocks if b is not None], format="csr"))
+
+    @property
+    def tfidf_blocks(self) -> list[str]:
+        """Which n-gram blocks the TF-IDF holds ("word 1-2", "char 3-5")."""
+        _ = self.tfidf
+        return ["char 3-5" if v.analyzer == "char_wb" else "word 1-2"
+                for v in self._vectorizers]
 
     @functools.cached_property
     def embedding(self) -> np.ndarray:
@@ -159,7 +189,11 @@ class Evidence:
         if k < 1:
             return np.zeros((x.shape[0], 1), dtype=np.float32)
         svd = TruncatedSVD(n_components=k, random_state=self.seed, algorithm="randomized")
-        return np.asarray(svd.fit_transform(x), dtype=np.float32)
+        if x.shape[0] <= SVD_FIT_ROWS:
+            return np.asarray(svd.fit_transform(x), dtype=np.float32)
+        rows = np.sort(np.random.default_rng(self.seed).permutation(x.shape[0])[:SVD_FIT_ROWS])
+        svd.fit(x[rows])
+        return np.asarray(svd.transform(x), dtype=np.float32)
 
     def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
         """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same

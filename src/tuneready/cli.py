@@ -17,6 +17,7 @@ import typer
 
 if TYPE_CHECKING:
     from tuneready.model import Audit
+    from tuneready.policy import Policy
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit an LLM fine-tuning dataset: full fine-tune, LoRA, prompt "
@@ -41,6 +42,18 @@ JunitOut = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit
 def _die(message: str) -> None:
     typer.echo(f"tuneready: error: {message}", err=True)
     raise typer.Exit(2)
+
+
+def _policy(path: str | None) -> Policy:
+    """Load a policy or exit 2 with its one-line error."""
+    from tuneready.errors import InputError
+    from tuneready.policy import load_policy
+
+    try:
+        return load_policy(path)
+    except InputError as exc:
+        _die(str(exc))
+        raise  # unreachable: _die exits
 
 
 def _exit_code(audit: Audit, fail_on: FailOn) -> int:
@@ -212,14 +225,8 @@ def list_checks(policy: Annotated[str | None, typer.Option(help="Policy file.")]
     from rich.console import Console
 
     from tuneready.checks import REGISTRY, get_check
-    from tuneready.errors import InputError
-    from tuneready.policy import load_policy
 
-    try:
-        pol = load_policy(policy)
-    except InputError as exc:
-        _die(str(exc))
-        return
+    pol = _policy(policy)
     console = Console()
     for name in REGISTRY:
         chk = get_check(name)
@@ -237,17 +244,12 @@ def explain(name: Annotated[str, typer.Argument(help="Check name (see `tuneready
     from rich.console import Console
 
     from tuneready.checks import REGISTRY, get_check
-    from tuneready.errors import InputError
-    from tuneready.policy import documented_keys, load_policy
+    from tuneready.policy import documented_keys
 
     known = [*REGISTRY, "context", "decision", "audit"]
     if name not in known:
         _die(f"unknown check '{name}'; choose one of {', '.join(known)}")
-    try:
-        values = load_policy(policy).for_check(name)
-    except InputError as exc:
-        _die(str(exc))
-        return
+    values = _policy(policy).for_check(name)
     console = Console()
     if name in REGISTRY:
         chk = get_check(name)

@@ -7,8 +7,7 @@ import pytest
 
 from tests.conftest import dataset, make_texts
 from tuneready import evidence as ev_module
-from tuneready.audit import single_threaded_math
-from tuneready.evidence import Evidence
+from tuneready.evidence import Evidence, single_threaded_math
 
 
 def test_small_sets_get_word_and_char_ngrams() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from tuneready.checks import all_checks
 from tuneready.context import DeploymentContext, context_block
 from tuneready.decision import decide
-from tuneready.evidence import Evidence
+from tuneready.evidence import Evidence, single_threaded_math
 from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
 from tuneready.model import Audit
 from tuneready.policy import Policy, load_policy
@@ -69,33 +69,27 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         evidence.eval_data = load_dataset(opts.eval_path, opts.load)
     if opts.reference_path is not None:
         evidence.reference_data = load_dataset(opts.reference_path, opts.load)
+    # evidence seconds spent so far, at the start of each check and at the end: a check's own
+    # time is its wall time minus the shared evidence it happened to compute first
+    shared: list[float] = []
+
+    def on_start(name: str) -> None:
+        shared.append(sum(evidence.timings.values()))
+        say(f"check {name}")
+
     with single_threaded_math():
         results = run_checks(all_checks(opts.checks), data, evidence, policy,
-                             on_start=lambda name: say(f"check {name}"))
+                             on_start=on_start)
+    shared.append(sum(evidence.timings.values()))
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
     recommendation = decide(results, policy, context)
-    for r in results:
-        timings[f"check.{r.name}"] = r.seconds
+    for i, r in enumerate(results):  # own time; evidence.* hold the shared stages
+        timings[f"check.{r.name}"] = max(0.0, r.seconds - (shared[i + 1] - shared[i]))
     timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
     timings["total"] = time.perf_counter() - started
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
                  recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
-
-
-def single_threaded_math() -> Any:
-    """BLAS and OpenMP pools at one thread for the audit (a context manager).
-
-    Parallelism comes from processes instead: the proxy's folds run in two joblib workers.
-    Multithreaded BLAS/OpenMP next to those workers, or on a machine whose other core is busy,
-    spin-waits: measured on the 2-core benchmark machine with one other busy process, seeded
-    mini-batch k-means on 20k x 100 took 8.8 s with the default 2 threads and 0.6-0.7 s with 1
-    (BLAS-only limit 2.8 s, OpenMP-only 6.0 s). On an idle machine one thread costs at most
-    the 2x a second core could give these (small) dense products.
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 def _check_intersections(data: Dataset, policy: Policy) -> None:

@@ -165,9 +165,22 @@ def bench_size(n: int, repeats: int, peer: bool, sample: int | None) -> dict[str
     return row
 
 
+def machine() -> str:
+    """CPU model, cores and RAM (Linux ``/proc``; just the architecture elsewhere)."""
+    cpu, ram = platform.machine(), ""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        cpu = next(line.split(":", 1)[1].strip() for line in info.splitlines()
+                   if line.startswith("model name"))
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f", {kb / 2**20:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{ram}, Python {platform.python_version()}"
+
+
 def print_table(rows: list[dict[str, object]]) -> None:
-    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; medians of the runs\n")
+    print(f"\nmachine: {machine()}; medians of the runs\n")
     print("| rows | floor s | floor MB | audit s | audit MB | audit/floor | Datalab s | "
           "Datalab MB | Datalab/audit |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -18,3 +18,11 @@ def test_audit_a_dataframe(tmp_path: Path, monkeypatch) -> None:
     assert {c.name for c in audit.checks} >= {"schema", "size", "label_noise", "bias"}
     assert audit.to_dict()["dataset"]["mapping"]["groups"] == ["region"]
     assert not any(tmp_path.iterdir())  # the API writes nothing
+
+
+def test_audit_stays_callable_after_the_submodule_is_imported() -> None:
+    import tuneready.audit  # rebinds the package attribute to the module
+
+    first = tuneready.audit(make_texts(60))
+    again = tuneready.audit(make_texts(60))
+    assert first.to_dict()["checks"] == again.to_dict()["checks"]

@@ -24,14 +24,11 @@ def audit(source: Any, *, label: str | None = None, text: str | None = None,
     from tuneready.audit import AuditOptions, run_audit
     from tuneready.io import LoadOptions
 
-    # importing the submodule tuneready.audit rebinds the package attribute ``audit`` to that
-    # module; put this function back so a second ``tuneready.audit(...)`` call still works
-    globals()["audit"] = _audit_api
-
     options = AuditOptions(load=LoadOptions(format=format, text=text, label=label,
                                             groups=groups), policy=policy,
                            eval_path=Path(eval_path) if eval_path else None)
     return run_audit(source, options)
 
 
+#: the function, also after importing the submodule ``tuneready.audit`` rebinds the name
 _audit_api = audit

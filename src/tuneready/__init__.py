@@ -21,14 +21,10 @@ def audit(source: Any, *, label: str | None = None, text: str | None = None,
     """Audit a file path or a pandas DataFrame and return the ``Audit`` (no files written)."""
     from pathlib import Path
 
-    from tuneready.audit import AuditOptions, run_audit
     from tuneready.io import LoadOptions
+    from tuneready.pipeline import AuditOptions, run_audit
 
     options = AuditOptions(load=LoadOptions(format=format, text=text, label=label,
                                             groups=groups), policy=policy,
                            eval_path=Path(eval_path) if eval_path else None)
     return run_audit(source, options)
-
-
-#: the function, also after importing the submodule ``tuneready.audit`` rebinds the name
-_audit_api = audit

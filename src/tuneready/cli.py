@@ -129,8 +129,8 @@ def audit(
                                                "exact over the whole file.")] = None,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
-    from tuneready.audit import AuditOptions
     from tuneready.io import LoadOptions
+    from tuneready.pipeline import AuditOptions
 
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
@@ -159,9 +159,9 @@ def audit(
 
 def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | None) -> None:
     """Read ``--pred-probs``/``--embeddings``; a bad file is a usage error (exit 2)."""
-    from tuneready.audit import AuditOptions
     from tuneready.errors import InputError
     from tuneready.io.arrays import load_array
+    from tuneready.pipeline import AuditOptions
 
     assert isinstance(options, AuditOptions)
     try:
@@ -176,8 +176,8 @@ def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | No
 def _run(path: Path, options: object, quiet: bool) -> Audit:
     from rich.console import Console
 
-    from tuneready.audit import AuditOptions, run_audit
     from tuneready.errors import InputError
+    from tuneready.pipeline import AuditOptions, run_audit
 
     assert isinstance(options, AuditOptions)
     console = Console(stderr=True)
@@ -290,8 +290,8 @@ def demo(out: Annotated[Path, typer.Option(help="Report folder.")] = Path("repor
                                                    "name + .html, reports/demo.html).")] = None,
          md: MdOut = None, junit: JunitOut = None) -> None:
     """Audit the bundled demo dataset (1,500 support chats with planted defects)."""
-    from tuneready.audit import AuditOptions
     from tuneready.demo import packaged_path
+    from tuneready.pipeline import AuditOptions
 
     path = packaged_path()
     options = AuditOptions(command="tuneready demo")

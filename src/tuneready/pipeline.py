@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 import sys
 import time
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -155,17 +154,3 @@ def _meta(opts: AuditOptions, policy: Policy, timings: dict[str, float]) -> dict
         "seed": policy.seed,
         "seconds": {k: round(v, 3) for k, v in sorted(timings.items())},
     }
-
-
-class _CallableModule(types.ModuleType):
-    """``tuneready.audit`` names both the public function and this module: importing the
-    module (the CLI does) rebinds the package attribute to it, so the module forwards calls
-    to the function and ``tuneready.audit(frame)`` keeps working in every import order."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Audit:
-        from tuneready import _audit_api
-
-        return _audit_api(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -197,11 +197,15 @@ class Evidence:
         if k < 1:
             return np.zeros((x.shape[0], 1), dtype=np.float32)
         svd = TruncatedSVD(n_components=k, random_state=self.seed, algorithm="randomized")
-        if x.shape[0] <= SVD_FIT_ROWS:
-            return np.asarray(svd.fit_transform(x), dtype=np.float32)
-        rows = np.sort(np.random.default_rng(self.seed).permutation(x.shape[0])[:SVD_FIT_ROWS])
-        svd.fit(x[rows])
-        return np.asarray(svd.transform(x), dtype=np.float32)
+        # identical rows have zero variance: sklearn's explained-variance ratio divides by it
+        # (a statistic we do not use), so its RuntimeWarning is noise here
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if x.shape[0] <= SVD_FIT_ROWS:
+                return np.asarray(svd.fit_transform(x), dtype=np.float32)
+            rows = np.sort(np.random.default_rng(self.seed).permutation(x.shape[0])
+                           [:SVD_FIT_ROWS])
+            svd.fit(x[rows])
+            return np.asarray(svd.transform(x), dtype=np.float32)
 
     def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
         """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same

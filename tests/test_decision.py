@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuneready.checks.size import size_cap
 from tuneready.decision import decide, effective_size
 from tuneready.model import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.policy import load_policy
@@ -72,3 +73,11 @@ def test_sampled_audit_scales_other_exclusions() -> None:
     n, breakdown = effective_size([size, noise])
     assert breakdown == {"size": 1000, "label_noise": 500}
     assert n == 9_000 - 500
+
+
+def test_effective_size_remedy_supersedes_the_distinct_one() -> None:
+    lora = size_cap(999, POLICY.for_check("size"))
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=[1, 2])
+    rec = decide([_size(999, 999, [lora]), noise], POLICY)
+    assert rec.verdict == Verdict.LORA
+    assert rec.would_change == ["about 3 more effective examples for a full fine-tune"]

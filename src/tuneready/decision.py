@@ -85,7 +85,8 @@ def decide(results: list[CheckResult], policy: Policy,
                for r in errors]
     reasons += [Reason(c, f.code, f.message) for c, f in capping]
     binding = [f for _, f in capping if f.caps == data_verdict]
-    would_change = list(dict.fromkeys(f.remedy for f in binding if f.remedy))
+    would_change = list(dict.fromkeys(f.remedy for f in _without_superseded(binding)
+                                      if f.remedy))
     verdict, ctx_reasons, ctx_changes = apply_context(data_verdict, context)
     reasons = ctx_reasons + reasons
     would_change += ctx_changes
@@ -99,6 +100,14 @@ def decide(results: list[CheckResult], policy: Policy,
         confidence=_confidence(results, binding, margin), reasons=reasons,
         would_change=would_change, effective_n=eff_n, effective_n_breakdown=breakdown,
         data_verdict=data_verdict)
+
+
+def _without_superseded(binding: list[Finding]) -> list[Finding]:
+    """Drop the distinct-size remedy when the effective-size one binds too: the effective
+    count (after every exclusion) is what the data must grow to, so it alone says how much."""
+    if any(f.code.startswith("decision.below_") for f in binding):
+        return [f for f in binding if not f.code.startswith("size.below_")]
+    return binding
 
 
 def apply_context(data_verdict: Verdict, context: dict[str, Any] | None

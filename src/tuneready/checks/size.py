@@ -37,12 +37,12 @@ def size_cap(n: int, policy: CheckPolicy, what: str = "distinct") -> Finding | N
                        f"{n:,} {what} examples: below the {lora:,} LoRA minimum; a few-shot "
                        "prompt can use them directly", observed=n, threshold=lora,
                        caps=Verdict.PROMPT_ENGINEERING,
-                       remedy=f"about {lora - n:,} more distinct examples for LoRA")
+                       remedy=f"about {lora - n:,} more {what} examples for LoRA")
     if n < full:
         return Finding(f"{prefix}.below_full_finetune_min", Severity.WARN,
                        f"{n:,} {what} examples: below the {full:,} full fine-tune minimum",
                        observed=n, threshold=full, caps=Verdict.LORA,
-                       remedy=f"about {full - n:,} more distinct examples for a full fine-tune")
+                       remedy=f"about {full - n:,} more {what} examples for a full fine-tune")
     return None
 
 

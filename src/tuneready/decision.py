@@ -26,6 +26,7 @@ from tuneready.model import (
     Recommendation,
     Status,
     Verdict,
+    exclusion_phrase,
 )
 from tuneready.policy import Policy
 
@@ -67,7 +68,7 @@ def _capping(results: list[CheckResult], policy: Policy, eff_n: int,
         eff = size_cap(eff_n, policy.for_check("size"), what="effective")
         if eff:
             eff.message += " after removing " + ", ".join(
-                f"{n:,} rows flagged by {c}" for c, n in breakdown.items())
+                exclusion_phrase(c, n) for c, n in breakdown.items())
             capping.append(("decision", eff))
     capping.sort(key=lambda cf: VERDICT_LEVEL[cf[1].caps or Verdict.FULL_FINE_TUNE])
     return capping

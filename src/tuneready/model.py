@@ -55,6 +55,15 @@ VERDICT_TITLE = {
 }
 
 
+#: how each check's excluded rows read in a sentence ("101 exact duplicates (size)")
+EXCLUSION_WORDS = {"size": "exact duplicates", "schema": "invalid rows",
+                   "label_noise": "likely mislabelled rows", "duplicates": "near duplicates"}
+
+
+def exclusion_phrase(check: str, n: int) -> str:
+    return f"{n:,} {EXCLUSION_WORDS.get(check, 'rows flagged')} ({check})"
+
+
 @dataclass
 class Finding:
     """One actionable observation, with the rows behind it.

@@ -17,7 +17,15 @@ import math
 from functools import cache
 from typing import Any, TypeGuard
 
-from tuneready.model import VERDICT_LEVEL, VERDICT_TITLE, Audit, CheckResult, Finding, Verdict
+from tuneready.model import (
+    VERDICT_LEVEL,
+    VERDICT_TITLE,
+    Audit,
+    CheckResult,
+    Finding,
+    Verdict,
+    exclusion_phrase,
+)
 from tuneready.render import charts
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
@@ -83,7 +91,7 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
     raw_n = size.metrics.get("raw_n") if size else None
     rows = raw_n if _is_number(raw_n) else audit.dataset.get("rows")
     raw = int(rows) if _is_number(rows) else 0
-    excluded = ", ".join(f"{n:,} flagged by {c}" for c, n in rec.effective_n_breakdown.items())
+    excluded = ", ".join(exclusion_phrase(c, n) for c, n in rec.effective_n_breakdown.items())
     return {
         "title": VERDICT_TITLE[rec.verdict],
         "verdict": rec.verdict.value,

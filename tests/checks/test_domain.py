@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import itertools
 import random
 from pathlib import Path
 
@@ -149,15 +147,12 @@ def test_too_few_rows_is_skipped() -> None:
 
 
 def _chatterbot() -> pd.DataFrame:
-    yaml = pytest.importorskip("yaml")
-    rows = []
-    for path in sorted(glob.glob(str(DATA / "chatterbot_english" / "*.yml"))):
-        doc = yaml.safe_load(Path(path).read_text("utf-8"))
-        for conv in doc.get("conversations") or []:
-            turns = [str(t) for t in conv if t is not None]
-            rows += [{"prompt": a, "completion": b, "category": Path(path).stem}
-                     for a, b in itertools.pairwise(turns)]
-    return pd.DataFrame(rows)
+    """The corpus as prompt/completion pairs, read by the same code as ``bench/domain.py``."""
+    pytest.importorskip("yaml")
+    from bench.domain import chatterbot
+
+    frame: pd.DataFrame = chatterbot()
+    return frame
 
 
 def _balanced(frame: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFrame:

@@ -58,6 +58,8 @@ class ProxyResult:
     oof_accuracy: float
     source: str
     skipped_classes: list[str] = field(default_factory=list)
+    #: the fold models' accuracy on their own training rows (``None`` for --pred-probs)
+    in_sample_accuracy: float | None = None
 
     @property
     def predicted(self) -> np.ndarray:
@@ -240,20 +242,20 @@ class Evidence:
 
         return self._timed("label issues", lambda: find_label_issues(self))
 
-    @functools.cached_property
+    @property
     def proxy_in_sample_accuracy(self) -> float | None:
-        """Accuracy of the proxy refit on all its rows and scored on them (one extra fit):
-        against ``proxy.oof_accuracy`` it measures how much the features let it memorize."""
-        from tuneready.proxy import fit_in_sample
-
-        return self._timed("proxy in-sample", lambda: fit_in_sample(self))
+        """The proxy's fold models scored on their own training rows: against
+        ``proxy.oof_accuracy`` (the same models on rows they never saw) it measures how much
+        the features let the model memorize. ``None`` without a trained proxy."""
+        proxy = self.proxy
+        return None if proxy is None else proxy.in_sample_accuracy
 
 
 def single_threaded_math() -> Any:
     """BLAS and OpenMP pools at one thread (a context manager; the audit runs inside one).
 
     Parallelism comes from the proxy's folds instead, two at a time in two threads (see
-    ``proxy._cross_val_probs``). Multithreaded BLAS/OpenMP next to those, or on a machine
+    ``proxy.cross_val_probs``). Multithreaded BLAS/OpenMP next to those, or on a machine
     whose other core is busy, spin-waits. Measured on the 2-core benchmark machine with one
     other busy process, seeded mini-batch k-means on 20k x 100: 8.8 s with the default two
     threads, 0.6-0.7 s with one (BLAS-only limit 2.8 s, OpenMP-only 6.0 s). On an idle

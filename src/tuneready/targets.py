@@ -204,10 +204,10 @@ def misfit_positions(evidence: Evidence, policy: CheckPolicy) -> np.ndarray:
     if clusters.max(initial=0) < 1:
         return np.zeros(0, dtype=np.int64)
     from tuneready.noise import estimate_count, flag_lowest
-    from tuneready.proxy import MAX_FOLDS, _cross_val_probs
+    from tuneready.proxy import MAX_FOLDS, cross_val_probs
 
     folds = int(min(MAX_FOLDS, np.bincount(clusters).min()))
-    probs = _cross_val_probs(evidence, positions, clusters, folds)
+    probs, _ = cross_val_probs(evidence, positions, clusters, folds)
     if float((probs.argmax(axis=1) == clusters).mean()) < MISFIT_MIN_ACCURACY:
         return np.zeros(0, dtype=np.int64)
     count = estimate_count(clusters, probs)

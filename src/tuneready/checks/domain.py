@@ -110,8 +110,8 @@ def template_share(texts: pd.Series, policy: CheckPolicy, seed: int) -> float:
     return 1.0 - len(np.unique(labels)) / len(norm) if norm else 0.0
 
 
-def opening_stats(texts: pd.Series, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
-    heads = dv.openings(texts, int(policy.get("opening_words", 3)))
+def opening_stats(heads: pd.Series, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+    """Shares of the most repeated openings (``heads``: ``dv.openings`` of the texts)."""
     if not len(heads):
         return {}, []
     counts = heads.value_counts()
@@ -262,7 +262,8 @@ class DomainCheck:
         metrics: dict[str, Any] = {"rows": n, "text": column}
         metrics.update(lexical(texts, policy, evidence.seed))
         metrics["template_share"] = round(template_share(texts, policy, evidence.seed), 4)
-        opening, openings_table = opening_stats(texts, policy)
+        heads = dv.openings(texts, int(policy.get("opening_words", 3)))
+        opening, openings_table = opening_stats(heads, policy)
         metrics.update(opening)
         lengths = (texts.str.count(r"\w+")).to_numpy(dtype=np.float64)
         metrics["length_mean"] = round(float(lengths.mean()), 2)
@@ -286,7 +287,7 @@ class DomainCheck:
                  "narrow": m in signals, "explanation": EXPLAIN[m][0]}
                 for m in EXPLAIN if metrics.get(m) is not None]}
         findings = self._findings(data, metrics, signals,
-                                  _example_positions(texts, signals, top, policy), policy)
+                                  _example_positions(texts, heads, signals, top), policy)
         status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
             else Status.PASS
         return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
@@ -332,16 +333,15 @@ class DomainCheck:
         return findings
 
 
-def _example_positions(texts: pd.Series, signals: list[str], top: dv.Topics,
-                       policy: CheckPolicy) -> np.ndarray:
+def _example_positions(texts: pd.Series, heads: pd.Series, signals: list[str],
+                       top: dv.Topics) -> np.ndarray:
     """The rows behind a risk finding: those sharing the most common opening when the set is
     templated, else those in the largest topic when that is narrow."""
-    if {"repeated_opening_share", "template_share", "compression_ratio", "distinct_2"} & \
-            set(signals):
-        heads = dv.openings(texts, int(policy.get("opening_words", 3)))
-        if len(heads):
-            full = heads.reindex(texts.index).to_numpy()
-            return np.flatnonzero(full == heads.value_counts().index[0])
+    templated = {"repeated_opening_share", "template_share", "compression_ratio",
+                 "distinct_2"} & set(signals)
+    if templated and len(heads):
+        full = heads.reindex(texts.index).to_numpy()
+        return np.flatnonzero(full == heads.value_counts().index[0])
     if "largest_topic_share" in signals and len(top.labels):
         return np.flatnonzero(top.labels == np.bincount(top.labels).argmax())
     return np.zeros(0, dtype=np.int64)

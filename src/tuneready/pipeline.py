@@ -69,22 +69,13 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         evidence.eval_data = load_dataset(opts.eval_path, opts.load)
     if opts.reference_path is not None:
         evidence.reference_data = load_dataset(opts.reference_path, opts.load)
-    # evidence seconds spent so far, at the start of each check and at the end: a check's own
-    # time is its wall time minus the shared evidence it happened to compute first
-    shared: list[float] = []
-
-    def on_start(name: str) -> None:
-        shared.append(sum(evidence.timings.values()))
-        say(f"check {name}")
-
     with single_threaded_math():
         results = run_checks(all_checks(opts.checks), data, evidence, policy,
-                             on_start=on_start)
-    shared.append(sum(evidence.timings.values()))
+                             on_start=lambda name: say(f"check {name}"))
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
     recommendation = decide(results, policy, context)
-    for i, r in enumerate(results):  # own time; evidence.* hold the shared stages
-        timings[f"check.{r.name}"] = max(0.0, r.seconds - (shared[i + 1] - shared[i]))
+    for r in results:  # own time; evidence.* hold the shared stages
+        timings[f"check.{r.name}"] = r.seconds
     timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
     timings["total"] = time.perf_counter() - started
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,

@@ -1,0 +1,128 @@
+"""The model-free checks run in a forked worker, next to the model work.
+
+Why: on a 2-core machine the audit is a chain of model stages (TF-IDF, the proxy's folds, the
+embedding) that the label-noise, domain and bias checks wait on, while the schema, size and
+duplicates checks read only the rows, their hashes and token counts. Those three cost about
+4 s at 50k rows, 2.5 s of it importing great-expectations: pure Python that holds the GIL, so
+no thread can overlap it. A forked child has the loaded rows already (copy-on-write, nothing
+is pickled on the way in), runs the three checks on the second core and sends back their
+results, the evidence timings, and the token counts, which the deployment context reuses.
+
+Only on Linux (fork is the safe, cheap start method there) and only for sets of at least
+``MIN_ROWS`` rows: below that the whole audit takes a few seconds and a fork saves nothing.
+The child never prints (its progress callback is silenced) and leaves with ``os._exit``, so
+it cannot flush or lock anything the parent owns. If it dies, or sends nothing readable, the
+same checks run in the parent instead: the results are identical either way, only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+
+from tuneready.checks.base import Check
+from tuneready.evidence import Evidence
+from tuneready.io.dataset import Dataset
+from tuneready.model import CheckResult
+from tuneready.policy import Policy
+
+#: checks that need no model evidence (rows, hashes, token counts only)
+SIDE_CHECKS = ("schema", "size", "duplicates")
+#: rows from which forking pays (a fork and a second great-expectations import cost ~0.1 s of
+#: wall time; the side checks save seconds only on larger sets)
+MIN_ROWS = 10_000
+#: evidence the child computes that the parent reuses if it has not computed it yet
+SHARED_EVIDENCE = ("input_tokens", "target_tokens")
+#: environment variable that turns the worker off (debugging, profiling)
+SERIAL_ENV = "TUNEREADY_SERIAL"
+
+RunOne = Callable[[Check, Dataset, Evidence, Policy], CheckResult]
+
+
+def side_lane_applies(n_rows: int) -> bool:
+    return (sys.platform == "linux" and n_rows >= MIN_ROWS
+            and not os.environ.get(SERIAL_ENV))
+
+
+class SideLane:
+    """One forked child running ``checks`` in order; ``join`` returns their results."""
+
+    def __init__(self, checks: list[Check], run_one: RunOne, data: Dataset,
+                 evidence: Evidence, policy: Policy) -> None:
+        self.checks = checks
+        self.evidence = evidence
+        self.pid, self.fd = self._fork(run_one, data, policy)
+
+    def _fork(self, run_one: RunOne, data: Dataset, policy: Policy) -> tuple[int, int]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without running any parent cleanup
+            code = 1
+            try:
+                os.close(read)
+                self.evidence.progress = lambda _msg: None
+                results = [run_one(c, data, self.evidence, policy) for c in self.checks]
+                shared = {k: self.evidence.__dict__[k] for k in SHARED_EVIDENCE
+                          if k in self.evidence.__dict__}
+                _write_all(write, pickle.dumps((results, self.evidence.timings, shared),
+                                               protocol=pickle.HIGHEST_PROTOCOL))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        return pid, read
+
+    def join(self) -> list[CheckResult] | None:
+        """The child's results (its evidence timings and token counts merged into the
+        parent's evidence), or ``None`` if it failed: then run the checks here."""
+        try:
+            payload = _read_all(self.fd)
+        finally:
+            os.close(self.fd)
+            _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            results, timings, shared = pickle.loads(payload)
+        except Exception:  # a truncated or corrupt message: recompute rather than trust it
+            return None
+        for name, seconds in timings.items():
+            self.evidence.timings[name] = self.evidence.timings.get(name, 0.0) + seconds
+        for key, value in shared.items():
+            self.evidence.__dict__.setdefault(key, value)
+        return list(results)
+
+    def kill(self) -> None:
+        """Stop the child (the parent failed); reap it so no zombie is left."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def partition(checks: list[Check], n_rows: int) -> tuple[list[Check], list[Check]]:
+    """(checks for the side lane, checks for the main lane); no side lane when it would
+    hold fewer than two checks or ``side_lane_applies`` says no."""
+    side = [c for c in checks if c.name in SIDE_CHECKS]
+    if len(side) < 2 or not side_lane_applies(n_rows):
+        return [], list(checks)
+    return side, [c for c in checks if c.name not in SIDE_CHECKS]
+

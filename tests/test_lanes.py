@@ -1,0 +1,90 @@
+"""The forked side lane: same results as running in-process, and a safe fallback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from tests.conftest import dataset, make_texts
+from tuneready import lanes
+from tuneready.checks import all_checks
+from tuneready.evidence import Evidence
+from tuneready.io.dataset import Dataset
+from tuneready.model import CheckResult, Status
+from tuneready.policy import CheckPolicy, load_policy
+from tuneready.runner import run_checks, run_one
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the side lane forks on Linux")
+POLICY = load_policy(None)
+
+
+def _as_json(results: list[CheckResult]) -> list[str]:
+    return [json.dumps(r.to_dict(), sort_keys=True, default=str) for r in results]
+
+
+def test_partition_keeps_small_sets_in_process() -> None:
+    checks = all_checks(None)
+    side, main = lanes.partition(checks, lanes.MIN_ROWS - 1)
+    assert side == [] and [c.name for c in main] == [c.name for c in checks]
+
+
+@linux_only
+def test_partition_sends_model_free_checks_to_the_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
+    side, main = lanes.partition(all_checks(None), lanes.MIN_ROWS)
+    assert [c.name for c in side] == ["schema", "size", "duplicates"]
+    assert [c.name for c in main] == ["label_noise", "domain", "bias"]
+    monkeypatch.setenv(lanes.SERIAL_ENV, "1")
+    assert lanes.partition(all_checks(None), lanes.MIN_ROWS)[0] == []
+
+
+def test_partition_needs_two_side_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    only_size = [c for c in all_checks(None) if c.name in ("size", "domain")]
+    assert lanes.partition(only_size, 10 * lanes.MIN_ROWS)[0] == []
+
+
+@linux_only
+def test_side_lane_gives_the_same_results_and_shares_tokens(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
+    monkeypatch.setattr(lanes, "MIN_ROWS", 100)
+    data = dataset(make_texts(400))
+    serial = [run_one(c, data, Evidence(data), POLICY) for c in all_checks(None)]
+    evidence = Evidence(data)
+    forked = run_checks(all_checks(None), data, evidence, POLICY)
+    assert [r.name for r in forked] == [r.name for r in serial]
+    assert _as_json(forked) == _as_json(serial)
+    # the child's token counts and timings arrived in the parent's evidence
+    assert "input_tokens" in evidence.__dict__
+    np.testing.assert_array_equal(evidence.input_tokens, Evidence(data).input_tokens)
+    assert "tokenize" in evidence.timings
+
+
+class DiesInChild:
+    """Exits hard in any process but the test's own: a crashed worker."""
+
+    name: ClassVar[str] = "schema"
+    what: ClassVar[str] = "test double"
+    why: ClassVar[str] = "test double"
+    parent = os.getpid()
+
+    def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        if os.getpid() != self.parent:
+            os._exit(3)
+        return CheckResult(name=self.name, status=Status.PASS, summary="ran in the parent")
+
+
+@linux_only
+def test_a_crashed_worker_falls_back_to_running_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
+    monkeypatch.setattr(lanes, "MIN_ROWS", 100)
+    data = dataset(make_texts(200))
+    checks = [DiesInChild(), *[c for c in all_checks(None) if c.name == "size"]]
+    results = run_checks(checks, data, Evidence(data), POLICY)  # type: ignore[arg-type]
+    assert results[0].summary == "ran in the parent"
+    assert results[1].name == "size" and results[1].status != Status.ERROR

@@ -63,7 +63,13 @@ lab.find_issues(features=feats, pred_probs=probs,
 
 
 def tree_rss_mb(root: int) -> float:
-    """Resident MB of ``root`` and all its descendants right now (Linux ``/proc``)."""
+    """Memory (MB) of ``root`` and all its descendants right now (Linux ``/proc``).
+
+    Proportional set size (``Pss`` in ``smaps_rollup``): a page shared by a parent and its
+    forked worker counts half in each, so the sum is what the tree really occupies (summing
+    ``VmRSS`` would count the copy-on-write pages of a fork twice). ``VmRSS`` where the kernel
+    has no ``smaps_rollup``.
+    """
     parent: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -76,24 +82,26 @@ def tree_rss_mb(root: int) -> float:
         kids = [p for p, pp in parent.items() if pp in frontier and p not in tree]
         tree.update(kids)
         frontier = kids
-    total = 0
-    for pid in tree:
+    return sum(_process_kb(pid) for pid in tree) / 1024
+
+
+def _process_kb(pid: int) -> int:
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            text = Path(name).read_text()
         except OSError:
             continue
-        total += next((int(line.split()[1]) for line in status.splitlines()
-                       if line.startswith("VmRSS:")), 0)
-    return total / 1024
+        return next((int(line.split()[1]) for line in text.splitlines()
+                     if line.startswith(key)), 0)
+    return 0
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one child process.
 
-    Peak memory is the larger of the OS's max RSS of the process (``os.wait4``: the largest
-    single process) and the RSS summed over its process tree, sampled every 0.5 s: the proxy
-    fits its folds in two worker processes, whose memory counts too (the sum slightly
-    over-counts pages the workers share with the parent, so it is an upper bound).
+    Peak memory is the larger of the OS's max RSS of the process (``os.wait4``) and the
+    memory of its whole process tree (``tree_rss_mb``), sampled every 0.5 s: the audit runs
+    its model-free checks in a forked worker, whose memory counts too.
     """
     import threading
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.noise import (
@@ -165,3 +166,20 @@ def test_user_embeddings_feed_the_proxy() -> None:
     issues = evidence.label_issues
     assert issues is not None
     assert {5, 17, 40} <= set(issues.flagged_positions.tolist())
+
+
+def test_large_sets_use_fewer_folds_and_report_fold_training_accuracy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tuneready.proxy as proxy_module
+    from tuneready.evidence import Evidence
+
+    data = dataset(make_texts(300))
+    small = Evidence(data).proxy
+    monkeypatch.setattr(proxy_module, "LARGE_ROWS", 300)
+    large = Evidence(data).proxy
+    assert small is not None and large is not None
+    assert (small.folds, large.folds) == (5, 3)
+    assert large.source.startswith("3-fold")
+    # separable texts: the fold models fit their own rows at least as well as unseen ones
+    assert large.in_sample_accuracy is not None
+    assert large.in_sample_accuracy >= large.oof_accuracy - 0.02

@@ -23,16 +23,8 @@ import pandas as pd
 
 from tuneready.fairness.groups import Attribute
 from tuneready.fairness.lexicon import refusals
-from tuneready.fairness.stats import (
-    Comparison,
-    Family,
-    RateSpec,
-    cells,
-    compare_families,
-    compare_medians,
-    rate_family,
-    representation,
-)
+from tuneready.fairness.rates import Family, RateSpec, cells, compare_families, rate_family
+from tuneready.fairness.stats import Comparison, compare_medians, representation
 
 #: metrics that can become findings (selection_rate is informational)
 TESTED = ("representation", "label_rate", "error_rate", "recall", "noise_rate",

@@ -132,14 +132,16 @@ def match_terms(texts: pd.Series, lexicon: pd.DataFrame | None = None) -> TermMa
 
 def term_label_association(matches: TermMatches, labels: pd.Series, min_term: int = 10,
                            min_cooccurrence: int = 5) -> list[dict[str, Any]]:
-    """Document-level nPMI of (term present, label) with a two-sided Fisher p-value.
+    """Document-level nPMI of (term present, label) with a two-sided Fisher p-value (all
+    tables tested at once by ``fairness.exact``).
 
     nPMI = ln(p(x,y) / (p(x) p(y))) / -ln p(x,y), in [-1, 1]; 0 means independence. Only
     pairs with at least ``min_term`` documents containing the term and ``min_cooccurrence``
     documents with both are tested (the rest cannot support a claim either way).
     """
     import scipy.sparse as sp
-    from scipy.stats import fisher_exact
+
+    from tuneready.fairness.exact import fisher_exact_pvalues
 
     labels = labels.reset_index(drop=True)
     mask = labels.notna().to_numpy()
@@ -150,22 +152,23 @@ def term_label_association(matches: TermMatches, labels: pd.Series, min_term: in
     y = sp.csr_matrix((np.ones(len(y_codes)), (np.arange(len(y_codes)), y_codes)),
                       shape=(len(y_codes), len(classes)))
     n = x.shape[0]
-    term_n = np.asarray(x.sum(axis=0)).ravel()
-    label_n = np.asarray(y.sum(axis=0)).ravel()
-    co = (x.T @ y).toarray()
+    term_n = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
+    label_n = np.asarray(y.sum(axis=0)).ravel().astype(np.int64)
+    co = (x.T @ y).toarray().astype(np.int64)
+    terms, labs = np.nonzero((co >= min_cooccurrence) & (term_n[:, None] >= min_term))
+    k, tn, ln = co[terms, labs], term_n[terms], label_n[labs]
+    p_values = fisher_exact_pvalues(np.stack([np.c_[k, tn - k], np.c_[ln - k, n - tn - ln + k]],
+                                             axis=1).reshape(-1, 2, 2))
     out = []
-    for t, j in zip(*np.nonzero((co >= min_cooccurrence) & (term_n[:, None] >= min_term)),
-                    strict=True):
-        k, tn, ln = int(co[t, j]), int(term_n[t]), int(label_n[j])
-        p_xy, p_x, p_y = k / n, tn / n, ln / n
+    for t, j, kk, tt, ll, p in zip(terms, labs, k.tolist(), tn.tolist(), ln.tolist(),
+                                   p_values.tolist(), strict=True):
+        p_xy, p_x, p_y = kk / n, tt / n, ll / n
         npmi = 1.0 if p_xy >= 1 else math.log(p_xy / (p_x * p_y)) / -math.log(p_xy)
-        table = [[k, tn - k], [ln - k, n - tn - ln + k]]
         term, category, group = matches.terms[t]
         out.append({"term": term, "category": category, "group": group,
-                    "label": str(classes[j]), "count": tn, "cooccurrence": k,
-                    "label_rate_with_term": round(k / tn, 4),
-                    "label_rate": round(ln / n, 4), "npmi": round(npmi, 4),
-                    "p_value": float(fisher_exact(table).pvalue)})
+                    "label": str(classes[j]), "count": tt, "cooccurrence": kk,
+                    "label_rate_with_term": round(kk / tt, 4),
+                    "label_rate": round(ll / n, 4), "npmi": round(npmi, 4), "p_value": p})
     return out
 
 

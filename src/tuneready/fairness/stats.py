@@ -110,15 +110,29 @@ def wilson(k: np.ndarray | int, n: np.ndarray | int,
 
 def two_by_two(table: np.ndarray) -> tuple[str, float]:
     """p-value of a 2x2 table: chi-square when all expected counts >= 5, else Fisher exact."""
-    from scipy.stats import chi2_contingency, fisher_exact
+    return two_by_two_many(np.asarray(table).reshape(1, 2, 2))[0]
 
-    table = np.asarray(table, dtype=np.int64)
-    if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
-        return "none", 1.0
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
-    if expected.min() >= 5:
-        return "chi2", float(chi2_contingency(table).pvalue)
-    return "fisher", float(fisher_exact(table).pvalue)
+
+def two_by_two_many(tables: np.ndarray) -> list[tuple[str, float]]:
+    """``two_by_two`` of each table (shape (T, 2, 2)); the Fisher tables are tested together
+    (``fairness.exact``), ("none", 1.0) where a row or column is empty."""
+    from scipy.stats import chi2_contingency
+
+    from tuneready.fairness.exact import fisher_exact_pvalues
+
+    t = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
+    rows, cols = t.sum(axis=2), t.sum(axis=1)
+    live = ~((rows == 0).any(axis=1) | (cols == 0).any(axis=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = rows[:, :, None] * cols[:, None, :] / t.sum(axis=(1, 2))[:, None, None]
+    chi2 = live & (expected.min(axis=(1, 2)) >= 5)
+    out = [("none", 1.0)] * len(t)
+    for i in np.flatnonzero(chi2):
+        out[i] = ("chi2", float(chi2_contingency(t[i]).pvalue))
+    fisher = np.flatnonzero(live & ~chi2)
+    for i, p in zip(fisher, fisher_exact_pvalues(t[fisher]).tolist(), strict=True):
+        out[i] = ("fisher", p)
+    return out
 
 
 def benjamini_hochberg(comparisons: list[Comparison], alpha: float) -> None:
@@ -132,173 +146,6 @@ def benjamini_hochberg(comparisons: list[Comparison], alpha: float) -> None:
     for c, p in zip(tested, adjusted, strict=True):
         c.p_adjusted = float(p)
         c.significant = bool(p < alpha)
-
-
-@dataclass
-class RateSpec:
-    """One rate over cells: events ``num & den`` out of ``den``, weighted by cell counts.
-
-    A group is judged only when its denominator has ``min_den`` rows and the family has
-    ``min_total`` rows of the group (e.g. recall of a label: >= 5 rows of the label in a
-    group of >= 30 rows).
-    """
-
-    metric: str
-    label: str | None
-    num: np.ndarray
-    den: np.ndarray
-    min_den: int
-    min_total: int = 0
-
-
-@dataclass
-class Family:
-    """Rates defined over the same cells: (group, outcome) combinations weighted by their row
-    counts (``cells``), e.g. every focus label's rate, or the proxy's error and recall."""
-
-    groups: np.ndarray
-    weights: np.ndarray
-    specs: list[RateSpec]
-
-
-def _counts(y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
-    """fairlearn metric: the group's weighted column sums of the outcome matrix (events and
-    denominators of every rate of every family), so fairlearn calls it once per group instead
-    of once per (rate, group); ``y_pred`` is unused."""
-    w = np.asarray(sample_weight, dtype=np.float64)
-    return w @ np.asarray(y_true, dtype=np.float64).reshape(len(w), -1)
-
-
-def _outcomes(families: list[Family]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(groups, weights, outcome matrix) of all families' cells stacked: per family one
-    column per rate for its events, one for its denominator, and one marking the family's
-    cells (its rows per group); zero outside the family."""
-    width = sum(2 * len(f.specs) + 1 for f in families)
-    blocks, col = [], 0
-    for f in families:
-        block = np.zeros((len(f.groups), width))
-        for s in f.specs:
-            block[:, col] = s.num & s.den
-            block[:, col + 1] = s.den
-            col += 2
-        block[:, col] = 1.0
-        col += 1
-        blocks.append(block)
-    groups = np.concatenate([np.asarray(f.groups, dtype=object) for f in families])
-    weights = np.concatenate([np.asarray(f.weights, dtype=np.float64) for f in families])
-    return groups, weights, np.vstack(blocks)
-
-
-def _by_group(attribute: str, families: list[Family]) -> tuple[list[str], np.ndarray]:
-    """Group names (sorted) and their weighted outcome sums, from ONE fairlearn MetricFrame.
-
-    Cells are (group, outcome) combinations weighted by their row counts: fairlearn unpacks
-    every metric argument element by element in Python (``np.stack``) and pays a fixed cost
-    per metric call, so a 2-D ``y_true`` of cell outcomes and a single metric returning all
-    sums keep it to one call per group for every rate of the attribute.
-    """
-    from fairlearn.metrics import MetricFrame
-
-    groups, weights, outcomes = _outcomes(families)
-    if len(groups) == 1:  # fairlearn squeezes a one-row y_true to 1-D: add a zero-weight twin
-        groups, weights = np.repeat(groups, 2), np.r_[weights, 0.0]
-        outcomes = np.repeat(outcomes, 2, axis=0)
-    frame = MetricFrame(metrics=_counts, y_true=outcomes, y_pred=np.zeros(len(groups)),
-                        sensitive_features=pd.Series(groups, name=attribute),
-                        sample_params={"sample_weight": weights})
-    by_group = frame.by_group
-    names = [str(g) for g in by_group.index]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    sums = np.vstack([np.asarray(v, dtype=np.float64) for v in by_group.to_numpy()])
-    return [names[i] for i in order], np.rint(sums[order])
-
-
-def between_groups(rates: list[float]) -> tuple[float, float]:
-    """(difference, ratio) of the rates as fairlearn's ``difference(method="between_groups")``
-    and ``ratio(method="between_groups")`` give them: max - min and min / max (NaN when the
-    largest rate is 0)."""
-    hi, lo = max(rates), min(rates)
-    return hi - lo, (lo / hi if hi != 0 else math.nan)
-
-
-def compare_families(attribute: str, families: list[Family]) -> list[list[Comparison]]:
-    """Compare every rate of every family of one attribute from one fairlearn MetricFrame.
-
-    ``by_group`` gives each group's events and denominators per rate; groups too small to
-    judge are left out of the difference and ratio (as fairlearn skips NaN); the extreme pair
-    of sufficient groups is then tested (chi-square or Fisher) with a Bonferroni factor for
-    the choice.
-    """
-    live = [bool(len(f.groups) and f.specs) for f in families]
-    names, sums = (_by_group(attribute, [f for f, ok in zip(families, live, strict=True) if ok])
-                   if any(live) else ([], np.zeros((0, 0))))
-    out: list[list[Comparison]] = []
-    col = 0
-    for f, ok in zip(families, live, strict=True):
-        if not ok:
-            out.append([Comparison(attribute, s.metric, s.label, []) for s in f.specs])
-            continue
-        totals = sums[:, col + 2 * len(f.specs)]
-        out.append([_comparison(attribute, s, names, sums[:, col + 2 * i],
-                                sums[:, col + 2 * i + 1], totals)
-                    for i, s in enumerate(f.specs)])
-        col += 2 * len(f.specs) + 1
-    return out
-
-
-def compare_family(attribute: str, groups: np.ndarray, weights: np.ndarray,
-                   specs: list[RateSpec]) -> list[Comparison]:
-    """Compare several rates defined over the same cells (one-family form)."""
-    return compare_families(attribute, [Family(groups, weights, specs)])[0]
-
-
-def _comparison(attribute: str, spec: RateSpec, names: list[str], k: np.ndarray,
-                n: np.ndarray, totals: np.ndarray) -> Comparison:
-    lo, hi = wilson(k, n)
-    rates = [GroupRate(g, int(k[i]), int(n[i]), float(k[i] / n[i]) if n[i] else 0.0,
-                       float(lo[i]), float(hi[i]),
-                       bool(n[i] >= max(1, spec.min_den) and totals[i] >= spec.min_total))
-             for i, g in enumerate(names) if n[i] > 0]
-    result = Comparison(attribute, spec.metric, spec.label, rates)
-    kept = [g for g in rates if g.sufficient]
-    if len(kept) < 2:
-        return result
-    difference, ratio = between_groups([g.rate for g in kept])
-    result.difference = difference if math.isfinite(difference) else 0.0
-    result.ratio = ratio if math.isfinite(ratio) else 1.0
-    result.high = max(kept, key=lambda g: (g.rate, g.group))
-    result.low = min(kept, key=lambda g: (g.rate, g.group))
-    table = np.array([[result.high.k, result.high.n - result.high.k],
-                      [result.low.k, result.low.n - result.low.k]])
-    result.test, p = two_by_two(table)
-    pairs = len(kept) * (len(kept) - 1) // 2
-    result.p_value = min(1.0, p * pairs)
-    return result
-
-
-def cells(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Distinct combinations of the given per-row columns with their counts (``w``)."""
-    frame = pd.DataFrame({k: np.asarray(v, dtype=object) if k == "g" else np.asarray(v)
-                          for k, v in columns.items()})
-    out = frame.value_counts(dropna=False).reset_index(name="w")
-    return out.sort_values(list(columns)).reset_index(drop=True)
-
-
-def rate_family(event: np.ndarray, groups: np.ndarray, metric: str, min_n: int,
-                label: str | None = None, min_total: int = 0) -> Family:
-    """The cells and single rate of a binary per-row ``event`` by group."""
-    c = cells({"g": np.asarray(groups, dtype=object), "e": np.asarray(event, dtype=bool)})
-    spec = RateSpec(metric, label, c["e"].to_numpy(dtype=bool), np.ones(len(c), dtype=bool),
-                    min_n, min_total)
-    return Family(c["g"].to_numpy(dtype=object), c["w"].to_numpy(dtype=np.float64), [spec])
-
-
-def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Series,
-                  min_n: int, label: str | None = None, min_total: int = 0) -> Comparison:
-    """Rates of a binary ``event`` by group (one-metric form of ``compare_families``)."""
-    family = rate_family(event, np.asarray(groups, dtype=object), metric, min_n, label,
-                         min_total)
-    return compare_families(attribute, [family])[0][0]
 
 
 def representation(attribute: str, groups: pd.Series, reference: dict[str, float] | None,

@@ -68,12 +68,12 @@ def test_families_match_fairlearn_per_rate(seed: int) -> None:
         g = rng.choice(np.array(["a", "b", "c", "d", "tiny"])[:k], n, p=share / share.sum())
         t, p = rng.integers(0, 3, n), rng.integers(0, 3, n)
         c = cells({"g": g.astype(object), "t": t, "p": p})
-        tc, pc = c["t"].to_numpy(), c["p"].to_numpy()
-        ones = np.ones(len(c), dtype=bool)
+        tc, pc = c["t"], c["p"]
+        ones = np.ones(len(c["w"]), dtype=bool)
         specs = [RateSpec("error_rate", None, tc != pc, ones, 30),
                  RateSpec("recall", "1", pc == 1, tc == 1, 5, 30),
                  RateSpec("selection_rate", "0", pc == 0, ones, 30)]
-        fam = Family(c["g"].to_numpy(dtype=object), c["w"].to_numpy(dtype=float), specs)
+        fam = Family(c["g"], c["w"].astype(float), specs)
         families.append(fam)
         expected.append([(_fairlearn_gaps(fam.groups, fam.weights, s), s) for s in specs])
     results = compare_families("g", families)
@@ -113,3 +113,17 @@ def test_small_groups_are_left_out_of_the_comparison() -> None:
     c = compare_rates("g", "label_rate", event, groups, 30)
     assert {g.group: g.sufficient for g in c.groups} == {"a": True, "b": True, "tiny": False}
     assert c.difference == 0 and c.p_value == 1.0  # tiny's 100 % is not a judged gap
+
+
+def test_cells_count_every_distinct_combination_in_sorted_order() -> None:
+    rng = np.random.default_rng(3)
+    g = rng.choice(np.array(["b", "a", "c & d", "é"], dtype=object), 500)
+    e = rng.random(500) < 0.3
+    t = rng.integers(0, 4, 500)
+    c = cells({"g": g, "e": e, "t": t})
+    want = (pd.DataFrame({"g": g, "e": e, "t": t}).value_counts().reset_index(name="w")
+            .sort_values(["g", "e", "t"]).reset_index(drop=True))
+    assert list(c) == ["g", "e", "t", "w"]
+    assert c["g"].tolist() == want["g"].tolist() and c["e"].tolist() == want["e"].tolist()
+    assert c["t"].tolist() == want["t"].tolist() and c["w"].tolist() == want["w"].tolist()
+    assert cells({"g": np.array([], dtype=object)})["w"].tolist() == []

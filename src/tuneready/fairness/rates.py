@@ -167,21 +167,38 @@ def _test_extremes(comparisons: list[Comparison]) -> None:
         c.p_value = min(1.0, p * (kept * (kept - 1) // 2))
 
 
-def cells(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Distinct combinations of the given per-row columns with their counts (``w``)."""
-    frame = pd.DataFrame({k: np.asarray(v, dtype=object) if k == "g" else np.asarray(v)
-                          for k, v in columns.items()})
-    out = frame.value_counts(dropna=False).reset_index(name="w")
-    return out.sort_values(list(columns)).reset_index(drop=True)
+def cells(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Distinct combinations of the given per-row columns, sorted, with their row counts
+    (``w``): rates over cells weighted by ``w`` equal rates over rows, in O(cells). Columns
+    are factorized to codes and combined into one integer key (no DataFrame of strings)."""
+    codes, uniques = [], []
+    for v in columns.values():
+        values = np.asarray(v)
+        code, unique = pd.factorize(values.astype(object) if values.dtype.kind in "OUS"
+                                    else values, sort=True, use_na_sentinel=False)
+        codes.append(np.asarray(code, dtype=np.int64))
+        uniques.append(np.asarray(unique))
+    key = np.zeros(len(codes[0]) if codes else 0, dtype=np.int64)
+    for code, unique in zip(codes, uniques, strict=True):
+        key = key * max(len(unique), 1) + code
+    distinct, counts = np.unique(key, return_counts=True)
+    out: dict[str, np.ndarray] = {}
+    for name, unique in reversed(list(zip(columns, uniques, strict=True))):
+        distinct, code = np.divmod(distinct, max(len(unique), 1))
+        out[name] = unique[code]
+    return {**{name: out[name] for name in columns}, "w": counts.astype(np.int64)}
 
 
 def rate_family(event: np.ndarray, groups: np.ndarray, metric: str, min_n: int,
-                label: str | None = None, min_total: int = 0) -> Family:
-    """The cells and single rate of a binary per-row ``event`` by group."""
-    c = cells({"g": np.asarray(groups, dtype=object), "e": np.asarray(event, dtype=bool)})
-    spec = RateSpec(metric, label, c["e"].to_numpy(dtype=bool), np.ones(len(c), dtype=bool),
+                label: str | None = None, min_total: int = 0,
+                names: np.ndarray | None = None) -> Family:
+    """The cells and single rate of a binary per-row ``event`` by group; ``groups`` holds
+    each row's group, or its code into ``names``."""
+    c = cells({"g": np.asarray(groups), "e": np.asarray(event, dtype=bool)})
+    spec = RateSpec(metric, label, c["e"].astype(bool), np.ones(len(c["w"]), dtype=bool),
                     min_n, min_total)
-    return Family(c["g"].to_numpy(dtype=object), c["w"].to_numpy(dtype=np.float64), [spec])
+    g = c["g"] if names is None else np.asarray(names, dtype=object)[c["g"]]
+    return Family(g.astype(object), c["w"].astype(np.float64), [spec])
 
 
 def compare_rates(attribute: str, metric: str, event: np.ndarray, groups: pd.Series,

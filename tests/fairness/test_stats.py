@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import binomtest, fisher_exact
+from scipy.stats import binomtest, chi2_contingency, fisher_exact
 
 from tuneready.fairness.groups import clean, parse_pairs
 from tuneready.fairness.stats import (
     Comparison,
     benjamini_hochberg,
+    chi2_pvalues,
     compare_medians,
     median_interval,
     representation,
@@ -69,3 +70,13 @@ def test_group_values_and_intersections_parse() -> None:
     assert parse_pairs([["a", "b"], "c*d", "e & f"]) == [("a", "b"), ("c", "d"), ("e", "f")]
     with pytest.raises(ValueError):
         parse_pairs(["a*b*c"])
+
+
+def test_chi2_pvalues_are_scipys_bit_for_bit() -> None:
+    """Yates-corrected chi-square of many tables at once, the same float operations as
+    ``chi2_contingency`` (so equal, not approximately equal)."""
+    rng = np.random.default_rng(0)
+    tables = np.concatenate([rng.integers(5, 60, (300, 2, 2)),
+                             rng.integers(5, 100_000, (300, 2, 2)),
+                             np.array([[[50, 50], [30, 70]], [[5, 5], [5, 5]]])])
+    assert chi2_pvalues(tables).tolist() == [chi2_contingency(t).pvalue for t in tables]

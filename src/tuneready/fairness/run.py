@@ -47,8 +47,8 @@ class Analysis:
         return next(a.values for a in self.attributes if a.name == attribute)
 
     # --- rows behind a finding ------------------------------------------------------
-    def row_index(self, c: Comparison) -> list[int]:
-        """Row ids that show the disparity (see the remedy of each metric)."""
+    def row_index(self, c: Comparison) -> np.ndarray:
+        """Row ids that show the disparity (see the remedy of each metric), unordered."""
         assert c.high is not None and c.low is not None and self.inputs is not None
         ids = self.data.frame["row_id"].to_numpy()
         values = self.values(c.attribute).to_numpy(dtype=object)
@@ -64,9 +64,9 @@ class Analysis:
 
         if c.metric == "label_rate":
             hi, lo = rows_of(c.high.group), rows_of(c.low.group)
-            mixed = [p for pair in zip(hi[:10], lo[:10], strict=False) for p in pair]
-            return [int(ids[p]) for p in mixed] + [int(ids[p]) for p in
-                                                   np.concatenate([hi[10:], lo[10:]])]
+            # the first (up to 10) pairs, then the rest after the 10th of each group
+            m = min(10, len(hi), len(lo))
+            return np.asarray(ids[np.concatenate([hi[:m], lo[:m], hi[10:], lo[10:]])])
         proxy = (inp.proxy_positions is not None and inp.proxy_pred is not None
                  and inp.proxy_true is not None)
         if c.metric == "error_rate" and proxy:
@@ -83,7 +83,7 @@ class Analysis:
             pos = rows_of(c.high.group, inp.target_positions, inp.refused)
         else:
             pos = rows_of(c.low.group)
-        return [int(i) for i in ids[pos]]
+        return np.asarray(ids[pos])
 
     # --- summaries ----------------------------------------------------------------------
     def insufficient_finding(self) -> Finding | None:

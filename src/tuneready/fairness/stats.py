@@ -15,6 +15,7 @@ controls the false discovery rate across all comparisons of the audit.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +87,15 @@ def _p(x: float) -> float | None:
     return None if not math.isfinite(x) else float(f"{x:.4g}")
 
 
+@functools.lru_cache(maxsize=8)
+def _z(confidence: float) -> float:
+    """Two-sided normal quantile, once per confidence (scipy's ppf costs ~0.2 ms a call and
+    the check computes hundreds of intervals)."""
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
 def wilson(k: np.ndarray | int, n: np.ndarray | int,
            confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval, vectorized; (0, 1) where n == 0.
@@ -93,11 +103,9 @@ def wilson(k: np.ndarray | int, n: np.ndarray | int,
     Same numbers as ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``
     without one Python call per group.
     """
-    from scipy.stats import norm
-
     k_arr = np.asarray(k, dtype=np.float64)
     n_arr = np.asarray(n, dtype=np.float64)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = _z(confidence)
     safe = np.where(n_arr > 0, n_arr, 1.0)
     p = k_arr / safe
     denom = 1 + z * z / safe
@@ -114,10 +122,9 @@ def two_by_two(table: np.ndarray) -> tuple[str, float]:
 
 
 def two_by_two_many(tables: np.ndarray) -> list[tuple[str, float]]:
-    """``two_by_two`` of each table (shape (T, 2, 2)); the Fisher tables are tested together
-    (``fairness.exact``), ("none", 1.0) where a row or column is empty."""
-    from scipy.stats import chi2_contingency
-
+    """``two_by_two`` of each table (shape (T, 2, 2)), all tables at once: chi-square by
+    ``chi2_pvalues``, Fisher by ``fairness.exact``; ("none", 1.0) where a row or column is
+    empty."""
     from tuneready.fairness.exact import fisher_exact_pvalues
 
     t = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
@@ -125,14 +132,32 @@ def two_by_two_many(tables: np.ndarray) -> list[tuple[str, float]]:
     live = ~((rows == 0).any(axis=1) | (cols == 0).any(axis=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = rows[:, :, None] * cols[:, None, :] / t.sum(axis=(1, 2))[:, None, None]
-    chi2 = live & (expected.min(axis=(1, 2)) >= 5)
     out = [("none", 1.0)] * len(t)
-    for i in np.flatnonzero(chi2):
-        out[i] = ("chi2", float(chi2_contingency(t[i]).pvalue))
-    fisher = np.flatnonzero(live & ~chi2)
+    chi2 = np.flatnonzero(live & (expected.min(axis=(1, 2)) >= 5))
+    for i, p in zip(chi2, chi2_pvalues(t[chi2]).tolist(), strict=True):
+        out[i] = ("chi2", p)
+    fisher = np.flatnonzero(live & (expected.min(axis=(1, 2)) < 5))
     for i, p in zip(fisher, fisher_exact_pvalues(t[fisher]).tolist(), strict=True):
         out[i] = ("fisher", p)
     return out
+
+
+def chi2_pvalues(tables: np.ndarray) -> np.ndarray:
+    """``scipy.stats.chi2_contingency(table).pvalue`` of 2x2 tables without a zero expected
+    count, for all tables at once (~1 ms a call otherwise): the same operations in the same
+    order (expected counts, Yates' correction, Pearson's terms summed in order, ``chdtrc``
+    with one degree of freedom), so the same bits."""
+    from scipy.special import chdtrc
+
+    observed = np.asarray(tables, dtype=np.int64).reshape(-1, 2, 2)
+    f = observed.astype(np.float64)
+    total = f.reshape(-1, 4).sum(axis=1)[:, None, None]
+    expected = f.sum(axis=2, keepdims=True) * f.sum(axis=1, keepdims=True) / total
+    diff = expected - observed
+    corrected = observed + np.minimum(0.5, np.abs(diff)) * np.sign(diff)
+    terms = ((corrected - expected) ** 2 / expected).reshape(-1, 4)
+    stat = ((terms[:, 0] + terms[:, 1]) + terms[:, 2]) + terms[:, 3]
+    return np.asarray(chdtrc(1.0, stat), dtype=np.float64)
 
 
 def benjamini_hochberg(comparisons: list[Comparison], alpha: float) -> None:

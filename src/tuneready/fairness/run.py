@@ -88,9 +88,9 @@ class Analysis:
     # --- summaries ----------------------------------------------------------------------
     def insufficient_finding(self) -> Finding | None:
         small = [(a.name, str(g), int(n)) for a in self.attributes if a.source != "lexicon"
-                 for g, n in a.values.value_counts().sort_index().items() if n < self.min_n]
+                 for g, n in a.counts.sort_index().items() if n < self.min_n]
         small += [(a.name, str(g), int(n)) for a in self.attributes if a.source == "lexicon"
-                  for g, n in a.values.value_counts().sort_index().items()
+                  for g, n in a.counts.sort_index().items()
                   if n < self.min_n and g != NONE]
         if not small:
             return None
@@ -119,7 +119,7 @@ class Analysis:
 
     def metrics(self) -> dict[str, Any]:
         tested = [c for c in self.tested if c.test != "none"]
-        sizes = [n for a in self.attributes for g, n in a.values.value_counts().items()
+        sizes = [n for a in self.attributes for g, n in a.counts.items()
                  if not (a.source == "lexicon" and g == NONE)]
         out: dict[str, Any] = {
             "attributes": len(self.attributes), "groups": len(sizes),
@@ -164,11 +164,11 @@ def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analys
             analysis.notes.append("groups derived from identity terms in the input text")
         attrs += derived
     limit = int(params.get("max_groups", 100))
-    wide = [a for a in attrs if a.values.nunique() > limit]
+    wide = [a for a in attrs if len(a.counts) > limit]
     if wide:
         analysis.notes.append("not compared, more than {} groups: {}".format(
-            limit, ", ".join(f"{a.name} ({a.values.nunique():,})" for a in wide)))
-    attrs = [a for a in attrs if a.values.nunique() <= limit]
+            limit, ", ".join(f"{a.name} ({len(a.counts):,})" for a in wide)))
+    attrs = [a for a in attrs if len(a.counts) <= limit]
     analysis.attributes = attrs
     if not attrs:
         analysis.why_skipped = "; ".join([

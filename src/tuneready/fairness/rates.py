@@ -138,6 +138,8 @@ def compare_families(attribute: str, families: list[Family]) -> list[list[Compar
 
 def _comparison(attribute: str, spec: RateSpec, names: list[str], k: np.ndarray,
                 n: np.ndarray, totals: np.ndarray) -> Comparison:
+    """One rate's groups (k events of n, Wilson interval, judged or not), its gaps over the
+    judged groups and its extreme pair; ``_test_extremes`` then tests the pair."""
     lo, hi = wilson(k, n)
     rates = [GroupRate(g, int(k[i]), int(n[i]), float(k[i] / n[i]) if n[i] else 0.0,
                        float(lo[i]), float(hi[i]),

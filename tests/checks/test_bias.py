@@ -17,8 +17,8 @@ import pytest
 from tests.conftest import dataset, evidence_for
 from tuneready.checks.bias import BiasCheck
 from tuneready.evidence import Evidence
+from tuneready.fairness.rates import compare_rates
 from tuneready.fairness.run import judge
-from tuneready.fairness.stats import compare_rates
 from tuneready.io.dataset import Dataset
 from tuneready.model import CheckResult, Severity, Status, Verdict
 from tuneready.policy import load_policy

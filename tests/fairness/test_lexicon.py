@@ -64,3 +64,25 @@ def test_matching_is_linear_and_vectorized() -> None:
     assert m.matrix.shape[0] == 20000 and int(m.matrix.sum()) == 40000
     assert (m.groups["religion"] == "muslim").all()
     assert np.asarray(m.matrix.sum(axis=1)).ravel().max() == 2
+
+
+def test_terms_never_span_two_rows() -> None:
+    """Rows are joined into one token stream; a term cannot start in one row and end in the
+    next, while a control character inside a text is just a word boundary."""
+    texts = pd.Series(["a very old", "woman here", "old\x01woman", "old woman"])
+    m = match_terms(texts)
+    terms = [{m.terms[j][0] for j in m.matrix[i].indices} for i in range(4)]
+    assert terms[0] == set() and terms[1] == {"woman"}
+    assert terms[2] == terms[3] == {"old woman", "woman"}  # age and gender
+
+
+def test_custom_lexicon_with_long_and_shared_terms() -> None:
+    """Three-word terms, a term listed in two categories, and the longest match per category."""
+    lex = pd.DataFrame({"category": ["c1", "c1", "c2", "c2", "c3"],
+                        "group": ["long", "short", "x", "y", "z"],
+                        "term": ["big red dog", "dog", "red", "red dog", "dog"]})
+    m = match_terms(pd.Series(["a big red dog", "red dog", "big red", "dog", "cat"]), lex)
+    assert m.groups["c1"].tolist() == ["long", "short", NONE, "short", NONE]
+    assert m.groups["c2"].tolist() == ["y", "y", "x", NONE, NONE]
+    assert m.groups["c3"].tolist() == ["z", "z", NONE, "z", NONE]
+    assert m.matrix.shape == (5, 5) and m.matrix[2].indices.tolist() == [2]

@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from tuneready.checks.base import example_rows, skipped, status_of
+import numpy as np
+
+from tuneready.checks.base import MAX_EXAMPLE_ROWS, example_rows, skipped, status_of
 from tuneready.evidence import Evidence
 from tuneready.fairness.stats import Comparison
 from tuneready.io.dataset import Dataset
@@ -83,7 +85,8 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
     for same in seen.values():
         c = same[0]
         assert c.high is not None and c.low is not None
-        rows = row_index(c)
+        rows = row_index(c)  # may be most of the data: sort only the examples' candidates
+        examples = example_rows(np.sort(rows)[:MAX_EXAMPLE_ROWS])
         sev, cap = severity, caps
         if c.metric == "representation" and not c.extra.get("reference"):
             sev, cap = Severity.INFO, None  # parity is a description, not a requirement
@@ -97,7 +100,7 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
                       "rather than prejudice: read these rows first; then " + remedy)
         out.append(Finding(
             f"bias.{c.metric}_disparity", sev, message, observed=observed,
-            threshold=threshold, rows=example_rows(rows), n_rows=len(rows), caps=cap,
+            threshold=threshold, rows=examples, n_rows=len(rows), caps=cap,
             remedy=remedy))
     return out
 

@@ -23,15 +23,8 @@ import pandas as pd
 
 from tuneready.fairness.groups import Attribute
 from tuneready.fairness.lexicon import refusals
-from tuneready.fairness.stats import (
-    Comparison,
-    RateSpec,
-    cells,
-    compare_family,
-    compare_medians,
-    compare_rates,
-    representation,
-)
+from tuneready.fairness.rates import Family, RateSpec, cells, compare_families, rate_family
+from tuneready.fairness.stats import Comparison, compare_medians, representation
 
 #: metrics that can become findings (selection_rate is informational)
 TESTED = ("representation", "label_rate", "error_rate", "recall", "noise_rate",
@@ -45,6 +38,9 @@ class Inputs:
     n: int
     labels: pd.Series
     focus: list[str]
+    labelled: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    label_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    label_names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     proxy_positions: np.ndarray | None = None
     proxy_true: np.ndarray | None = None
     proxy_pred: np.ndarray | None = None
@@ -75,6 +71,11 @@ def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.
     labels = data_frame["label"].reset_index(drop=True)
     inputs = Inputs(n=len(data_frame), labels=labels,
                     focus=focus_labels(labels, max_labels, min_label_n))
+    # labels as codes once, not as strings per attribute
+    inputs.labelled = np.flatnonzero(labels.notna().to_numpy())
+    codes, names = pd.factorize(labels.iloc[inputs.labelled].astype(str).to_numpy(dtype=object),
+                                sort=True)
+    inputs.label_codes, inputs.label_names = np.asarray(codes), np.asarray(names, dtype=object)
     if proxy is not None:
         inputs.proxy_positions = np.asarray(proxy.index, dtype=np.int64)
         inputs.proxy_true = np.asarray(proxy.labels, dtype=np.int64)
@@ -102,60 +103,67 @@ def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.
 
 def compare_attribute(attr: Attribute, inputs: Inputs, params: dict[str, Any]
                       ) -> tuple[list[Comparison], list[Comparison]]:
-    """(tested comparisons, informational comparisons) for one attribute."""
+    """(tested comparisons, informational comparisons) for one attribute; every rate comes
+    from one fairlearn MetricFrame over the cells of all rate families."""
     min_n = int(params.get("min_group_n", 30))
     min_label_n = int(params.get("min_label_n", 5))
     values = attr.values.reset_index(drop=True).to_numpy(dtype=object)
+    codes, names = pd.factorize(values, sort=True)  # groups as codes into sorted names
+    group = (np.asarray(codes), np.asarray(names, dtype=object))
+    families: list[Family] = []
+    if inputs.focus:
+        families.append(_label_rates(group, inputs, min_n))
+    if inputs.proxy_positions is not None and len(inputs.proxy_positions):
+        families.append(_proxy(group, inputs, min_n, min_label_n))
+    if inputs.noise_positions is not None and inputs.noise_flagged is not None:
+        families.append(rate_family(inputs.noise_flagged, group[0][inputs.noise_positions],
+                                    "noise_rate", min_n, names=group[1]))
+    free_form = (inputs.target_positions is not None and inputs.refused is not None
+                 and len(inputs.target_positions))
+    if free_form:
+        assert inputs.target_positions is not None and inputs.refused is not None
+        families.append(rate_family(inputs.refused, group[0][inputs.target_positions],
+                                    "refusal_rate", min_n, names=group[1]))
     tested: list[Comparison] = []
-    info: list[Comparison] = []
     if attr.source != "lexicon":  # shares of derived groups say how often a term occurs
         reference = (params.get("reference") or {}).get(attr.name)
         tested.append(representation(attr.name, pd.Series(values), reference))
-    tested.extend(_label_rates(attr.name, values, inputs, min_n))
-    if inputs.proxy_positions is not None and len(inputs.proxy_positions):
-        proxy = _proxy(attr.name, values, inputs, min_n, min_label_n)
-        tested.extend(c for c in proxy if c.metric != "selection_rate")
-        info.extend(c for c in proxy if c.metric == "selection_rate")
-    if inputs.noise_positions is not None and inputs.noise_flagged is not None:
-        tested.append(compare_rates(attr.name, "noise_rate", inputs.noise_flagged,
-                                    values[inputs.noise_positions], min_n))
-    if (inputs.target_positions is not None and inputs.refused is not None
-            and len(inputs.target_positions)):
-        groups = values[inputs.target_positions]
-        tested.append(compare_rates(attr.name, "refusal_rate", inputs.refused, groups, min_n))
-        if inputs.target_tokens is not None:
-            tested.append(compare_medians(attr.name, "answer_tokens", inputs.target_tokens,
-                                          pd.Series(groups), min_n))
+    rates = [c for family in compare_families(attr.name, families) for c in family]
+    tested.extend(c for c in rates if c.metric != "selection_rate")
+    info = [c for c in rates if c.metric == "selection_rate"]
+    if free_form and inputs.target_tokens is not None:
+        assert inputs.target_positions is not None
+        tested.append(compare_medians(attr.name, "answer_tokens", inputs.target_tokens,
+                                      pd.Series(values[inputs.target_positions]), min_n))
     return tested, info
 
 
-def _label_rates(name: str, values: np.ndarray, inputs: Inputs,
-                 min_n: int) -> list[Comparison]:
-    """Every focus label's rate by group, from one MetricFrame over (group, label) cells."""
-    if not inputs.focus:
-        return []
-    labelled = np.flatnonzero(inputs.labels.notna().to_numpy())
-    c = cells({"g": values[labelled],
-               "lab": inputs.labels.iloc[labelled].astype(str).to_numpy(dtype=object)})
-    lab = c["lab"].to_numpy(dtype=object)
-    ones = np.ones(len(c), dtype=bool)
+def _label_rates(group: tuple[np.ndarray, np.ndarray], inputs: Inputs, min_n: int) -> Family:
+    """Every focus label's rate by group, over (group, label) cells; ``group`` is each row's
+    group code and the names of the codes."""
+    codes, names = group
+    c = cells({"g": codes[inputs.labelled], "lab": inputs.label_codes})
+    lab = inputs.label_names[c["lab"]]
+    ones = np.ones(len(c["w"]), dtype=bool)
     specs = [RateSpec("label_rate", label, lab == label, ones, min_n) for label in inputs.focus]
-    return compare_family(name, c["g"].to_numpy(dtype=object), c["w"].to_numpy(), specs)
+    return Family(names[c["g"]], c["w"].astype(np.float64), specs)
 
 
-def _proxy(name: str, values: np.ndarray, inputs: Inputs, min_n: int,
-           min_label_n: int) -> list[Comparison]:
-    """Proxy error, recall and selection rate per focus label, from one MetricFrame."""
+def _proxy(group: tuple[np.ndarray, np.ndarray], inputs: Inputs, min_n: int,
+           min_label_n: int) -> Family:
+    """Proxy error, recall and selection rate per focus label, over (group, true, predicted)
+    cells."""
     assert inputs.proxy_positions is not None and inputs.proxy_true is not None
     assert inputs.proxy_pred is not None
-    c = cells({"g": values[inputs.proxy_positions], "t": inputs.proxy_true,
+    codes, names = group
+    c = cells({"g": codes[inputs.proxy_positions], "t": inputs.proxy_true,
                "p": inputs.proxy_pred})
-    t, p = c["t"].to_numpy(dtype=np.int64), c["p"].to_numpy(dtype=np.int64)
-    ones = np.ones(len(c), dtype=bool)
+    t, p = c["t"].astype(np.int64), c["p"].astype(np.int64)
+    ones = np.ones(len(c["w"]), dtype=bool)
     specs = [RateSpec("error_rate", None, t != p, ones, min_n)]
     for label in inputs.focus:
         if label in inputs.proxy_classes:
             k = inputs.proxy_classes.index(label)
             specs.append(RateSpec("recall", label, p == k, t == k, min_label_n, min_n))
             specs.append(RateSpec("selection_rate", label, p == k, ones, min_n))
-    return compare_family(name, c["g"].to_numpy(dtype=object), c["w"].to_numpy(), specs)
+    return Family(names[c["g"]], c["w"].astype(np.float64), specs)

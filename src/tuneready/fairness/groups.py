@@ -8,6 +8,7 @@ gender nor race alone shows it (Crenshaw; Buolamwini & Gebru 2018).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +26,12 @@ class Attribute:
     name: str
     values: pd.Series
     source: str  # "column", "intersection" or "lexicon"
+
+    @functools.cached_property
+    def counts(self) -> pd.Series:
+        """Rows per group (``value_counts``), counted once: the summary, metrics and tables
+        each read it."""
+        return self.values.value_counts()
 
 
 def clean(values: pd.Series) -> pd.Series:

@@ -2,8 +2,9 @@
 
 Most fine-tuning sets have no sensitive column, yet a classifier tuned on them can still learn
 that "muslim" or "gay" predicts a label (Dixon et al. 2018). We match the project's own lexicon
-(``data/identity_terms.tsv``) on word boundaries, one compiled regex per category applied by
-pandas to all rows at once (linear in rows, no Python loop over terms), which gives:
+(``data/identity_terms.tsv``) on whole word tokens: one regex pass over all rows, each token
+mapped to its lexicon word id, then the lexicon's trie walked from every token at once (linear
+in rows, no Python loop over terms or n-grams), which gives:
 
 - a derived group per row and category ("none", the group mentioned, or "multiple");
 - a sparse row x term indicator matrix for document-level term-label association (nPMI with a
@@ -13,6 +14,7 @@ pandas to all rows at once (linear in rows, no Python loop over terms), which gi
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -52,49 +54,100 @@ def load_lexicon() -> pd.DataFrame:
     return frame
 
 
-def _tokens(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Row of each word token and the lower-cased token, for all rows in one regex pass."""
-    found = texts.str.lower().str.findall(r"\w+").explode().dropna()
-    return found.index.to_numpy(dtype=np.int64), found.to_numpy(dtype=object)
+#: joins the rows of the token stream; not a word character, so it never changes the tokens
+SEP = "\x01"
+_TOKEN = re.compile(r"\x01|\w+")
 
 
-def _ngram_hits(rows: np.ndarray, words: np.ndarray,
-                lookup: dict[str, list[int]], max_len: int) -> pd.DataFrame:
-    """Every (token position, length, lexicon row) where a term of ``max_len`` words or fewer
-    starts; n-grams never cross rows. Whole tokens only, so matching is on word boundaries
-    (and "african-american" equals "african american")."""
-    frames = []
-    gram = pd.Series(words, dtype=object)
-    for length in range(1, max_len + 1):
-        if length > 1:
-            nxt = np.empty(len(words), dtype=object)
-            nxt[:len(words) - length + 1] = words[length - 1:]
-            same = np.zeros(len(words), dtype=bool)
-            same[:len(words) - length + 1] = rows[length - 1:] == rows[:len(rows) - length + 1]
-            gram = (gram + " " + pd.Series(nxt, dtype=object)).where(same)
-        ids = gram.map(lookup).dropna()
-        if len(ids):
-            hit = ids.explode()
-            frames.append(pd.DataFrame({"pos": hit.index.to_numpy(dtype=np.int64),
-                                        "length": length,
-                                        "entry": hit.to_numpy(dtype=np.int64)}))
-    if not frames:
-        return pd.DataFrame({"pos": [], "length": [], "entry": []}, dtype=np.int64)
-    return pd.concat(frames, ignore_index=True)
+@dataclass
+class _Trie:
+    """The lexicon's terms as a trie over word ids: an edge is ``parent * width + word``
+    (sorted in ``edges``, its node in ``child``); the entries (lexicon rows) ending at node
+    ``v`` are ``entries[start[v]:start[v + 1]]``, in lexicon order."""
+
+    vocab: dict[str, int]
+    edges: np.ndarray
+    child: np.ndarray
+    start: np.ndarray
+    entries: np.ndarray
+    depth: int
+
+    @classmethod
+    def build(cls, keys: list[list[str]]) -> _Trie:
+        vocab: dict[str, int] = {}
+        nodes: dict[tuple[int, int], int] = {}
+        end = np.full(len(keys), -1, dtype=np.int64)
+        for i, words in enumerate(keys):
+            node = 0
+            for word in words:
+                w = vocab.setdefault(word, len(vocab))
+                node = nodes.setdefault((node, w), len(nodes) + 1)
+            end[i] = node if words else -1
+        width = max(len(vocab), 1)
+        edges = np.array([p * width + w for p, w in nodes], dtype=np.int64)
+        order = np.argsort(edges)
+        entries = np.flatnonzero(end >= 0)
+        entries = entries[np.argsort(end[entries], kind="stable")]
+        start = np.searchsorted(end[entries], np.arange(len(nodes) + 2))
+        return cls(vocab, edges[order], np.array(list(nodes.values()), dtype=np.int64)[order],
+                   start, entries, max((len(k) for k in keys), default=0))
+
+    def step(self, node: np.ndarray, word: np.ndarray) -> np.ndarray:
+        """Child of each (node, word), -1 where the trie has no such edge."""
+        if not len(self.edges):
+            return np.full(len(node), -1, dtype=np.int64)
+        code = node * max(len(self.vocab), 1) + word
+        j = np.minimum(np.searchsorted(self.edges, code), len(self.edges) - 1)
+        return np.where((word >= 0) & (self.edges[j] == code), self.child[j], -1)
 
 
-def _longest(hits: pd.DataFrame, categories: np.ndarray) -> pd.DataFrame:
-    """Within a category keep the longest match: "trans woman" is not also "woman"."""
+def _token_ids(texts: pd.Series, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Word id of every token of the lower-cased texts (-1: not a lexicon word) in one regex
+    pass over the texts joined by ``SEP`` (id -2, so no n-gram crosses rows), and its row."""
+    lower = texts.str.lower().tolist()
+    joined = SEP.join(lower)
+    if joined.count(SEP) != max(len(lower) - 1, 0):  # a text holds SEP: it is no word anyway
+        joined = SEP.join(t.replace(SEP, " ") for t in lower)
+    tokens = _TOKEN.findall(joined)
+    lookup = {**vocab, SEP: -2}
+    ids = np.fromiter(map(lookup.get, tokens, itertools.repeat(-1)), dtype=np.int64,
+                      count=len(tokens))
+    return ids, np.cumsum(ids == -2)
+
+
+def _ngram_hits(ids: np.ndarray, trie: _Trie) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(token position, length, lexicon row) of every term starting at every position: the
+    trie is walked from all positions at once, one word further per step. Whole tokens only,
+    so matching is on word boundaries ("african-american" equals "african american")."""
+    pos = np.flatnonzero(ids >= 0)
+    node = np.zeros(len(pos), dtype=np.int64)
+    found: list[list[np.ndarray]] = [[np.zeros(0, dtype=np.int64)] for _ in range(3)]
+    for length in range(1, trie.depth + 1):
+        at = pos + length - 1
+        inside = at < len(ids)
+        pos, node = pos[inside], trie.step(node[inside], ids[at[inside]])
+        pos, node = pos[node >= 0], node[node >= 0]
+        count = trie.start[node + 1] - trie.start[node]
+        first = np.repeat(trie.start[node] - np.cumsum(count) + count, count)
+        entry = trie.entries[first + np.arange(int(count.sum()))]
+        for parts, values in zip(found, (np.repeat(pos, count),
+                                         np.full(len(entry), length), entry), strict=True):
+            parts.append(values.astype(np.int64))
+    start, length_, entry_ = (np.concatenate(parts) for parts in found)
+    return start, length_, entry_
+
+
+def _longest(pos: np.ndarray, length: np.ndarray, entry: np.ndarray,
+             categories: np.ndarray) -> np.ndarray:
+    """Within a category keep the longest match: "trans woman" is not also "woman".
+    ``pos`` counts word tokens only; returns the mask of hits kept."""
     codes, _ = pd.factorize(categories)
-    cat = codes[hits["entry"].to_numpy(dtype=np.int64)].astype(np.int64)
-    pos = hits["pos"].to_numpy(dtype=np.int64)
-    length = hits["length"].to_numpy(dtype=np.int64)
+    cat = codes[entry].astype(np.int64)
     width = int(codes.max()) + 1 if len(codes) else 1
     longer = length > 1
     covered = np.concatenate([(pos[longer] + o) * width + cat[longer]
                               for o in range(int(length.max(initial=1)))])
-    drop = (length == 1) & np.isin(pos * width + cat, covered)
-    return hits[~drop]
+    return ~((length == 1) & np.isin(pos * width + cat, covered))
 
 
 def match_terms(texts: pd.Series, lexicon: pd.DataFrame | None = None) -> TermMatches:
@@ -104,15 +157,11 @@ def match_terms(texts: pd.Series, lexicon: pd.DataFrame | None = None) -> TermMa
     lex = (load_lexicon() if lexicon is None else lexicon).reset_index(drop=True)
     texts = texts.fillna("").astype(str).reset_index(drop=True)
     n = len(texts)
-    keys = [" ".join(re.findall(r"\w+", t)) for t in lex["term"]]
-    lookup: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        lookup.setdefault(key, []).append(i)
-    rows, words = _tokens(texts)
-    hits = _ngram_hits(rows, words, lookup, max(len(k.split()) for k in keys) if keys else 1)
-    hits = _longest(hits, lex["category"].to_numpy())
-    hit_rows = rows[hits["pos"].to_numpy()] if len(hits) else np.zeros(0, dtype=np.int64)
-    entries = hits["entry"].to_numpy(dtype=np.int64)
+    trie = _Trie.build([re.findall(r"\w+", t) for t in lex["term"]])
+    ids, rows = _token_ids(texts, trie.vocab)
+    pos, length, entries = _ngram_hits(ids, trie)
+    kept = _longest(pos - rows[pos], length, entries, lex["category"].to_numpy())
+    hit_rows, entries = rows[pos[kept]], entries[kept]
     matrix = sp.csr_matrix((np.ones(len(entries), dtype=np.int32), (hit_rows, entries)),
                            shape=(n, len(lex)))
     matrix.data[:] = 1  # document-level presence, not counts
@@ -132,14 +181,16 @@ def match_terms(texts: pd.Series, lexicon: pd.DataFrame | None = None) -> TermMa
 
 def term_label_association(matches: TermMatches, labels: pd.Series, min_term: int = 10,
                            min_cooccurrence: int = 5) -> list[dict[str, Any]]:
-    """Document-level nPMI of (term present, label) with a two-sided Fisher p-value.
+    """Document-level nPMI of (term present, label) with a two-sided Fisher p-value (all
+    tables tested at once by ``fairness.exact``).
 
     nPMI = ln(p(x,y) / (p(x) p(y))) / -ln p(x,y), in [-1, 1]; 0 means independence. Only
     pairs with at least ``min_term`` documents containing the term and ``min_cooccurrence``
     documents with both are tested (the rest cannot support a claim either way).
     """
     import scipy.sparse as sp
-    from scipy.stats import fisher_exact
+
+    from tuneready.fairness.exact import fisher_exact_pvalues
 
     labels = labels.reset_index(drop=True)
     mask = labels.notna().to_numpy()
@@ -150,22 +201,23 @@ def term_label_association(matches: TermMatches, labels: pd.Series, min_term: in
     y = sp.csr_matrix((np.ones(len(y_codes)), (np.arange(len(y_codes)), y_codes)),
                       shape=(len(y_codes), len(classes)))
     n = x.shape[0]
-    term_n = np.asarray(x.sum(axis=0)).ravel()
-    label_n = np.asarray(y.sum(axis=0)).ravel()
-    co = (x.T @ y).toarray()
+    term_n = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
+    label_n = np.asarray(y.sum(axis=0)).ravel().astype(np.int64)
+    co = (x.T @ y).toarray().astype(np.int64)
+    terms, labs = np.nonzero((co >= min_cooccurrence) & (term_n[:, None] >= min_term))
+    k, tn, ln = co[terms, labs], term_n[terms], label_n[labs]
+    p_values = fisher_exact_pvalues(np.stack([np.c_[k, tn - k], np.c_[ln - k, n - tn - ln + k]],
+                                             axis=1).reshape(-1, 2, 2))
     out = []
-    for t, j in zip(*np.nonzero((co >= min_cooccurrence) & (term_n[:, None] >= min_term)),
-                    strict=True):
-        k, tn, ln = int(co[t, j]), int(term_n[t]), int(label_n[j])
-        p_xy, p_x, p_y = k / n, tn / n, ln / n
+    for t, j, kk, tt, ll, p in zip(terms, labs, k.tolist(), tn.tolist(), ln.tolist(),
+                                   p_values.tolist(), strict=True):
+        p_xy, p_x, p_y = kk / n, tt / n, ll / n
         npmi = 1.0 if p_xy >= 1 else math.log(p_xy / (p_x * p_y)) / -math.log(p_xy)
-        table = [[k, tn - k], [ln - k, n - tn - ln + k]]
         term, category, group = matches.terms[t]
         out.append({"term": term, "category": category, "group": group,
-                    "label": str(classes[j]), "count": tn, "cooccurrence": k,
-                    "label_rate_with_term": round(k / tn, 4),
-                    "label_rate": round(ln / n, 4), "npmi": round(npmi, 4),
-                    "p_value": float(fisher_exact(table).pvalue)})
+                    "label": str(classes[j]), "count": tt, "cooccurrence": kk,
+                    "label_rate_with_term": round(kk / tt, 4),
+                    "label_rate": round(ll / n, 4), "npmi": round(npmi, 4), "p_value": p})
     return out
 
 

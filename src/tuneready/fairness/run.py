@@ -47,8 +47,8 @@ class Analysis:
         return next(a.values for a in self.attributes if a.name == attribute)
 
     # --- rows behind a finding ------------------------------------------------------
-    def row_index(self, c: Comparison) -> list[int]:
-        """Row ids that show the disparity (see the remedy of each metric)."""
+    def row_index(self, c: Comparison) -> np.ndarray:
+        """Row ids that show the disparity (see the remedy of each metric), unordered."""
         assert c.high is not None and c.low is not None and self.inputs is not None
         ids = self.data.frame["row_id"].to_numpy()
         values = self.values(c.attribute).to_numpy(dtype=object)
@@ -64,9 +64,9 @@ class Analysis:
 
         if c.metric == "label_rate":
             hi, lo = rows_of(c.high.group), rows_of(c.low.group)
-            mixed = [p for pair in zip(hi[:10], lo[:10], strict=False) for p in pair]
-            return [int(ids[p]) for p in mixed] + [int(ids[p]) for p in
-                                                   np.concatenate([hi[10:], lo[10:]])]
+            # the first (up to 10) pairs, then the rest after the 10th of each group
+            m = min(10, len(hi), len(lo))
+            return np.asarray(ids[np.concatenate([hi[:m], lo[:m], hi[10:], lo[10:]])])
         proxy = (inp.proxy_positions is not None and inp.proxy_pred is not None
                  and inp.proxy_true is not None)
         if c.metric == "error_rate" and proxy:
@@ -83,14 +83,14 @@ class Analysis:
             pos = rows_of(c.high.group, inp.target_positions, inp.refused)
         else:
             pos = rows_of(c.low.group)
-        return [int(i) for i in ids[pos]]
+        return np.asarray(ids[pos])
 
     # --- summaries ----------------------------------------------------------------------
     def insufficient_finding(self) -> Finding | None:
         small = [(a.name, str(g), int(n)) for a in self.attributes if a.source != "lexicon"
-                 for g, n in a.values.value_counts().sort_index().items() if n < self.min_n]
+                 for g, n in a.counts.sort_index().items() if n < self.min_n]
         small += [(a.name, str(g), int(n)) for a in self.attributes if a.source == "lexicon"
-                  for g, n in a.values.value_counts().sort_index().items()
+                  for g, n in a.counts.sort_index().items()
                   if n < self.min_n and g != NONE]
         if not small:
             return None
@@ -119,7 +119,7 @@ class Analysis:
 
     def metrics(self) -> dict[str, Any]:
         tested = [c for c in self.tested if c.test != "none"]
-        sizes = [n for a in self.attributes for g, n in a.values.value_counts().items()
+        sizes = [n for a in self.attributes for g, n in a.counts.items()
                  if not (a.source == "lexicon" and g == NONE)]
         out: dict[str, Any] = {
             "attributes": len(self.attributes), "groups": len(sizes),
@@ -164,11 +164,11 @@ def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analys
             analysis.notes.append("groups derived from identity terms in the input text")
         attrs += derived
     limit = int(params.get("max_groups", 100))
-    wide = [a for a in attrs if a.values.nunique() > limit]
+    wide = [a for a in attrs if len(a.counts) > limit]
     if wide:
         analysis.notes.append("not compared, more than {} groups: {}".format(
-            limit, ", ".join(f"{a.name} ({a.values.nunique():,})" for a in wide)))
-    attrs = [a for a in attrs if a.values.nunique() <= limit]
+            limit, ", ".join(f"{a.name} ({len(a.counts):,})" for a in wide)))
+    attrs = [a for a in attrs if len(a.counts) <= limit]
     analysis.attributes = attrs
     if not attrs:
         analysis.why_skipped = "; ".join([

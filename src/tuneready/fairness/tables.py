@@ -43,7 +43,7 @@ def group_table(analysis: Analysis) -> list[dict[str, Any]]:
     comparisons = analysis.tested + analysis.info
     total = analysis.data.n
     for attr in analysis.attributes:
-        counts = attr.values.value_counts()
+        counts = attr.counts
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         lo, hi = wilson(np.array([n for _, n in ordered]), np.full(len(ordered), total))
         rep = _pick(comparisons, attr.name, "representation")

@@ -27,25 +27,35 @@ def _as_json(results: list[CheckResult]) -> list[str]:
     return [json.dumps(r.to_dict(), sort_keys=True, default=str) for r in results]
 
 
+def _names(checks: list) -> list[str]:
+    return [c.name for c in checks]
+
+
 def test_partition_keeps_small_sets_in_process() -> None:
     checks = all_checks(None)
-    side, main = lanes.partition(checks, lanes.MIN_ROWS - 1)
-    assert side == [] and [c.name for c in main] == [c.name for c in checks]
+    plan = lanes.partition(checks, lanes.MIN_ROWS - 1)
+    assert plan.side == [] and plan.late == [] and _names(plan.main) == _names(checks)
 
 
 @linux_only
-def test_partition_sends_model_free_checks_to_the_side(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_partition_forks_model_free_checks_first_and_bias_late(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
-    side, main = lanes.partition(all_checks(None), lanes.MIN_ROWS)
-    assert [c.name for c in side] == ["schema", "size", "duplicates"]
-    assert [c.name for c in main] == ["label_noise", "domain", "bias"]
+    plan = lanes.partition(all_checks(None), lanes.MIN_ROWS)
+    assert _names(plan.side) == ["schema", "size", "duplicates"]
+    assert _names(plan.late) == ["bias"]
+    assert _names(plan.main) == ["label_noise", "domain"]
     monkeypatch.setenv(lanes.SERIAL_ENV, "1")
-    assert lanes.partition(all_checks(None), lanes.MIN_ROWS)[0] == []
+    assert lanes.partition(all_checks(None), lanes.MIN_ROWS).side == []
 
 
-def test_partition_needs_two_side_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    only_size = [c for c in all_checks(None) if c.name in ("size", "domain")]
-    assert lanes.partition(only_size, 10 * lanes.MIN_ROWS)[0] == []
+@linux_only
+def test_partition_needs_two_side_checks_and_label_noise_before_bias(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
+    some = [c for c in all_checks(None) if c.name in ("size", "domain", "bias")]
+    plan = lanes.partition(some, 10 * lanes.MIN_ROWS)
+    assert plan.side == [] and plan.late == [] and _names(plan.main) == _names(some)
 
 
 @linux_only

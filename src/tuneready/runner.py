@@ -12,7 +12,7 @@ from collections.abc import Callable
 from tuneready.checks.base import Check
 from tuneready.evidence import Evidence
 from tuneready.io.dataset import Dataset
-from tuneready.lanes import SideLane, partition
+from tuneready.lanes import LATE_AFTER, SideLane, partition
 from tuneready.model import CheckResult, Status
 from tuneready.policy import Policy
 
@@ -20,25 +20,35 @@ from tuneready.policy import Policy
 def run_checks(checks: list[Check], data: Dataset, evidence: Evidence, policy: Policy,
                on_start: Callable[[str], None] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given."""
-    side, main = partition(checks, len(data.frame))
-    lane = SideLane(side, run_one, data, evidence, policy) if side else None
-    if lane and on_start:
-        on_start(f"{', '.join(c.name for c in side)} (in a second process)")
+    plan = partition(checks, len(data.frame))
+    say = on_start or (lambda _name: None)
+    lanes: list[SideLane] = []
     results: dict[str, CheckResult] = {}
     try:
-        for check in main:
-            if on_start:
-                on_start(check.name)
+        lanes += _fork(plan.side, data, evidence, policy, say)
+        for check in plan.main:
+            say(check.name)
             results[check.name] = run_one(check, data, evidence, policy)
-        side_results = lane.join() if lane else []
+            if check.name == LATE_AFTER:
+                lanes += _fork(plan.late, data, evidence, policy, say)
+        joined = [(lane, lane.join()) for lane in lanes]
     except BaseException:
-        if lane:
+        for lane in lanes:
             lane.kill()
         raise
-    if side_results is None:  # the worker failed: same checks, here
-        side_results = [run_one(c, data, evidence, policy) for c in side]
-    results.update((r.name, r) for r in side_results)
+    for lane, lane_results in joined:
+        if lane_results is None:  # the worker failed: same checks, here
+            lane_results = [run_one(c, data, evidence, policy) for c in lane.checks]
+        results.update((r.name, r) for r in lane_results)
     return [results[c.name] for c in checks]
+
+
+def _fork(checks: list[Check], data: Dataset, evidence: Evidence, policy: Policy,
+          say: Callable[[str], None]) -> list[SideLane]:
+    if not checks:
+        return []
+    say(f"{', '.join(c.name for c in checks)} (in a second process)")
+    return [SideLane(checks, run_one, data, evidence, policy)]
 
 
 def run_one(check: Check, data: Dataset, evidence: Evidence, policy: Policy) -> CheckResult:

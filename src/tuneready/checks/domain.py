@@ -94,14 +94,14 @@ def lexical(texts: pd.Series, policy: CheckPolicy, seed: int) -> dict[str, Any]:
             "vocab_growth": None if growth is None else round(growth, 4)}
 
 
-def template_share(texts: pd.Series, policy: CheckPolicy, seed: int) -> float:
+def template_share(normalized: pd.Series, policy: CheckPolicy, seed: int) -> float:
     """Share of distinct texts (in a seeded sample) that are a near copy of another at a loose
     Jaccard: fill-in-the-blanks templates land together even with different slot values.
-    Exact repeats are the duplicates check's business, so they are dropped first."""
-    from tuneready.io.text import normalize
+    Exact repeats are the duplicates check's business, so they are dropped first.
+    ``normalized``: the texts as ``Evidence.norm_input``/``norm_target`` hold them."""
     from tuneready.near import MinHashParams, components, near_pairs, signatures
 
-    distinct = pd.Series(texts.map(normalize).unique())
+    distinct = pd.Series(normalized.fillna("").unique())
     pos = dv.sample_positions(len(distinct), int(policy.get("template_sample", 20000)), seed)
     norm = distinct.iloc[np.sort(pos)].tolist()
     sig = signatures(norm, MinHashParams(seed=seed))
@@ -261,7 +261,8 @@ class DomainCheck:
         texts = data.frame[column].fillna("")
         metrics: dict[str, Any] = {"rows": n, "text": column}
         metrics.update(lexical(texts, policy, evidence.seed))
-        metrics["template_share"] = round(template_share(texts, policy, evidence.seed), 4)
+        normalized = evidence.norm_input if column == "input" else evidence.norm_target
+        metrics["template_share"] = round(template_share(normalized, policy, evidence.seed), 4)
         heads = dv.openings(texts, int(policy.get("opening_words", 3)))
         opening, openings_table = opening_stats(heads, policy)
         metrics.update(opening)

@@ -42,6 +42,8 @@ LATE_AFTER = "label_noise"
 MIN_ROWS = 10_000
 #: evidence the child computes that the parent reuses if it has not computed it yet
 SHARED_EVIDENCE = ("input_tokens", "target_tokens")
+#: how much lower the workers' scheduling priority is than the parent's
+CHILD_NICENESS = 10
 #: environment variable that turns the worker off (debugging, profiling)
 SERIAL_ENV = "TUNEREADY_SERIAL"
 
@@ -70,6 +72,10 @@ class SideLane:
             code = 1
             try:
                 os.close(read)
+                # lower priority: the child has slack (the parent's model chain is the longer
+                # path), so it takes the cycles the parent leaves instead of slowing it down
+                with contextlib.suppress(OSError):
+                    os.nice(CHILD_NICENESS)
                 self.evidence.progress = lambda _msg: None
                 before = dict(self.evidence.timings)  # the parent's, inherited: not ours
                 results = [run_one(c, data, self.evidence, policy) for c in self.checks]

@@ -127,11 +127,9 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return seconds, max(usage.ru_maxrss / 1024, peak[0])
 
 
-def median_run(cmd: list[str], repeats: int) -> tuple[float, float, float]:
-    """Median seconds, median peak MB, and the seconds of the last run."""
-    runs = [measure(cmd) for _ in range(repeats)]
-    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-            runs[-1][0])
+def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median seconds and median peak MB of several runs."""
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
 
 
 def dataset(n: int) -> Path:
@@ -157,19 +155,29 @@ def stages(out: Path, wall: float) -> dict[str, float]:
 
 
 def bench_size(n: int, repeats: int, peer: bool, sample: int | None) -> dict[str, object]:
+    """Floor, audit and peer measured round-robin (floor, audit, peer, floor, ...): a slow
+    phase of a shared machine then falls on all three alike, and the ratios stay fair."""
     path = dataset(n)
     py = sys.executable
     row: dict[str, object] = {"rows": n}
-    row["floor_s"], row["floor_mb"], _ = median_run([py, "-c", FLOOR, str(path)], repeats)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report"
-        row["audit_s"], row["audit_mb"], last = median_run(audit_cmd(path, out, sample),
-                                                           repeats)
-        row["stages"] = stages(out, last)
+        arrays = [str(Path(tmp) / f"{name}.npy") for name in ("f", "p", "y")]
         if peer:
-            arrays = [str(Path(tmp) / f"{name}.npy") for name in ("f", "p", "y")]
             subprocess.run([py, "-c", PREP, str(path), *arrays], check=True)
-            row["peer_s"], row["peer_mb"], _ = median_run([py, "-c", PEER, *arrays], repeats)
+        commands = {"floor": [py, "-c", FLOOR, str(path)], "audit": audit_cmd(path, out, sample)}
+        if peer:
+            commands["peer"] = [py, "-c", PEER, *arrays]
+        runs: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+        for _ in range(repeats):
+            for name, cmd in commands.items():
+                runs[name].append(measure(cmd))
+        for name, measured in runs.items():
+            row[f"{name}_s"], row[f"{name}_mb"] = medians(measured)
+        if peer:  # median of the per-round ratios: each pair ran back to back
+            row["peer_ratio"] = statistics.median(
+                p[0] / a[0] for p, a in zip(runs["peer"], runs["audit"], strict=True))
+        row["stages"] = stages(out, runs["audit"][-1][0])
     return row
 
 
@@ -194,7 +202,7 @@ def print_table(rows: list[dict[str, object]]) -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         peer = (f"{r['peer_s']:.1f} | {r['peer_mb']:.0f} | "
-                f"{float(r['peer_s']) / float(r['audit_s']):.1f}x"  # type: ignore[arg-type]
+                f"{float(r['peer_ratio']):.1f}x"  # type: ignore[arg-type]
                 if "peer_s" in r else "- | - | -")
         print(f"| {r['rows']:,} | {r['floor_s']:.1f} | {r['floor_mb']:.0f} | "
               f"{r['audit_s']:.1f} | {r['audit_mb']:.0f} | "

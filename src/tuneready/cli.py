@@ -177,9 +177,11 @@ def _run(path: Path, options: object, quiet: bool) -> Audit:
     from rich.console import Console
 
     from tuneready.errors import InputError
+    from tuneready.libs import import_cleanlab_without_datalab
     from tuneready.pipeline import AuditOptions, run_audit
 
     assert isinstance(options, AuditOptions)
+    import_cleanlab_without_datalab()  # this process never uses Datalab
     console = Console(stderr=True)
     try:
         if quiet or not console.is_terminal:

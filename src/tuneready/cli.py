@@ -177,11 +177,9 @@ def _run(path: Path, options: object, quiet: bool) -> Audit:
     from rich.console import Console
 
     from tuneready.errors import InputError
-    from tuneready.libs import import_cleanlab_without_datalab
     from tuneready.pipeline import AuditOptions, run_audit
 
     assert isinstance(options, AuditOptions)
-    import_cleanlab_without_datalab()  # this process never uses Datalab
     console = Console(stderr=True)
     try:
         if quiet or not console.is_terminal:
@@ -372,7 +370,10 @@ def _load_audit(path: Path) -> Audit:
 
 
 def main() -> None:
+    from tuneready.libs import block_datalab_import
+
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    block_datalab_import()  # the command never uses cleanlab's Datalab
     app()
 
 

@@ -1,4 +1,4 @@
-"""Import-time care for third-party libraries the CLI process owns.
+"""Import-time care for third-party libraries, in the processes tuneready owns.
 
 cleanlab's package ``__init__`` imports its Datalab, which imports Hugging Face ``datasets``
 when that is installed (common on ML machines): 0.4-0.8 s of a 50k-row audit that takes about
@@ -10,26 +10,19 @@ from __future__ import annotations
 import sys
 
 #: the cleanlab modules whose import pulls in Datalab and its dependencies
-_DATALAB_MODULES = ("cleanlab.datalab.datalab", "cleanlab.datalab.internal.issue_manager")
+DATALAB_MODULES = ("cleanlab.datalab.datalab", "cleanlab.datalab.internal.issue_manager")
 
 
-def import_cleanlab_without_datalab() -> None:
-    """Import cleanlab with Datalab left out; only for processes that never use Datalab.
+def block_datalab_import() -> None:
+    """Make cleanlab's Datalab unimportable in this process, so ``import cleanlab`` (whenever
+    it happens) skips it and falls back to cleanlab's own "Datalab unavailable" placeholder.
 
-    A ``None`` entry in ``sys.modules`` makes an import fail, so cleanlab falls back to its
-    own "Datalab unavailable" placeholder; the entries are removed afterwards, so a later
-    explicit ``from cleanlab.datalab.datalab import Datalab`` still works. The CLI calls this;
-    the Python API does not, since its caller may use ``cleanlab.Datalab`` in the same process.
-    Does nothing when cleanlab is already imported.
+    A ``None`` entry in ``sys.modules`` makes an import fail at once. Only for a process that
+    never uses Datalab: the ``tuneready`` command calls it in ``main``; the Python API and
+    in-process test runners do not, since their caller may use ``cleanlab.Datalab``. Does
+    nothing when cleanlab is already imported.
     """
     if "cleanlab" in sys.modules:
         return
-    blocked = [name for name in _DATALAB_MODULES if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        import cleanlab  # noqa: F401
-    finally:
-        for name in blocked:
-            if sys.modules.get(name, "") is None:
-                del sys.modules[name]
+    for name in DATALAB_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

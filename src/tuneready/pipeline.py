@@ -71,7 +71,7 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         evidence.reference_data = load_dataset(opts.reference_path, opts.load)
     with single_threaded_math():
         results = run_checks(all_checks(opts.checks), data, evidence, policy,
-                             on_start=lambda name: say(f"check {name}"))
+                             on_start=lambda name: say(f"check {name}"), timings=timings)
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
     recommendation = decide(results, policy, context)
     for r in results:  # own time; evidence.* hold the shared stages

@@ -18,8 +18,10 @@ from tuneready.policy import Policy
 
 
 def run_checks(checks: list[Check], data: Dataset, evidence: Evidence, policy: Policy,
-               on_start: Callable[[str], None] | None = None) -> list[CheckResult]:
-    """Every check's result, in the order given."""
+               on_start: Callable[[str], None] | None = None,
+               timings: dict[str, float] | None = None) -> list[CheckResult]:
+    """Every check's result, in the order given. ``timings`` (if given) gets the seconds the
+    parent waited for its workers after its own checks were done."""
     plan = partition(checks, len(data.frame))
     say = on_start or (lambda _name: None)
     lanes: list[SideLane] = []
@@ -31,7 +33,10 @@ def run_checks(checks: list[Check], data: Dataset, evidence: Evidence, policy: P
             results[check.name] = run_one(check, data, evidence, policy)
             if check.name == LATE_AFTER:
                 lanes += _fork(plan.late, data, evidence, policy, say)
+        waited = time.perf_counter()
         joined = [(lane, lane.join()) for lane in lanes]
+        if lanes and timings is not None:
+            timings["wait for workers"] = time.perf_counter() - waited
     except BaseException:
         for lane in lanes:
             lane.kill()

@@ -10,8 +10,8 @@ of how much of the real input distribution the training data covers.
 from __future__ import annotations
 
 import re
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import numpy as np

@@ -133,7 +133,8 @@ def semantic(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], d
 
 
 def proxy_metrics(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
-    """Generalization gap (one extra in-sample fit) and the learning curve of the proxy."""
+    """Generalization gap (the fold models on their own training rows vs on held-out rows)
+    and the learning curve of the proxy."""
     proxy = evidence.proxy
     if proxy is None or proxy.folds == 0:
         return {}, []

@@ -113,7 +113,9 @@ class Analysis:
         names = ", ".join(a.name for a in self.attributes[:6])
         more = f" +{len(self.attributes) - 6}" if len(self.attributes) > 6 else ""
         note = f"; {'; '.join(self.notes)}" if self.notes else ""
-        return (f"{len(self.attributes)} attributes ({names}{more}): {len(tested)} "
+        attributes = "1 attribute" if len(self.attributes) == 1 else \
+            f"{len(self.attributes)} attributes"
+        return (f"{attributes} ({names}{more}): {len(tested)} "
                 f"comparisons, {flagged} significant and material disparities, "
                 f"{n_findings} warnings or failures{note}")
 

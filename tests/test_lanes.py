@@ -66,7 +66,7 @@ def test_side_lane_gives_the_same_results_and_shares_tokens(
     data = dataset(make_texts(400))
     serial = [run_one(c, data, Evidence(data), POLICY) for c in all_checks(None)]
     evidence = Evidence(data)
-    forked = run_checks(all_checks(None), data, evidence, POLICY)
+    forked = run_checks(all_checks(None), data, evidence, POLICY, workers=True)
     assert [r.name for r in forked] == [r.name for r in serial]
     assert _as_json(forked) == _as_json(serial)
     # the child's token counts and timings arrived in the parent's evidence
@@ -95,6 +95,21 @@ def test_a_crashed_worker_falls_back_to_running_here(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(lanes, "MIN_ROWS", 100)
     data = dataset(make_texts(200))
     checks = [DiesInChild(), *[c for c in all_checks(None) if c.name == "size"]]
-    results = run_checks(checks, data, Evidence(data), POLICY)  # type: ignore[arg-type]
+    results = run_checks(checks, data, Evidence(data), POLICY,  # type: ignore[arg-type]
+                         workers=True)
     assert results[0].summary == "ran in the parent"
     assert results[1].name == "size" and results[1].status != Status.ERROR
+
+
+def test_no_worker_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python API's default: checks run in the caller's process, however large the set."""
+    import tuneready.runner as runner
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("forked without workers=True")
+
+    monkeypatch.setattr(lanes, "MIN_ROWS", 100)
+    monkeypatch.setattr(runner, "SideLane", refuse)
+    data = dataset(make_texts(200))
+    results = run_checks(all_checks(None), data, Evidence(data), POLICY)
+    assert [r.name for r in results] == [c.name for c in all_checks(None)]

@@ -136,7 +136,7 @@ def audit(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
                          groups=tuple(group or ()), encoding=encoding, sample=sample),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
-        intersect=list(intersect or ()))
+        intersect=list(intersect or ()), workers=True)
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)

@@ -10,8 +10,10 @@ results, the evidence timings, and the token counts, which the deployment contex
 The bias check is forked the same way once the label-noise check has computed the proxy and
 the label issues it reads, and runs next to the domain check (about 0.5 s at 50k rows each).
 
-Only on Linux (fork is the safe, cheap start method there) and only for sets of at least
-``MIN_ROWS`` rows: below that the whole audit takes a few seconds and a fork saves nothing.
+Only when asked (the ``tuneready`` command asks; the Python API does not, since a notebook or
+a server may hold threads and locks that a fork would copy mid-use), only on Linux (fork is
+the cheap start method there) and only for sets of at least ``MIN_ROWS`` rows: below that
+the whole audit takes a few seconds and a fork saves nothing.
 The child never prints (its progress callback is silenced) and leaves with ``os._exit``, so
 it cannot flush or lock anything the parent owns. If it dies, or sends nothing readable, the
 same checks run in the parent instead: the results are identical either way, only slower.
@@ -76,6 +78,9 @@ class SideLane:
                 # path), so it takes the cycles the parent leaves instead of slowing it down
                 with contextlib.suppress(OSError):
                     os.nice(CHILD_NICENESS)
+                # fresh streams: a lock another thread held at the fork is never released
+                # here, and warnings or logging from a library must not wait on it
+                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
                 self.evidence.progress = lambda _msg: None
                 before = dict(self.evidence.timings)  # the parent's, inherited: not ours
                 results = [run_one(c, data, self.evidence, policy) for c in self.checks]

@@ -43,6 +43,10 @@ class AuditOptions:
     context: dict[str, Any] = field(default_factory=dict)
     #: pairs of group columns ("gender*race") added to the policy's [bias] intersect
     intersect: list[str] = field(default_factory=list)
+    #: run checks in forked worker processes where that pays (``tuneready.lanes``). The
+    #: command turns it on; off by default for the Python API, whose host process (a notebook,
+    #: a server) may hold threads and locks that a fork would copy mid-use
+    workers: bool = False
 
 
 def run_audit(source: Any, options: AuditOptions | None = None,
@@ -71,7 +75,8 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         evidence.reference_data = load_dataset(opts.reference_path, opts.load)
     with single_threaded_math():
         results = run_checks(all_checks(opts.checks), data, evidence, policy,
-                             on_start=lambda name: say(f"check {name}"), timings=timings)
+                             on_start=lambda name: say(f"check {name}"), timings=timings,
+                             workers=opts.workers)
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
     recommendation = decide(results, policy, context)
     for r in results:  # own time; evidence.* hold the shared stages

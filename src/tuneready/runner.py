@@ -19,10 +19,12 @@ from tuneready.policy import Policy
 
 def run_checks(checks: list[Check], data: Dataset, evidence: Evidence, policy: Policy,
                on_start: Callable[[str], None] | None = None,
-               timings: dict[str, float] | None = None) -> list[CheckResult]:
-    """Every check's result, in the order given. ``timings`` (if given) gets the seconds the
-    parent waited for its workers after its own checks were done."""
-    plan = partition(checks, len(data.frame))
+               timings: dict[str, float] | None = None,
+               workers: bool = False) -> list[CheckResult]:
+    """Every check's result, in the order given. With ``workers``, checks may run in forked
+    processes (``tuneready.lanes``); ``timings`` (if given) gets the seconds the parent
+    waited for them after its own checks were done."""
+    plan = partition(checks, len(data.frame) if workers else 0)
     say = on_start or (lambda _name: None)
     lanes: list[SideLane] = []
     results: dict[str, CheckResult] = {}

@@ -4,9 +4,11 @@
     python bench/run.py --million       # also 1M rows (with --sample for the audit)
     python bench/run.py --sizes 10000 --repeats 1 --no-peer
 
-Every measurement runs in its own process; wall seconds from a monotonic clock and peak
-memory (max RSS) from the OS via ``os.wait4``. Ratios compare runs made in the same
-invocation on the same machine, never absolute targets baked into tests.
+Every measurement runs in its own process; wall seconds from a monotonic clock, and peak
+memory as the larger of the OS's max RSS (``os.wait4``) and the process tree's summed
+proportional set size (``tree_rss_mb``). Floor, audit and peer run round-robin, and the
+Datalab/audit ratio is the median of the per-round ratios: runs made back to back on the same
+machine, never absolute targets baked into tests.
 
 * floor: load the file with tuneready's loader and fit one TF-IDF pass, nothing else;
 * tuneready: ``tuneready audit`` with every check on, JSON, Markdown, JUnit and HTML written;
@@ -101,7 +103,7 @@ def measure(cmd: list[str]) -> tuple[float, float]:
 
     Peak memory is the larger of the OS's max RSS of the process (``os.wait4``) and the
     memory of its whole process tree (``tree_rss_mb``), sampled every 0.5 s: the audit runs
-    its model-free checks in a forked worker, whose memory counts too.
+    some checks in forked workers, whose memory counts too.
     """
     import threading
 

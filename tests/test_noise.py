@@ -162,10 +162,11 @@ def test_user_embeddings_feed_the_proxy() -> None:
         {"finance": "sports", "sports": "weather", "weather": "finance"})
     evidence = Evidence(data, embeddings=emb)
     proxy = evidence.proxy
-    assert proxy is not None and "user embeddings" in proxy.source
-    issues = evidence.label_issues
-    assert issues is not None
-    assert {5, 17, 40} <= set(issues.flagged_positions.tolist())
+    assert proxy is not None and "user-embedding" in proxy.source
+    assert set(proxy.views) == {"tfidf", "embeddings"}
+    # the embeddings encode the original labels: their view rejects every flipped row
+    rejected = proxy.views["embeddings"].argmax(axis=1) != proxy.labels
+    assert {5, 17, 40} <= set(proxy.index[rejected].tolist())
 
 
 def test_large_sets_use_fewer_folds_and_report_fold_training_accuracy(

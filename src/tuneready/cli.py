@@ -30,6 +30,12 @@ class FailOn(StrEnum):
     warn = "warn"
 
 
+class LabelKindOpt(StrEnum):
+    auto = "auto"
+    annotation = "annotation"
+    outcome = "outcome"
+
+
 HtmlOut = Annotated[Path | None, typer.Option("--html", help="Also write the HTML report "
                                               "to this file.")]
 MdOut = Annotated[Path | None, typer.Option("--md", help="Also write the Markdown summary to "
@@ -82,6 +88,13 @@ def audit(
         "the built-in TF-IDF features of the proxy model.")] = None,
     reference_path: Annotated[Path | None, typer.Option(
         "--reference", help="Sample of real production inputs: domain coverage.")] = None,
+    review: Annotated[Path | None, typer.Option(
+        "--review", help="A filled copy of review.csv (correct_label column): the answers "
+        "measure the label-noise rate in place of the proxy's estimate.")] = None,
+    label_kind: Annotated[LabelKindOpt | None, typer.Option(
+        "--label-kind", help="annotation (a person judged each input), outcome (what "
+        "happened later: repeated inputs may differ) or auto (detect; the policy's "
+        "default).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the fine-tuning format: "
                                             "classification, text, prompt_completion, alpaca, "
                                             "sharegpt, openai_chat, preference, kto.")] = None,
@@ -145,6 +158,8 @@ def audit(
                        "baseline_score": baseline_score, "target_score": target_score}
     if reference_path is not None:
         options.reference_path = reference_path
+    options.review_path = review
+    options.label_kind = label_kind.value if label_kind is not None else None
     folder = out or Path("reports") / path.stem
     result = _run(path, options, quiet=as_json)
     _write_reports(result, folder, {"html": html, "md": md, "junit": junit})

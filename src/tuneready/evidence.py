@@ -23,7 +23,7 @@ from tuneready.io.text import normalize
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-    from tuneready.noise import LabelIssues
+    from tuneready.noise import LabelIssues, NoiseSettings
 
 ProgressFn = Callable[[str], None]
 
@@ -58,8 +58,15 @@ class ProxyResult:
     oof_accuracy: float
     source: str
     skipped_classes: list[str] = field(default_factory=list)
-    #: the fold models' accuracy on their own training rows (``None`` for --pred-probs)
+    #: the TF-IDF fold models' accuracy on their own training rows (``None`` for --pred-probs)
     in_sample_accuracy: float | None = None
+    #: out-of-fold accuracy of the same TF-IDF models: ``in_sample_accuracy`` minus this is
+    #: the generalization gap of one model, not of the stack
+    in_sample_reference: float | None = None
+    #: out-of-fold probabilities of each independent view ("tfidf", "sentence", "embeddings",
+    #: "user"), aligned with ``index``; ``pred_probs`` is their weighted mean (``weights``)
+    views: dict[str, np.ndarray] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def predicted(self) -> np.ndarray:
@@ -88,6 +95,24 @@ class Evidence:
         self.reference_data: Dataset | None = None
         #: the fitted TF-IDF vectorizers, kept so other texts can be put in the same space
         self._vectorizers: list[Any] = []
+        self._noise_settings: NoiseSettings | None = None
+
+    @property
+    def noise_settings(self) -> NoiseSettings:
+        """What label-noise evidence needs from the policy (``[label_noise]``), the command
+        line (``--label-kind``) and a review (``--review``); the packaged default unless the
+        pipeline set them."""
+        if self._noise_settings is None:
+            from tuneready.noise import NoiseSettings
+            from tuneready.policy import load_policy
+
+            self._noise_settings = NoiseSettings.from_policy(
+                load_policy().for_check("label_noise"))
+        return self._noise_settings
+
+    @noise_settings.setter
+    def noise_settings(self, value: NoiseSettings) -> None:
+        self._noise_settings = value
 
     def _timed(self, name: str, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` and add its *own* seconds to ``timings[name]``: time spent in evidence
@@ -208,6 +233,15 @@ class Evidence:
                            [:SVD_FIT_ROWS])
             svd.fit(x[rows])
             return np.asarray(svd.transform(x), dtype=np.float32)
+
+    @functools.cached_property
+    def sentence_vectors(self) -> np.ndarray | None:
+        """Unit-length static sentence vectors of the inputs (``tuneready.sentence``:
+        wordllama's shipped 256-d model, offline); ``None`` when it is not installed."""
+        from tuneready.sentence import embed
+
+        texts = self.data.frame["input"].fillna("").astype(str).tolist()
+        return self._timed("sentence vectors", lambda: embed(texts))
 
     def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
         """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same

@@ -1,37 +1,33 @@
 """Label issues: which labelled rows are probably wrong, and how noisy the labels are.
 
 Computed once per audit (``Evidence.label_issues``) and read by the label_noise check and by
-the bias check (noise rate per group). Three sources, from most to least certain:
+the bias check (noise rate per group). The sources, from most to least certain:
 
-1. **Conflicting duplicates**: the same normalized input carries different labels. At least
-   one copy is wrong whatever the model says: certain noise, no model needed.
-2. **Confident learning** (cleanlab 2.9) on the shared proxy's out-of-fold probabilities: the
-   number of issues is cleanlab's estimate from the confident joint (``off_diagonal_calibrated``
-   below 4 classes, ``off_diagonal`` from 4, as cleanlab's docs advise), and the rows flagged are
-   that many rows with the lowest label-quality score (self-confidence) whose given label is not
-   the proxy's prediction. Ranking by score with cleanlab's count beat ``find_label_issues``'s
-   own filter on SMS spam with 10 % flips (recall 0.89 vs 0.80 at the same precision).
-3. **A planted-flip probe** that says how far (2) can be trusted on *this* data. Confident
-   learning cannot tell a mislabelled row from a hard one the proxy gets wrong; the estimate
-   mixes both unless the proxy is strong. We flip a few labels at random in a private copy and
-   re-run the count with the *same* probabilities: no refit is needed, because out-of-fold
-   probabilities of a row were produced by a model that never saw that row's label, so
-   changing the label does not change them. The share of planted flips the detector flags is
-   its recall on random label noise here; how much the estimated count moves per planted flip
-   (``response``) says whether the estimate tracks noise one-for-one. A proxy is *weak* when
-   its accuracy on the rows it accepts is low or the probe recall is low: the estimate is then
-   an upper bound (noise + hard examples), and only certain noise limits the verdict.
+1. **Conflicting duplicates**: the same normalized input carries different labels. For
+   annotation labels at least one copy is wrong whatever the model says: certain noise. For
+   outcome labels (``tuneready.label_kind``) it is irreducible uncertainty instead.
+2. **Rows two independent views reject beyond chance** (``tuneready.noise_range``): the
+   evidence of the lower bound; such rows are *confirmed*.
+3. **Confident learning** (cleanlab 2.9) on the stacked proxy's out-of-fold probabilities:
+   the number of issues is cleanlab's estimate from the confident joint
+   (``off_diagonal_calibrated`` below 4 classes, ``off_diagonal`` from 4, as cleanlab's docs
+   advise), and the rows flagged are that many rows with the lowest label-quality score
+   (self-confidence) whose given label is not the proxy's prediction. Ranking by score with
+   cleanlab's count beat ``find_label_issues``'s own filter on SMS spam with 10 % flips
+   (recall 0.89 vs 0.80 at the same precision). These are *candidates*.
+4. **A planted-flip probe**: a few labels flipped at random in a private copy and re-counted
+   with the *same* probabilities: no refit is needed, because out-of-fold probabilities of a
+   row were produced by a model that never saw that row's label. The share of planted flips
+   the detector flags is its recall on random label noise here; the upper bound of the range
+   divides by it.
+5. **A person's review** (``--review``, ``tuneready.review``): a stratified sample of flagged
+   and unflagged rows, read and answered; once each stratum has enough answers, its estimate
+   replaces the proxy's everywhere (the check, the verdict, the effective size, bias).
 
-   What this cannot do (measured, see the report of issue 3): when the *features* are
-   ambiguous (rows whose words mostly belong to another class), a hard row and a flipped row
-   look the same to any model of those features. On synthetic sets built that way (no flips,
-   proxy accuracy 0.54-0.65) cleanlab estimated 29-45 % noise while accuracy on accepted rows
-   (0.92-0.97), probe recall (0.75-0.81) and agreement with a second, naive-Bayes proxy
-   (rows flagged by both: 23-36 %) all looked like real noise. Raw accuracy cannot decide
-   either: TREC with 25 % real flips has raw accuracy 0.60. So weakness is judged on what the
-   proxy does with the labels it accepts and on planted flips, and the rest is said plainly:
-   the estimate is only as good as the features; ``--pred-probs`` or ``--embeddings`` from a
-   stronger model are the remedy.
+What the proxy cannot do (measured, see the report of issue 3): when the *features* are
+ambiguous, a hard row and a flipped row look the same to any model of those features;
+confident learning then counts hard rows as noise (9-13 % on clean movie-review snippets).
+Hence the range, and the review that resolves it.
 
 Everything is linear in rows (k classes: O(n k)); seeded from ``evidence.seed``.
 """
@@ -40,10 +36,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from tuneready.io.review_file import Matched
+from tuneready.label_kind import LabelKind, classify
+from tuneready.noise_range import NoiseRange, bracket, confirmed_rejections
+from tuneready.review import Estimate, Stratum, estimate
 
 if TYPE_CHECKING:
     from tuneready.evidence import Evidence, ProxyResult
@@ -60,6 +61,28 @@ class Probe:
     planted: int
     recall: float      # share of planted flips the detector flagged
     response: float    # (issues after - issues before) / planted; ~1 when it tracks noise
+
+
+@dataclass(frozen=True)
+class NoiseSettings:
+    """What the label-noise evidence needs from the policy and the command line."""
+
+    reject_allowance: float = 0.025
+    max_range_width: float = 0.05
+    label_kind: str = "auto"
+    #: a person's answers (``--review``), matched to this data set's rows
+    review: Matched | None = None
+    review_half_width: float = 0.04
+    review_max_rows: int = 200
+
+    @classmethod
+    def from_policy(cls, table: dict[str, Any], review: Matched | None = None,
+                    label_kind: str | None = None) -> NoiseSettings:
+        return cls(reject_allowance=float(table["reject_allowance"]),
+                   max_range_width=float(table["max_range_width"]),
+                   label_kind=str(label_kind or table["label_kind"]), review=review,
+                   review_half_width=float(table["review_half_width"]),
+                   review_max_rows=int(table["review_max_rows"]))
 
 
 @dataclass
@@ -81,6 +104,7 @@ class LabelIssues:
     conflict_positions: np.ndarray
     conflict_groups: int
     n_labelled: int
+    kind: LabelKind
     #: cleanlab's estimated number of issues among the scored rows
     estimated_issues: int = 0
     #: estimated joint P(given label = i, true label = j) over the scored rows (k x k)
@@ -90,25 +114,93 @@ class LabelIssues:
     accepted_accuracy: float | None = None
     probe: Probe | None = None
     proxy_source: str = ""
+    #: the proxy's range (``noise_range``); the review's replaces it in ``bounds``
+    proxy_range: NoiseRange | None = None
+    review: Estimate | None = None
+    #: frame positions a reviewer answered with another label, and that label
+    review_changes: dict[int, str] = field(default_factory=dict)
+    #: frame positions a reviewer answered (right or wrong)
+    review_answered: tuple[int, ...] = ()
     notes: list[str] = field(default_factory=list)
 
     @functools.cached_property
     def flagged_positions(self) -> np.ndarray:
-        """Frame positions of every flagged row (model or conflict), sorted."""
-        model = self.positions[self.is_issue]
-        return np.union1d(model, self.conflict_positions).astype(np.int64)
+        """Frame positions of every candidate: model flags, confirmed rows and, for
+        annotation labels, conflicting duplicates; sorted."""
+        parts = [self.positions[self.is_issue], self.confirmed_positions]
+        if not self.kind.outcome:
+            parts.append(self.conflict_positions)
+        return np.unique(np.concatenate(parts)).astype(np.int64)
+
+    @functools.cached_property
+    def confirmed_positions(self) -> np.ndarray:
+        """Rows wrong on evidence beyond one model: certain conflicts, rejections in excess
+        of chance, and rows a reviewer relabelled."""
+        base = self.proxy_range.confirmed if self.proxy_range is not None else np.zeros(0)
+        extra = (self.conflict_positions if not self.kind.outcome
+                 else np.zeros(0, dtype=np.int64))
+        reviewed = np.fromiter(self.review_changes, dtype=np.int64)
+        return np.unique(np.concatenate([base, extra, reviewed])).astype(np.int64)
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review is not None and self.review.usable
+
+    @functools.cached_property
+    def noise_positions(self) -> np.ndarray:
+        """The rows treated as wrong downstream (effective size, bias): the confirmed rows,
+        plus every candidate when the range is resolved without a review, or, with a usable
+        review, the unreviewed candidates in proportion to the flags' measured precision
+        (the lowest label quality first)."""
+        if self.reviewed:
+            assert self.review is not None
+            return np.union1d(self.confirmed_positions, self._extrapolated(
+                self.review.precision[0])).astype(np.int64)
+        if self.bounds.resolved and not self.kind.outcome:
+            return self.flagged_positions
+        return self.confirmed_positions
+
+    def _extrapolated(self, precision: float) -> np.ndarray:
+        answered = set(self.review_answered)
+        rest = [p for p in self.worst_first().tolist() if p not in answered]
+        return np.asarray(rest[:round(precision * len(rest))], dtype=np.int64)
+
+    def worst_first(self) -> np.ndarray:
+        """Candidates: confirmed first, then by label quality, lowest first."""
+        quality = dict(zip(self.positions.tolist(), self.quality.tolist(), strict=True))
+        confirmed = set(self.confirmed_positions.tolist())
+        order = sorted(self.flagged_positions.tolist(),
+                       key=lambda p: (p not in confirmed, quality.get(p, 0.0), p))
+        return np.asarray(order, dtype=np.int64)
 
     @property
     def n_flagged(self) -> int:
         return len(self.flagged_positions)
 
+    @functools.cached_property
+    def bounds(self) -> NoiseRange:
+        """The range in force: the review's once usable, else the proxy's."""
+        proxy = self.proxy_range or bracket(self.n_flagged, self.n_labelled,
+                                            self.confirmed_positions,
+                                            len(self.confirmed_positions), None, 0.0)
+        if not self.reviewed:
+            return proxy
+        assert self.review is not None
+        r = self.review
+        return NoiseRange(point=r.rate, lower=r.lower, upper=r.upper, resolved=True,
+                          certain_n=proxy.certain_n, rejected_n=proxy.rejected_n,
+                          confirmed=self.confirmed_positions,
+                          recall=proxy.recall, views=proxy.views, basis="review")
+
     @property
     def rate(self) -> float:
-        """Estimated share of labelled rows with a wrong label."""
-        return self.n_flagged / self.n_labelled if self.n_labelled else 0.0
+        """Estimated share of labelled rows with a wrong label (the range's point)."""
+        return self.bounds.point
 
     @property
     def certain_rate(self) -> float:
+        if self.kind.outcome:
+            return 0.0
         return len(self.conflict_positions) / self.n_labelled if self.n_labelled else 0.0
 
 
@@ -118,41 +210,87 @@ def find_label_issues(evidence: Evidence) -> LabelIssues | None:
     labelled = labels.notna().to_numpy()
     if not labelled.any():
         return None
+    settings = evidence.noise_settings
+    kind = classify(evidence.input_hash, labels, settings.label_kind)
     conflicts, n_groups = conflicting_duplicates(evidence.input_hash, labels)
     proxy = evidence.proxy
     if proxy is None:
         empty = np.zeros(0, dtype=np.int64)
-        return LabelIssues(
+        issues = LabelIssues(
             classes=sorted(str(v) for v in labels.dropna().unique()), positions=empty,
             given=empty, likely=empty, quality=np.zeros(0), is_issue=np.zeros(0, dtype=bool),
             certain=np.zeros(0, dtype=bool), conflict_positions=conflicts,
-            conflict_groups=n_groups, n_labelled=int(labelled.sum()),
+            conflict_groups=n_groups, n_labelled=int(labelled.sum()), kind=kind,
             notes=["no proxy model (fewer than 10 labelled rows or one class): only "
                    "conflicting duplicates were checked"])
-    return _with_proxy(evidence, proxy, conflicts, n_groups, int(labelled.sum()))
+    else:
+        issues = _with_proxy(evidence, proxy, conflicts, n_groups, int(labelled.sum()), kind)
+    return _with_review(issues, evidence) if settings.review is not None else issues
 
 
 def _with_proxy(evidence: Evidence, proxy: ProxyResult, conflicts: np.ndarray,
-                n_groups: int, n_labelled: int) -> LabelIssues:
+                n_groups: int, n_labelled: int, kind: LabelKind) -> LabelIssues:
+    settings = evidence.noise_settings
     y, probs = proxy.labels, proxy.pred_probs
     k = probs.shape[1]
     count = estimate_count(y, probs)
     quality = np.clip(probs[np.arange(len(y)), y], 0.0, 1.0)
     is_issue = flag_lowest(y, probs, quality, count)
-    certain = np.isin(proxy.index, conflicts)
+    certain = np.isin(proxy.index, conflicts) if not kind.outcome else np.zeros(len(y), bool)
+    rejected, n_rejected = confirmed_rejections(proxy.views, y, settings.reject_allowance,
+                                                estimate_count, flag_lowest)
     accepted = ~is_issue
     accepted_acc = (float((probs[accepted].argmax(axis=1) == y[accepted]).mean())
                     if accepted.any() else None)
+    probe = plant_flips(y, probs, count, evidence.seed)
+    certain_rows = conflicts if not kind.outcome else np.zeros(0, dtype=np.int64)
+    confirmed = np.union1d(proxy.index[rejected], certain_rows).astype(np.int64)
+    n_flagged = len(np.unique(np.concatenate([proxy.index[is_issue], confirmed])))
+    bounds = bracket(n_flagged, n_labelled, confirmed, len(certain_rows),
+                     probe.recall if probe else None, settings.max_range_width,
+                     n_rejected, tuple(proxy.views))
     return LabelIssues(
         classes=list(proxy.classes), positions=proxy.index, given=y,
         likely=np.asarray(probs.argmax(axis=1), dtype=np.int64), quality=quality,
         is_issue=is_issue | certain, certain=certain, conflict_positions=conflicts,
-        conflict_groups=n_groups, n_labelled=n_labelled, estimated_issues=count,
+        conflict_groups=n_groups, n_labelled=n_labelled, kind=kind, estimated_issues=count,
         joint=_joint(y, probs) if k >= 2 else None, oof_accuracy=proxy.oof_accuracy,
-        accepted_accuracy=accepted_acc, probe=plant_flips(y, probs, count, evidence.seed),
-        proxy_source=proxy.source,
+        accepted_accuracy=accepted_acc, probe=probe, proxy_source=proxy.source,
+        proxy_range=bounds,
         notes=[f"classes with one example were not scored: {', '.join(proxy.skipped_classes)}"]
         if proxy.skipped_classes else [])
+
+
+def _with_review(issues: LabelIssues, evidence: Evidence) -> LabelIssues:
+    """Fold a person's answers into the issues: changed labels are confirmed wrong, and the
+    stratified estimate (``tuneready.review``) replaces the proxy's once usable."""
+    matched = evidence.noise_settings.review
+    assert matched is not None
+    labels = evidence.data.frame["label"]
+    labelled = labels.notna().to_numpy()
+    flagged = set(issues.flagged_positions.tolist())
+    changes: dict[int, str] = {}
+    answered: list[int] = []
+    wrong = {True: 0, False: 0}
+    seen = {True: 0, False: 0}
+    for pos, label in zip(matched.positions.tolist(), matched.labels, strict=True):
+        if not labelled[pos]:
+            continue
+        answered.append(pos)
+        stratum = pos in flagged
+        seen[stratum] += 1
+        if str(labels.iat[pos]) != label:
+            changes[pos] = label
+            wrong[stratum] += 1
+    n_flagged = len(flagged)
+    issues.review = estimate(Stratum(n_flagged, seen[True], wrong[True]),
+                             Stratum(issues.n_labelled - n_flagged, seen[False], wrong[False]),
+                             matched.unmatched)
+    issues.review_changes = changes
+    issues.review_answered = tuple(answered)
+    for cached in ("confirmed_positions", "noise_positions", "bounds"):
+        issues.__dict__.pop(cached, None)
+    return issues
 
 
 def estimate_count(y: np.ndarray, probs: np.ndarray) -> int:

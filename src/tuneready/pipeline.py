@@ -19,7 +19,9 @@ from tuneready.context import DeploymentContext, context_block
 from tuneready.decision import decide
 from tuneready.evidence import Evidence, single_threaded_math
 from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
+from tuneready.io.review_file import Matched
 from tuneready.model import Audit
+from tuneready.noise import NoiseSettings
 from tuneready.policy import Policy, load_policy
 from tuneready.runner import run_checks
 
@@ -43,6 +45,11 @@ class AuditOptions:
     context: dict[str, Any] = field(default_factory=dict)
     #: pairs of group columns ("gender*race") added to the policy's [bias] intersect
     intersect: list[str] = field(default_factory=list)
+    #: a filled copy of a review sample (``review.csv``): its answers replace the proxy's
+    #: noise estimate once each stratum has enough of them
+    review_path: Path | None = None
+    #: "annotation", "outcome" or "auto" (None: the policy's ``[label_noise] label_kind``)
+    label_kind: str | None = None
     #: run checks in forked worker processes where that pays (``tuneready.lanes``). The
     #: command turns it on; off by default for the Python API, whose host process (a notebook,
     #: a server) may hold threads and locks that a fork would copy mid-use
@@ -66,9 +73,12 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
+    review = _read_review(data, opts)
     evidence = Evidence(data, seed=policy.seed,
                         encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
                         progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
+    evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"), review,
+                                                        opts.label_kind)
     if opts.eval_path is not None:
         evidence.eval_data = load_dataset(opts.eval_path, opts.load)
     if opts.reference_path is not None:
@@ -86,6 +96,21 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
                  recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
+
+
+def _read_review(data: Dataset, opts: AuditOptions) -> Matched | None:
+    """The review file's answers matched to the rows: every problem is exit 2, before work."""
+    if opts.review_path is None:
+        return None
+    from tuneready.errors import InputError
+    from tuneready.io import review_file
+
+    if not data.has_labels:
+        raise InputError("a review needs labels, and this data set has none",
+                         path=str(opts.review_path))
+    classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
+    answers = review_file.read(opts.review_path)
+    return review_file.match(answers, data.frame, classes, str(opts.review_path))
 
 
 def _check_intersections(data: Dataset, policy: Policy) -> None:

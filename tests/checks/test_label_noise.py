@@ -10,6 +10,7 @@ from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.checks import get_check
 from tuneready.io.dataset import Dataset
 from tuneready.model import CheckResult, Severity, Status, Verdict
+from tuneready.noise import NoiseSettings
 from tuneready.policy import load_policy
 from tuneready.runner import run_one
 
@@ -29,7 +30,9 @@ def flipped(n: int, share: float, seed: int = 0) -> tuple[pd.DataFrame, set[int]
 def run(data: Dataset, **overrides: object) -> CheckResult:
     policy = load_policy()
     policy.data["label_noise"].update(overrides)
-    result = run_one(get_check("label_noise"), data, evidence_for(data), policy)
+    evidence = evidence_for(data)
+    evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"))
+    result = run_one(get_check("label_noise"), data, evidence, policy)
     assert result.status != Status.ERROR, result.error
     return result
 
@@ -38,25 +41,29 @@ def codes(result: CheckResult) -> set[str]:
     return {f.code for f in result.findings}
 
 
-def test_planted_flips_are_found_and_leave_effective_size() -> None:
+def test_planted_flips_are_found_and_confirmed_ones_leave_effective_size() -> None:
     frame, truth = flipped(300, 0.08)
     result = run(dataset(frame))
-    flagged = set(result.excluded_rows)
+    flagged = {r["row_id"] for r in result.tables["flagged"]}
     assert len(flagged & truth) / len(truth) >= 0.9  # recall
     assert len(flagged & truth) / len(flagged) >= 0.9  # precision
     assert result.status == Status.WARN
     warn = next(f for f in result.findings if f.code == "label_noise.rate_above_warn")
     assert warn.caps is None
-    assert warn.remedy == f"relabel the {len(flagged)} rows flagged, or prefer LoRA/prompting"
-    assert 0.05 <= result.metrics["noise_rate"] <= 0.11
-    assert result.metrics["noise_rate_lo"] < result.metrics["noise_rate"] \
-        < result.metrics["noise_rate_hi"]
-    assert result.metrics["proxy_weak"] is False
+    m = result.metrics
+    assert 0.05 <= m["noise_rate"] <= 0.11
+    assert m["noise_rate_lo"] <= m["noise_rate"] <= m["noise_rate_hi"]
+    assert m["noise_rate_lo"] <= len(truth) / 300 <= m["noise_rate_hi"]
+    # only rows both independent views flag (beyond the allowance) leave the effective size
+    excluded = set(result.excluded_rows)
+    assert excluded and excluded <= flagged and len(excluded) == m["confirmed_n"]
+    assert len(excluded & truth) / len(excluded) >= 0.95
+    confirmed = {r["row_id"] for r in result.tables["flagged"] if r["source"] == "confirmed"}
+    assert confirmed == excluded
     table = result.tables["flagged"]
-    assert {r["row_id"] for r in table} == flagged
     assert all(r["given"] != r["likely"] for r in table)
-    qualities = [r["quality"] for r in table]
-    assert qualities == sorted(qualities)  # worst first
+    candidates = [r["quality"] for r in table if r["source"] == "candidate"]
+    assert candidates == sorted(candidates)  # confirmed first, then worst first
 
 
 def test_clean_data_does_not_fail() -> None:
@@ -71,9 +78,13 @@ def test_heavy_noise_caps_not_ready_and_moderate_caps_lora() -> None:
     heavy = run(dataset(flipped(1200, 0.25)[0]))
     assert "label_noise.rate_above_not_ready" in codes(heavy)
     assert min(f.caps for f in heavy.findings if f.caps) == Verdict.NOT_READY
-    moderate = run(dataset(flipped(1200, 0.17)[0]))
+    moderate = run(dataset(flipped(1200, 0.20)[0]))
     finding = next(f for f in moderate.findings if f.code == "label_noise.rate_above_fail")
     assert finding.caps == Verdict.LORA and finding.severity == Severity.FAIL
+    # an unresolved range binds through its lower bound only, and says so
+    assert moderate.metrics["estimate_resolved"] is False
+    assert finding.observed == moderate.metrics["noise_rate_lo"]
+    assert finding.message.startswith("at least")
 
 
 def test_conflicting_duplicates_are_certain_noise() -> None:
@@ -101,40 +112,56 @@ def test_conflicts_found_without_a_proxy() -> None:
     assert set(result.excluded_rows) == {1, 2}
 
 
-def test_weak_proxy_reports_an_upper_bound_and_caps_nothing() -> None:
+def test_unresolved_range_caps_nothing_and_cuts_only_confirmed_rows() -> None:
     frame, _ = flipped(600, 0.25)
-    result = run(dataset(frame), weak_accuracy=0.99)  # demand more than any proxy gives
+    # an allowance as large as the data: no row is confirmed, only candidates remain
+    result = run(dataset(frame), reject_allowance=0.9, max_range_width=0.01)
+    assert result.metrics["estimate_resolved"] is False
     assert result.metrics["proxy_weak"] is True
-    assert "label_noise.proxy_weak" in codes(result)
-    bound = next(f for f in result.findings if f.code == "label_noise.estimate_upper_bound")
-    assert "at most" in bound.message and bound.caps is None
+    assert result.metrics["noise_rate_lo"] == 0.0
+    unresolved = next(f for f in result.findings if f.code == "label_noise.unresolved")
+    assert unresolved.caps is None and "cannot tell hard rows from wrong labels" in \
+        unresolved.message
+    assert "review.csv" in (unresolved.remedy or "")
     assert not any(f.caps for f in result.findings)
     assert result.status == Status.WARN
-    assert result.excluded_rows == []  # only certain noise leaves the effective size
-    assert result.summary.startswith("at most")
+    assert result.excluded_rows == []  # candidates stay in the effective size
 
 
-def test_weak_proxy_still_binds_on_certain_noise() -> None:
+def test_resolved_range_caps_by_its_point_estimate() -> None:
+    frame, _ = flipped(1200, 0.25)
+    result = run(dataset(frame), max_range_width=0.5)
+    assert result.metrics["estimate_resolved"] is True
+    finding = next(f for f in result.findings if f.code == "label_noise.rate_above_not_ready")
+    assert finding.observed == result.metrics["noise_rate"] and "estimated" in finding.message
+
+
+def test_certain_noise_binds_whatever_the_proxy() -> None:
     frame = make_texts(200)
     copies = frame.head(60).copy()
     copies["label"] = copies["label"].map({"sports": "weather", "weather": "finance",
                                            "finance": "sports"})
-    result = run(dataset(pd.concat([frame, copies], ignore_index=True)), weak_accuracy=0.99)
+    result = run(dataset(pd.concat([frame, copies], ignore_index=True)),
+                 max_range_width=0.0)
     assert result.metrics["certain_rate"] > 0.2
+    assert result.metrics["noise_rate_lo"] >= result.metrics["certain_rate"]
     assert "label_noise.rate_above_not_ready" in codes(result)
 
 
-def test_random_labels_make_a_weak_proxy() -> None:
+def test_random_labels_are_not_ready_on_the_lower_bound_alone() -> None:
     rng = np.random.default_rng(3)
     frame = make_texts(400)
     frame["label"] = rng.choice(["x", "y"], size=400)
     result = run(dataset(frame))
     assert result.metrics["oof_accuracy"] < 0.65
-    # labels unrelated to the text: the planted flips are not found, so the proxy is weak and
-    # the (large) estimate is an upper bound that caps nothing
-    assert result.metrics["probe_recall"] < 0.6
-    assert result.metrics["proxy_weak"] is True
-    assert not any(f.caps for f in result.findings)
+    # labels unrelated to the text: the range is wide (nothing here tells a hard row from a
+    # wrong one), but both views independently reject so many rows that even its lower
+    # bound is above the not-ready level
+    assert result.metrics["estimate_resolved"] is False
+    assert result.metrics["noise_rate_lo"] > 0.2
+    assert result.metrics["noise_rate_hi"] > 0.5
+    finding = next(f for f in result.findings if f.code == "label_noise.rate_above_not_ready")
+    assert finding.message.startswith("at least")
 
 
 @pytest.mark.parametrize("labels", [["sports"] * 40, ["a"] * 39 + ["b"]])
@@ -156,7 +183,8 @@ def test_class_of_one_example_is_reported_unscored() -> None:
 
 def test_two_rows() -> None:
     result = run(dataset(make_texts(2)))
-    assert result.status == Status.PASS
+    assert result.status in (Status.PASS, Status.WARN)
+    assert not any(f.caps for f in result.findings)
     assert result.metrics["labelled_n"] == 2
 
 

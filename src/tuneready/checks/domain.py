@@ -139,10 +139,11 @@ def proxy_metrics(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, An
     if proxy is None or proxy.folds == 0:
         return {}, []
     out: dict[str, Any] = {"oof_accuracy": round(proxy.oof_accuracy, 4)}
-    inside = evidence.proxy_in_sample_accuracy
-    if inside is not None:
+    inside, outside = evidence.proxy_in_sample_accuracy, proxy.in_sample_reference
+    if inside is not None and outside is not None:
+        # the TF-IDF models on their own training rows against the same models out of fold
         out["in_sample_accuracy"] = round(inside, 4)
-        out["generalization_gap"] = round(inside - proxy.oof_accuracy, 4)
+        out["generalization_gap"] = round(inside - outside, 4)
     curve_out, table = curve_metrics(evidence, proxy.index, proxy.labels, policy)
     out.update(curve_out)
     return out, table

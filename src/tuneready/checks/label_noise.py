@@ -1,15 +1,20 @@
-"""label_noise: how many labels are wrong, which rows to relabel first, and whether it matters.
+"""label_noise: how many labels are wrong, which rows to review first, and whether it matters.
 
-Fine-tuning on noisy labels teaches the noise. The rows and rates come from
-``Evidence.label_issues`` (``tuneready.noise``: conflicting duplicates, cleanlab confident
-learning on the shared proxy's out-of-fold probabilities, and a planted-flip probe of how far
-the proxy can be trusted). This module only turns them into findings, tables and caps:
+Fine-tuning on noisy labels teaches the noise. The rows and the range come from
+``Evidence.label_issues`` (``tuneready.noise``: conflicting duplicates, rejections by two
+independent views, cleanlab confident learning on the stacked proxy, a planted-flip probe, and
+a person's review). This module only turns them into findings, tables and caps:
 
-- the estimated noise rate (Wilson interval) against ``warn_rate``, ``fail_rate`` (caps LoRA)
-  and ``not_ready_rate`` (caps not ready);
-- with a weak proxy the estimate is reported as an upper bound and caps nothing by itself:
-  only certain noise (conflicting duplicates) is held to the thresholds;
-- flagged rows leave the effective size (only the certain ones when the proxy is weak).
+- the noise rate is a **range** (``tuneready.noise_range``). Resolved (narrow, or measured by a
+  review), its point estimate is held to ``warn_rate``, ``fail_rate`` (caps LoRA) and
+  ``not_ready_rate`` (caps not ready). Unresolved, the proxy cannot tell hard rows from wrong
+  labels: only the lower bound is held to the levels, and a warning says how to resolve it;
+- **outcome labels** (``tuneready.label_kind``) never cap: repeated inputs with different
+  labels are irreducible uncertainty, reported with the accuracy ceiling they imply;
+- only **confirmed** rows leave the effective size (certain conflicts, rejections in excess of
+  chance, rows a reviewer relabelled, and with a review the unreviewed candidates in proportion
+  to the flags' measured precision); the other flagged rows are candidates to review;
+- every audit with labels gets a **review sample** (``review.csv``, ``tuneready.review``).
 
 Without labels, free-form targets are checked by ``tuneready.targets`` instead.
 """
@@ -19,26 +24,24 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from tuneready.checks.base import example_rows, skipped, status_of
+from tuneready.checks.label_noise_tables import review_sample, tables
 from tuneready.evidence import Evidence
 from tuneready.io.dataset import Dataset
 from tuneready.model import CheckResult, Finding, Severity, Verdict
-from tuneready.noise import LabelIssues, wilson
+from tuneready.noise import LabelIssues
 from tuneready.policy import CheckPolicy
-
-#: rows listed in the ``flagged`` table (the full list is in ``excluded_rows``)
-TABLE_ROWS = 500
 
 
 class LabelNoiseCheck:
     name: ClassVar[str] = "label_noise"
-    what: ClassVar[str] = ("rows whose label is probably wrong (conflicting duplicates; cleanlab "
-                           "confident learning on out-of-fold proxy predictions) and the "
-                           "estimated noise rate, per class and overall, with intervals; for "
-                           "free-form targets: contradictory, empty, truncated, refusal and "
-                           "echoed answers")
+    what: ClassVar[str] = ("rows whose label is probably wrong (conflicting duplicates; rows two "
+                           "independent views reject; cleanlab confident learning on the "
+                           "stacked proxy's out-of-fold predictions) and the noise rate as a "
+                           "range that counts the proxy's own error, per class, with a review "
+                           "sample that measures it; for free-form targets: contradictory, "
+                           "empty, truncated, refusal and echoed answers")
     why: ClassVar[str] = ("a model tuned on wrong labels learns to give wrong answers; the "
                           "flagged rows, worst first, say what to relabel")
 
@@ -52,103 +55,147 @@ class LabelNoiseCheck:
         issues = evidence.label_issues
         if issues is None:  # pragma: no cover - has_labels guarantees a labelled row
             return skipped(self.name, "no labelled rows", policy)
-        return _result(self.name, data, issues, policy)
+        return _result(self.name, data, issues, policy, evidence.seed)
 
 
-def is_weak(issues: LabelIssues, policy: CheckPolicy) -> bool:
-    """Can the proxy tell a wrong label from a hard example here? (see ``tuneready.noise``)"""
-    if issues.oof_accuracy is None:
-        return False  # nothing model-based was estimated
-    accepted = issues.accepted_accuracy if issues.accepted_accuracy is not None else 0.0
-    if accepted < float(policy.get("weak_accuracy", 0.75)):
-        return True
-    probe = issues.probe
-    return probe is not None and probe.recall < float(policy.get("min_probe_recall", 0.6))
-
-
-def _result(name: str, data: Dataset, issues: LabelIssues, policy: CheckPolicy) -> CheckResult:
-    weak = is_weak(issues, policy)
+def _result(name: str, data: Dataset, issues: LabelIssues, policy: CheckPolicy,
+            seed: int) -> CheckResult:
     row_ids = data.frame["row_id"].to_numpy()
-    lo, hi = wilson(issues.n_flagged, issues.n_labelled)
-    findings = _rate_findings(issues, weak, policy, row_ids, (lo, hi))
-    findings += _side_findings(issues, weak, policy, row_ids, data)
-    excluded = issues.conflict_positions if weak else issues.flagged_positions
-    metrics = _metrics(issues, weak, lo, hi)
-    summary = (f"{'at most ' if weak else ''}{issues.rate:.1%} of {issues.n_labelled:,} labels "
-               f"look wrong ({issues.n_flagged:,} rows"
-               + (f", {len(issues.conflict_positions):,} certain" if issues.conflict_groups
-                  else "") + ")")
+    sample, plan = review_sample(data, issues, policy, seed)
+    findings = (_outcome_findings(issues, row_ids) if issues.kind.outcome
+                else _rate_findings(issues, policy, row_ids, plan))
+    findings += _side_findings(issues, row_ids, data)
+    metrics = _metrics(issues, plan)
+    b = issues.bounds
+    what = "unlikely outcomes" if issues.kind.outcome else "labels look wrong"
+    summary = (f"{issues.rate:.1%} of {issues.n_labelled:,} {what} (range {b.lower:.1%}-"
+               f"{b.upper:.1%}{', measured by review' if b.basis == 'review' else ''}"
+               f"{'' if b.resolved else ', unresolved'}; {issues.n_flagged:,} rows flagged, "
+               f"{len(issues.confirmed_positions):,} confirmed)")
+    result_tables = tables(issues, data)
+    if sample:
+        result_tables["review_sample"] = sample
     return CheckResult(name=name, status=status_of(findings), summary=summary, metrics=metrics,
-                       findings=findings, params=policy, tables=_tables(issues, data),
-                       excluded_rows=sorted(int(r) for r in row_ids[excluded]))
+                       findings=findings, params=policy, tables=result_tables,
+                       excluded_rows=sorted(int(r) for r in row_ids[_excluded(issues)]))
 
 
-def _rate_findings(issues: LabelIssues, weak: bool, policy: CheckPolicy, row_ids: np.ndarray,
-                   interval: tuple[float, float]) -> list[Finding]:
-    """The noise rate against the thresholds; a weak proxy only binds through certain noise."""
-    levels = [("not_ready", float(policy.get("not_ready_rate", 0.2)), Severity.FAIL,
-               Verdict.NOT_READY),
-              ("fail", float(policy.get("fail_rate", 0.15)), Severity.FAIL, Verdict.LORA),
-              ("warn", float(policy.get("warn_rate", 0.05)), Severity.WARN, None)]
-    rows = example_rows(row_ids[_worst_first(issues)][:50])
-    n = issues.n_flagged
-    remedy = (f"relabel the {n:,} rows flagged, or prefer LoRA/prompting" if n else None)
-    out: list[Finding] = []
-    rate, certain = issues.rate, issues.certain_rate
-    lo, hi = interval
-    for level, limit, severity, cap in levels:
-        if certain > limit:
-            out.append(Finding(
-                f"label_noise.rate_above_{level}", severity,
-                f"{certain:.1%} of labels are certainly wrong (the same input carries "
-                f"different labels), above the {limit:.0%} {level} level",
-                observed=round(certain, 4), threshold=limit,
-                rows=example_rows(row_ids[issues.conflict_positions]),
-                n_rows=len(issues.conflict_positions), caps=cap, remedy=remedy))
-            return out
-        if rate > limit:
-            if weak:
-                out.append(Finding(
-                    "label_noise.estimate_upper_bound", Severity.WARN,
-                    f"at most {rate:.1%} of labels look wrong (95 % interval {lo:.1%}-{hi:.1%}), "
-                    f"above the {limit:.0%} {level} level, but the proxy model is weak, so this "
-                    "mixes wrong labels with hard examples; it limits nothing by itself",
-                    observed=round(rate, 4), threshold=limit, rows=rows, n_rows=n,
-                    remedy="review the flagged rows, or supply stronger --pred-probs or "
-                           "--embeddings"))
-                return out
-            out.append(Finding(
-                f"label_noise.rate_above_{level}", severity,
-                f"an estimated {rate:.1%} of labels are wrong (95 % interval {lo:.1%}-"
-                f"{hi:.1%}), above the {limit:.0%} {level} level",
-                observed=round(rate, 4), threshold=limit, rows=rows, n_rows=n, caps=cap,
-                remedy=remedy))
-            return out
+def _excluded(issues: LabelIssues) -> np.ndarray:
+    """Rows that leave the effective size: wrong on evidence beyond one model."""
+    if issues.reviewed:
+        return issues.noise_positions
+    return issues.confirmed_positions
+
+
+LEVELS = (("not_ready", "not_ready_rate", Severity.FAIL, Verdict.NOT_READY),
+          ("fail", "fail_rate", Severity.FAIL, Verdict.LORA),
+          ("warn", "warn_rate", Severity.WARN, None))
+
+
+def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray,
+                   plan: dict[str, Any]) -> list[Finding]:
+    """The noise rate against the levels: the point estimate when the range is resolved, the
+    lower bound otherwise (with one warning that says what would resolve it)."""
+    b = issues.bounds
+    by_review = b.basis == "review"
+    observed = b.point if b.resolved else b.lower
+    n_bad = len(issues.noise_positions) if b.resolved else len(issues.confirmed_positions)
+    remedy = (f"relabel the {n_bad:,} rows flagged, or prefer LoRA/prompting" if n_bad else None)
+    rows = example_rows(row_ids[issues.worst_first()][:50])
+    for level, key, severity, cap in LEVELS:
+        limit = float(policy[key])
+        if observed <= limit:
+            continue
+        if b.resolved:
+            how = (f"measured by a review of {issues.review.reviewed:,} rows"
+                   if by_review and issues.review else "range")
+            message = (f"an estimated {b.point:.1%} of labels are wrong ({how} {b.lower:.1%}-"
+                       f"{b.upper:.1%}), above the {limit:.0%} {level} level")
+        else:
+            message = (f"at least {b.lower:.1%} of labels are wrong ({_lower_basis(issues)}), "
+                       f"above the {limit:.0%} {level} level")
+        return [Finding(f"label_noise.rate_above_{level}", severity, message,
+                        observed=round(observed, 4), threshold=limit, rows=rows,
+                        n_rows=issues.n_flagged, caps=cap, remedy=remedy)]
+    if not b.resolved and b.upper > float(policy["warn_rate"]):
+        return [_unresolved(issues, rows, plan, float(policy["warn_rate"]))]
+    return []
+
+
+def _lower_basis(issues: LabelIssues) -> str:
+    b = issues.bounds
+    parts = []
+    if b.certain_n:
+        parts.append(f"{b.certain_n:,} rows are conflicting copies of one input")
+    rejected = len(b.confirmed) - b.certain_n
+    if rejected > 0:
+        parts.append(f"{rejected:,} rows beyond the allowance are rejected by two "
+                     "independent views of the text")
+    return "; ".join(parts) or "no independent evidence"
+
+
+def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
+                warn: float) -> Finding:
+    b = issues.bounds
+    n = plan.get("review_rows", 0)
+    resolve = (f"a person reading the {n:,} rows of review.csv (correct_label column) and "
+               "running the audit again with --review review.csv measures it within "
+               f"+-{plan.get('review_half_width', 0.04):.0%}" if n else
+               "supply --pred-probs from a stronger model, or review the flagged rows")
+    return Finding(
+        "label_noise.unresolved", Severity.WARN,
+        f"between {b.lower:.1%} and {b.upper:.1%} of labels may be wrong (estimate "
+        f"{b.point:.1%}): the proxy cannot tell hard rows from wrong labels here, so the "
+        f"{issues.n_flagged:,} flagged rows are candidates, and only the lower bound limits "
+        "the verdict",
+        observed=round(b.upper, 4), threshold=warn, rows=rows, n_rows=issues.n_flagged,
+        remedy=resolve)
+
+
+def _outcome_findings(issues: LabelIssues, row_ids: np.ndarray) -> list[Finding]:
+    """Outcome labels: mixed labels on one input are irreducible, never noise or a cap."""
+    kind, out = issues.kind, []
+    if kind.mixed_groups:
+        mixed = issues.conflict_positions
+        out.append(Finding(
+            "label_noise.irreducible_uncertainty", Severity.INFO,
+            f"{kind.mixed_groups:,} inputs appear with different outcomes ({kind.mixed_rows:,} "
+            f"rows): for outcome labels that is irreducible uncertainty, not wrong labels; no "
+            f"model of these inputs can be more accurate than {kind.ceiling:.1%}",
+            observed=round(kind.ceiling, 4), threshold=1.0,
+            rows=example_rows(row_ids[mixed]), n_rows=kind.mixed_rows,
+            remedy="add the features that tell these cases apart, or tune for calibrated "
+                   "probabilities rather than one answer"))
+    out.append(Finding(
+        "label_noise.unlikely_outcomes", Severity.INFO,
+        f"{issues.rate:.1%} of rows carry an outcome the proxy finds unlikely for their input "
+        "(confident learning); for outcome labels this is not an error count and limits "
+        f"nothing ({kind.reason})", observed=round(issues.rate, 4), threshold=0.0,
+        rows=example_rows(row_ids[issues.worst_first()][:50]), n_rows=issues.n_flagged))
     return out
 
 
-def _side_findings(issues: LabelIssues, weak: bool, policy: CheckPolicy, row_ids: np.ndarray,
-                   data: Dataset) -> list[Finding]:
+def _side_findings(issues: LabelIssues, row_ids: np.ndarray, data: Dataset) -> list[Finding]:
     out: list[Finding] = []
-    if issues.conflict_groups:
+    if issues.conflict_groups and not issues.kind.outcome:
         conflict_rows = row_ids[issues.conflict_positions]
         out.append(Finding(
             "label_noise.conflicting_duplicates", Severity.WARN,
             f"{issues.conflict_groups:,} inputs appear with different labels; "
-            f"{len(conflict_rows):,} of their rows carry a minority (or tied) label",
+            f"{len(conflict_rows):,} of their rows carry a minority (or tied) label "
+            f"({issues.kind.reason})",
             observed=len(conflict_rows), threshold=0, rows=example_rows(conflict_rows),
             n_rows=len(conflict_rows), remedy="give each repeated input one label"))
-    if weak:
-        probe = issues.probe
-        found = f"; it finds {probe.recall:.0%} of labels flipped on purpose" if probe else ""
+    review = issues.review
+    if review is not None and not review.usable:
+        out.append(Finding("label_noise.review_incomplete", Severity.INFO,
+                           "; ".join(review.notes), observed=review.reviewed,
+                           threshold=0))
+    if review is not None and review.unmatched:
         out.append(Finding(
-            "label_noise.proxy_weak", Severity.INFO,
-            f"the proxy model is weak (accuracy {issues.oof_accuracy or 0:.1%}, "
-            f"{issues.accepted_accuracy or 0:.1%} on the labels it accepts{found}): it cannot "
-            "tell wrong labels from hard examples, so the noise estimate is an upper bound",
-            observed=round(issues.accepted_accuracy or 0.0, 4),
-            threshold=float(policy.get("weak_accuracy", 0.75)),
-            remedy="supply --pred-probs from a stronger model or --embeddings"))
+            "label_noise.review_unmatched", Severity.INFO,
+            f"{review.unmatched:,} reviewed rows no longer match this data set (their input "
+            "changed) and were not counted", observed=review.unmatched, threshold=0))
     unscored = issues.n_labelled - len(issues.positions)
     if unscored and issues.oof_accuracy is not None:
         out.append(Finding(
@@ -163,74 +210,43 @@ def _side_findings(issues: LabelIssues, weak: bool, policy: CheckPolicy, row_ids
     return out
 
 
-def _worst_first(issues: LabelIssues) -> np.ndarray:
-    """Flagged frame positions: certain conflicts first, then by label quality, lowest first."""
-    quality = dict(zip(issues.positions.tolist(), issues.quality.tolist(), strict=True))
-    certain = set(issues.conflict_positions.tolist())
-    order = sorted(issues.flagged_positions.tolist(),
-                   key=lambda p: (p not in certain, quality.get(p, 0.0), p))
-    return np.asarray(order, dtype=np.int64)
-
-
-def _metrics(issues: LabelIssues, weak: bool, lo: float, hi: float) -> dict[str, Any]:
-    probe = issues.probe
+def _metrics(issues: LabelIssues, plan: dict[str, Any]) -> dict[str, Any]:
+    b, probe = issues.bounds, issues.probe
     metrics: dict[str, Any] = {
         "labelled_n": issues.n_labelled, "scored_n": len(issues.positions),
-        "flagged_n": issues.n_flagged, "noise_rate": round(issues.rate, 4),
-        "noise_rate_lo": round(lo, 4), "noise_rate_hi": round(hi, 4),
-        "certain_n": len(issues.conflict_positions),
-        "certain_rate": round(issues.certain_rate, 4),
+        "flagged_n": issues.n_flagged, "confirmed_n": len(issues.confirmed_positions),
+        "noise_rate": round(b.point, 4), "noise_rate_lo": round(b.lower, 4),
+        "noise_rate_hi": round(b.upper, 4), "range_basis": b.basis,
+        "estimate_resolved": b.resolved, "proxy_weak": not b.resolved,
+        "certain_n": b.certain_n, "certain_rate": round(issues.certain_rate, 4),
         "conflict_groups": issues.conflict_groups,
+        "rejected_by_both_views": b.rejected_n,
         "estimated_issues": issues.estimated_issues, "n_classes": len(issues.classes),
-        "proxy_weak": weak,
+        **issues.kind.metrics(), **plan,
     }
     if issues.oof_accuracy is not None:
         metrics["oof_accuracy"] = round(issues.oof_accuracy, 4)
+        metrics["proxy"] = issues.proxy_source
     if issues.accepted_accuracy is not None:
         metrics["accepted_accuracy"] = round(issues.accepted_accuracy, 4)
     if probe is not None:
         metrics.update(probe_planted=probe.planted, probe_recall=round(probe.recall, 4),
                        probe_response=round(probe.response, 4))
+    if issues.review is not None:
+        metrics.update(_review_metrics(issues))
     return metrics
 
 
-def _tables(issues: LabelIssues, data: Dataset) -> dict[str, list[dict[str, Any]]]:
-    frame = data.frame
-    pos_to_scored = {p: i for i, p in enumerate(issues.positions.tolist())}
-    labels = frame["label"].to_numpy()
-    certain = set(issues.conflict_positions.tolist())
-    flagged = []
-    for p in _worst_first(issues)[:TABLE_ROWS].tolist():
-        i = pos_to_scored.get(p)
-        flagged.append({
-            "row_id": int(frame["row_id"].to_numpy()[p]), "given": str(labels[p]),
-            "likely": issues.classes[issues.likely[i]] if i is not None else None,
-            "quality": round(float(issues.quality[i]), 4) if i is not None else None,
-            "source": "conflicting_duplicate" if p in certain else "confident_learning",
-            "input": str(frame["input"].iat[p])[:300]})
-    return {"flagged": flagged, "by_class": _by_class(issues, labels),
-            "confused_pairs": _confused_pairs(issues)}
-
-
-def _by_class(issues: LabelIssues, labels: np.ndarray) -> list[dict[str, Any]]:
-    given = pd.Series(labels).dropna().astype(str).value_counts()
-    flagged = pd.Series(labels[issues.flagged_positions]).dropna().astype(str).value_counts()
-    rows = []
-    for label in sorted(given.index):
-        n, k = int(given[label]), int(flagged.get(label, 0))
-        lo, hi = wilson(k, n)
-        rows.append({"label": label, "n": n, "flagged": k, "rate": round(k / n, 4),
-                     "rate_lo": round(lo, 4), "rate_hi": round(hi, 4)})
-    return rows
-
-
-def _confused_pairs(issues: LabelIssues, top: int = 10) -> list[dict[str, Any]]:
-    """Most frequent (given, likely) pairs among flagged scored rows."""
-    mask = issues.is_issue
-    if not mask.any():
-        return []
-    pairs = np.stack([issues.given[mask], issues.likely[mask]], axis=1)
-    uniq, counts = np.unique(pairs, axis=0, return_counts=True)
-    order = sorted(range(len(uniq)), key=lambda i: (-int(counts[i]), tuple(uniq[i])))
-    return [{"given": issues.classes[int(uniq[i][0])], "likely": issues.classes[int(uniq[i][1])],
-             "count": int(counts[i])} for i in order[:top] if uniq[i][0] != uniq[i][1]]
+def _review_metrics(issues: LabelIssues) -> dict[str, Any]:
+    r = issues.review
+    assert r is not None
+    precision, p_lo, p_hi = r.precision
+    miss, m_lo, m_hi = r.unflagged.interval()
+    return {"review_answered": r.reviewed, "review_usable": r.usable,
+            "review_rate": round(r.rate, 4), "review_rate_lo": round(r.lower, 4),
+            "review_rate_hi": round(r.upper, 4), "review_relabelled": len(issues.review_changes),
+            "review_flag_precision": round(precision, 4),
+            "review_flag_precision_lo": round(p_lo, 4),
+            "review_flag_precision_hi": round(p_hi, 4),
+            "review_miss_rate": round(miss, 4), "review_miss_rate_lo": round(m_lo, 4),
+            "review_miss_rate_hi": round(m_hi, 4), "review_unmatched": r.unmatched}

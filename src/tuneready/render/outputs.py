@@ -1,8 +1,9 @@
 """Write an audit's report files: atomically, each format from the same finished ``Audit``.
 
 The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
-``junit.xml``) so a reviewer or a CI artifact upload finds the same names every time; extra
-paths (``--html``, ``--md``, ``--junit``) get copies. The Markdown summary is appended to
+``junit.xml``, and ``review.csv`` when the data has labels) so a reviewer or a CI artifact
+upload finds the same names every time; extra paths (``--html``, ``--md``, ``--junit``) get
+copies. The Markdown summary is appended to
 ``$GITHUB_STEP_SUMMARY`` when that variable is set (GitHub Actions shows it on the run page).
 A renderer that fails costs only its own file: the audit and the other reports still land.
 """
@@ -19,6 +20,18 @@ from tuneready.model import Audit
 
 FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
                 "junit": "junit.xml"}
+
+
+#: the label-noise review sample, for a person to fill (``tuneready.review``)
+REVIEW_FILE = "review.csv"
+
+
+def review_rows(audit: Audit) -> list[dict[str, object]]:
+    """The review sample's rows in the audit (empty when it has none)."""
+    for check in audit.checks:
+        if check.name == "label_noise":
+            return list(check.tables.get("review_sample", []))
+    return []
 
 
 @dataclass
@@ -51,6 +64,11 @@ def write_reports(audit: Audit, folder: Path | None = None,
         if path is not None:
             targets[kind].append(path)
     written = Written()
+    review = review_rows(audit)
+    if folder is not None and review:
+        from tuneready.io.review_file import render as render_review
+
+        written.paths.append(atomic_write(folder / REVIEW_FILE, render_review(review)))
     renderers = _renderers()
     for kind, paths in targets.items():
         if not paths and not (kind == "md" and step_summary):

@@ -1,0 +1,152 @@
+"""``review.csv``: the label-noise review sample, written for a person and read back filled.
+
+Columns: ``row_id``, ``input``, ``given_label``, ``likely_label``, ``correct_label`` (empty:
+the reviewer writes the right label, the given one included when it is right) and
+``input_hash`` (sha256 of the normalized input, 16 hex digits). Cells are formula-safe
+(``io/csvsafe.py``): a text starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
+apostrophe, which is taken off again when a label is read back.
+
+Reading is strict where a mistake would change the estimate silently and lenient where a
+person would be: rows with an empty ``correct_label`` are unanswered (a partial review is
+fine), extra columns are ignored, and answers are matched by row id *and* input hash, so a
+review of one version of a data set still counts for the next (a row that moved is found by
+its hash; a row whose input changed no longer counts and is reported as unmatched). An
+unknown row id, an unknown label or a missing column is a one-line error naming the file, the
+line and the field (exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.errors import InputError
+from tuneready.io.csvsafe import to_csv
+from tuneready.io.text import normalize
+
+COLUMNS = ("row_id", "input", "given_label", "likely_label", "correct_label", "input_hash")
+REQUIRED = ("row_id", "correct_label")
+#: characters of the input written for the reviewer
+INPUT_CHARS = 4000
+
+
+def input_hash(text: Any) -> str:
+    """Stable identity of an input across versions of a file (normalized, sha256)."""
+    raw = normalize("" if text is None or text is pd.NA else str(text))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def render(rows: Iterable[dict[str, Any]]) -> str:
+    """The CSV text of a review sample (``label_noise`` table ``review_sample``)."""
+    return to_csv(COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in rows))
+
+
+@dataclass(frozen=True)
+class Answer:
+    line: int
+    row_id: str
+    input_hash: str
+    label: str
+
+
+def read(path: str | Path) -> list[Answer]:
+    """The answered rows of a filled review file."""
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such review file", path=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the review file ({type(exc).__name__})",
+                         path=str(p)) from None
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise InputError(f"not a CSV file ({exc})", path=str(p)) from None
+    if not rows:
+        raise InputError("the review file is empty", path=str(p), line=1)
+    header = [h.strip().lstrip("'") for h in rows[0]]
+    for column in REQUIRED:
+        if column not in header:
+            raise InputError(f"missing column (expected {', '.join(COLUMNS)})", path=str(p),
+                             line=1, field=column)
+    at = {name: header.index(name) for name in header}
+    answers = []
+    for line, row in enumerate(rows[1:], start=2):
+        label = _cell(row, at["correct_label"])
+        if not label:
+            continue
+        row_id = _cell(row, at["row_id"])
+        if not row_id:
+            raise InputError("an answered row needs its row id", path=str(p), line=line,
+                             field="row_id")
+        digest = _cell(row, at["input_hash"]) if "input_hash" in at else ""
+        answers.append(Answer(line, row_id, digest, label))
+    return answers
+
+
+def _cell(row: Sequence[str], i: int) -> str:
+    return row[i].strip() if i < len(row) else ""
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Answers matched to this data set: frame positions and the reviewer's labels."""
+
+    positions: np.ndarray
+    labels: list[str]
+    unmatched: int
+
+
+def match(answers: list[Answer], frame: pd.DataFrame, classes: list[str],
+          path: str) -> Matched:
+    """Frame positions of the answers: by row id when its input hash agrees (or none was
+    given), else by input hash; labels checked against the data's classes."""
+    ids = {str(r): i for i, r in enumerate(frame["row_id"].tolist())}
+    known = set(classes)
+    hashes: list[str] | None = None
+    by_hash: dict[str, int] = {}
+    positions, labels, unmatched = [], [], 0
+    for a in answers:
+        label = _label(a, known, path)
+        pos = ids.get(a.row_id)
+        if a.input_hash:
+            if hashes is None:
+                hashes = [input_hash(t) for t in frame["input"].tolist()]
+                for i, h in enumerate(hashes):
+                    by_hash.setdefault(h, i)
+            if pos is None or hashes[pos] != a.input_hash:
+                moved = by_hash.get(a.input_hash)
+                if moved is None and pos is None:
+                    raise InputError(f"unknown row id {a.row_id} (and its input is not in the "
+                                     "data)", path=path, line=a.line, field="row_id")
+                if moved is None:
+                    unmatched += 1  # the row's input changed: this answer no longer applies
+                    continue
+                pos = moved
+        elif pos is None:
+            raise InputError(f"unknown row id {a.row_id}", path=path, line=a.line,
+                             field="row_id")
+        positions.append(pos)
+        labels.append(label)
+    order = dict(zip(positions, labels, strict=True))  # the last answer for a row wins
+    keys = sorted(order)
+    return Matched(np.asarray(keys, dtype=np.int64), [order[k] for k in keys], unmatched)
+
+
+def _label(a: Answer, known: set[str], path: str) -> str:
+    label = a.label
+    if label not in known and label.startswith("'") and label[1:] in known:
+        label = label[1:]  # written formula-safe, copied back as is
+    if label not in known:
+        shown = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+        raise InputError(f"unknown label '{label[:40]}' (labels: {shown})", path=path,
+                         line=a.line, field="correct_label")
+    return label

@@ -27,6 +27,7 @@ from tuneready.model import (
     exclusion_phrase,
 )
 from tuneready.render import charts
+from tuneready.textsafe import visible
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
 MAX_REASONS = 5
@@ -58,15 +59,32 @@ def render(audit: Audit, max_rows: int = MAX_ROWS) -> str:
     return page if page.endswith("\n") else page + "\n"
 
 
+def notebook(audit: Audit) -> str:
+    """The verdict card and the checks grid for a notebook cell (``Audit._repr_html_``):
+    the report's own partials and view model, a scoped stylesheet, no script."""
+    return str(_environment().get_template("notebook.html.j2").render(**context(audit)))
+
+
 @cache
 def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tuneready.render", "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=_shown,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return env
+
+
+def _shown(value: Any) -> Any:
+    """Every ``{{ }}`` string passes through ``visible`` before autoescape: invisible and
+    bidi characters show as ``⟨U+202E⟩``. Markup we made ourselves (the script, charts'
+    macro output) is left alone; its own data slots were finalized when it was rendered."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:

@@ -212,6 +212,12 @@ class Audit:
     def check(self, name: str) -> CheckResult | None:
         return next((c for c in self.checks if c.name == name), None)
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the verdict card and the checks grid (escaped, no script)."""
+        from tuneready.render.html import notebook
+
+        return notebook(self)
+
     def findings(self) -> list[dict[str, Any]]:
         """Flat list CI can read: one entry per finding, tagged with its check."""
         return [{"check": c.name, **f.to_dict()} for c in self.checks for f in c.findings]

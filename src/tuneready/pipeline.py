@@ -91,7 +91,8 @@ def run_audit(source: Any, options: AuditOptions | None = None,
 #: command-line options behind the ``[context]`` keys, for error messages
 CONTEXT_FLAGS = {"calls_per_month": "--calls-per-month", "latency_ms": "--latency-ms",
                  "must_run_locally": "--local/--hosted", "task": "--task", "model": "--model",
-                 "baseline_score": "--baseline-score", "target_score": "--target-score"}
+                 "baseline_score": "--baseline-score", "target_score": "--target-score",
+                 "prices": "[context] prices"}
 
 
 def _policy(opts: AuditOptions) -> Policy:
@@ -116,9 +117,6 @@ def check_options(opts: AuditOptions) -> None:
                          "rows follow the whole file, the audit would see a sample")
     if load.text and load.text == load.label:
         raise InputError(f"--text and --label name the same column '{load.text}'")
-    clash = next((g for g in load.groups if g in (load.text, load.label)), None)
-    if clash:
-        raise InputError(f"--group '{clash}' is also the text or label column")
     if load.format == "text" and load.label:
         raise InputError("--format text has no label; drop --label or use --format "
                          "classification")

@@ -273,6 +273,11 @@ def _bias_extra(table: str, values: dict[str, Any]) -> None:
 def _context_extra(table: str, values: dict[str, Any]) -> None:
     from tuneready.cost import load_prices
 
+    given = [k for k in ("baseline_score", "target_score") if values[k] != -1]
+    if len(given) == 1:
+        other = "target_score" if given[0] == "baseline_score" else "baseline_score"
+        raise SettingError(table, other, f"{given[0]} is set, so {other} is needed too: the "
+                           "base model is judged against the target")
     try:
         models = load_prices(values["prices"] or None).get("models", {})
     except InputError as exc:

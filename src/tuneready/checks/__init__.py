@@ -36,8 +36,8 @@ def check_names(only: list[str] | None = None) -> list[str]:
 
     unknown = [n for n in only or () if n not in REGISTRY]
     if unknown:
-        raise InputError(f"unknown check '{unknown[0]}'; allowed: {', '.join(REGISTRY)}",
-                         field="--check")
+        raise InputError(f"--check {unknown[0]}: unknown check; allowed: "
+                         f"{', '.join(REGISTRY)}")
     return [n for n in REGISTRY if not only or n in only]
 
 

@@ -62,10 +62,22 @@ def load_dataset(path: str | Path | Sequence[str | Path],
     paths = [path] if isinstance(path, (str, Path)) else list(path)
     source = resolve(paths, opts.split)
     raw, blocks = read_source(source, opts.reader, opts.encoding)
+    if raw.reader in ("parquet", "arrow") and _codec_name(opts.encoding) != "utf-8":
+        raise InputError(f"--encoding {opts.encoding} applies to text files; "
+                         f"{source.name} is {raw.reader} (always UTF-8)")
     data = _build(raw, source.name, opts)
     data.sources = blocks
     data.notes[:0] = source.notes
     return data
+
+
+def _codec_name(encoding: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
 
 
 def load_frame(frame: pd.DataFrame, options: LoadOptions | None = None,
@@ -213,6 +225,9 @@ def _group_columns(keys: list[str], opts: LoadOptions, cols: dict[str, str],
         if g not in keys:
             raise InputError(f"group column not found; fields are: {', '.join(keys)}",
                              path=name, field=g)
+        role = next((r for r, c in cols.items() if c == g), None)
+        if role:
+            raise InputError(f"--group '{g}' is also the {role} column", path=name)
     if opts.groups:
         return list(dict.fromkeys(opts.groups))
     if not opts.auto_groups:

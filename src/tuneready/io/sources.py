@@ -94,7 +94,7 @@ def _no_split(split: str | None, what: str) -> None:
 
 def _slug(path: Path) -> str:
     """A report-folder name: the file name without data and compression suffixes."""
-    name = path.name
+    name = re.sub(r"[*?\[\]]", "", path.name)
     while True:
         stem, suffix = os.path.splitext(name)
         if suffix.lower() in _EXT or suffix.lower() in COMPRESSIONS:

@@ -172,10 +172,12 @@ def _read_jsonl(stream: IO[bytes], encoding: str, out: RawFile) -> None:
 
 
 def _parse_json_line(decoder: json.JSONDecoder, line: str, lineno: int, out: RawFile) -> None:
-    depth = limits.json_too_deep(line)
-    if depth is not None:
-        out.problems.append(LoadProblem(lineno, "*", limits.too_deep_message(depth), "too_deep"))
-        return
+    if line.count("[") + line.count("{") > limits.MAX_DEPTH:  # else it cannot be too deep
+        depth = limits.json_too_deep(line)
+        if depth is not None:
+            out.problems.append(LoadProblem(lineno, "*", limits.too_deep_message(depth),
+                                            "too_deep"))
+            return
     try:
         obj = decoder.decode(line)
     except json.JSONDecodeError as exc:
@@ -189,7 +191,8 @@ def _add_object(obj: Any, lineno: int, source: str, out: RawFile) -> None:
         out.problems.append(LoadProblem(
             lineno, "*", f"expected a JSON object, found {type(obj).__name__}", "not_an_object"))
         return
-    if _SURROGATE_ESCAPE.search(source) and _has_lone_surrogate(obj):
+    if ("\\ud" in source or "\\uD" in source) and _SURROGATE_ESCAPE.search(source) \
+            and _has_lone_surrogate(obj):
         out.problems.append(LoadProblem(
             lineno, "*", "contains an unpaired UTF-16 surrogate escape (\\ud800-\\udfff): not "
             "valid Unicode, a tokenizer or training job would fail on it", "invalid_unicode"))
@@ -243,6 +246,8 @@ class TextLines:
             raise InputError(
                 f"not valid {self.encoding} text (byte 0x{raw[exc.start]:02x}); pass "
                 "--encoding (e.g. latin-1)", path=str(self.path), line=self.lineno) from None
+        if "\r" not in text:
+            return text
         text = text.replace("\r\n", "\n")
         if "\r" in text:  # old Mac line ends: one physical line becomes several
             parts = text.replace("\r", "\n").split("\n")

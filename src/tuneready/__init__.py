@@ -17,14 +17,21 @@ if TYPE_CHECKING:
 
 def audit(source: Any, *, label: str | None = None, text: str | None = None,
           groups: tuple[str, ...] = (), format: str | None = None,
-          policy: str | None = None, eval_path: str | None = None) -> Audit:
-    """Audit a file path or a pandas DataFrame and return the ``Audit`` (no files written)."""
+          policy: str | None = None, eval_path: str | None = None,
+          split: str | None = None) -> Audit:
+    """Audit a dataset and return the ``Audit`` (no files written).
+
+    ``source``: a path (file, folder or glob of shards, Hugging Face folder), a list of
+    paths, a pandas DataFrame, a ``pyarrow.Table``, or a Hugging Face ``Dataset`` /
+    ``DatasetDict`` (``split`` chooses; default ``train``). In a notebook the result shows
+    its verdict card.
+    """
     from pathlib import Path
 
     from tuneready.io import LoadOptions
     from tuneready.pipeline import AuditOptions, run_audit
 
     options = AuditOptions(load=LoadOptions(format=format, text=text, label=label,
-                                            groups=groups), policy=policy,
+                                            groups=groups, split=split), policy=policy,
                            eval_path=Path(eval_path) if eval_path else None)
     return run_audit(source, options)

@@ -46,7 +46,9 @@ JunitOut = Annotated[Path | None, typer.Option("--junit", help="Also write JUnit
 
 
 def _die(message: str) -> None:
-    typer.echo(f"tuneready: error: {message}", err=True)
+    from tuneready.textsafe import visible
+
+    typer.echo(f"tuneready: error: {visible(' '.join(message.splitlines()))}", err=True)
     raise typer.Exit(2)
 
 
@@ -77,7 +79,10 @@ def _exit_code(audit: Audit, fail_on: FailOn) -> int:
 
 @app.command()
 def audit(
-    path: Annotated[Path, typer.Argument(help="Dataset file: csv, tsv, jsonl, json, parquet.")],
+    path: Annotated[list[Path], typer.Argument(
+        help="Dataset: a csv, tsv, jsonl or json file (optionally .gz/.bz2/.xz/.zst), "
+        "parquet or arrow; a folder or quoted glob of shards; several shard files; or a "
+        "Hugging Face save_to_disk folder.")],
     eval_path: Annotated[Path | None, typer.Option("--eval", help="Eval set to check for "
                                                    "leakage against the training data.")] = None,
     pred_probs: Annotated[Path | None, typer.Option(
@@ -140,14 +145,19 @@ def audit(
     sample: Annotated[int | None, typer.Option(min=100, help="Audit a stratified sample of N "
                                                "rows; row, distinct and label counts stay "
                                                "exact over the whole file.")] = None,
+    split: Annotated[str | None, typer.Option(help="Split of a Hugging Face DatasetDict "
+                                              "folder or of hub-style shards (default "
+                                              "train).")] = None,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
     from tuneready.io import LoadOptions
     from tuneready.pipeline import AuditOptions
 
+    _preflight(check, policy)
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
-                         groups=tuple(group or ()), encoding=encoding, sample=sample),
+                         groups=tuple(group or ()), encoding=encoding, sample=sample,
+                         split=split),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
         intersect=list(intersect or ()), workers=True)
     if eval_path is not None:
@@ -160,7 +170,7 @@ def audit(
         options.reference_path = reference_path
     options.review_path = review
     options.label_kind = label_kind.value if label_kind is not None else None
-    folder = out or Path("reports") / path.stem
+    folder = out or Path("reports") / _slug(path, split)
     result = _run(path, options, quiet=as_json)
     _write_reports(result, folder, {"html": html, "md": md, "junit": junit})
     if as_json:
@@ -170,6 +180,30 @@ def audit(
     else:
         _print(result, folder)
     raise typer.Exit(_exit_code(result, fail_on))
+
+
+def _preflight(checks: list[str] | None, policy: str | None) -> None:
+    """Check names and the policy, validated before anything is read (exit 2)."""
+    from tuneready.checks import check_names
+    from tuneready.errors import InputError
+
+    try:
+        check_names(checks)
+    except InputError as exc:
+        _die(str(exc))
+    _policy(policy)
+
+
+def _slug(paths: list[Path], split: str | None) -> str:
+    """The default report folder's name for the input (``train.jsonl.gz`` -> ``train``)."""
+    from tuneready.errors import InputError
+    from tuneready.io.sources import resolve
+
+    try:
+        return resolve(paths, split).slug
+    except InputError as exc:
+        _die(str(exc))
+        raise  # unreachable: _die exits
 
 
 def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | None) -> None:
@@ -188,7 +222,7 @@ def _load_arrays(options: object, pred_probs: Path | None, embeddings: Path | No
         _die(str(exc))
 
 
-def _run(path: Path, options: object, quiet: bool) -> Audit:
+def _run(path: Path | list[Path], options: object, quiet: bool) -> Audit:
     from rich.console import Console
 
     from tuneready.errors import InputError
@@ -231,7 +265,7 @@ def _print(result: Audit, folder: Path) -> None:
     console = Console()
     terminal.render(result, console)
     console.print(f"reports: {folder}/ (open {folder / 'report.html'} in a browser)",
-                  style="dim")
+                  style="dim", markup=False)
 
 
 @app.command("checks")
@@ -248,7 +282,7 @@ def list_checks(policy: Annotated[str | None, typer.Option(help="Policy file.")]
         console.print(f"[bold]{name}[/bold]: {chk.what}")
         console.print(f"  why: {chk.why}", style="dim")
         for key, value in pol.for_check(name).items():
-            console.print(f"  {key} = {value!r}")
+            console.print(f"  {key} = {value!r}", markup=False)
 
 
 @app.command()
@@ -257,6 +291,7 @@ def explain(name: Annotated[str, typer.Argument(help="Check name (see `tuneready
             policy: Annotated[str | None, typer.Option(help="Policy file.")] = None) -> None:
     """Explain what a check measures, why it matters, and each threshold with its rationale."""
     from rich.console import Console
+    from rich.markup import escape
 
     from tuneready.checks import REGISTRY, get_check
     from tuneready.policy import documented_keys
@@ -272,7 +307,7 @@ def explain(name: Annotated[str, typer.Argument(help="Check name (see `tuneready
         console.print(f"Why it matters: {chk.why}")
     console.print(f"\nThresholds in [{name}] (value in force, then rationale):", markup=False)
     for key, _default, comment in documented_keys(name):
-        console.print(f"  [bold]{key}[/bold] = {values.get(key)!r}")
+        console.print(f"  [bold]{key}[/bold] = {escape(repr(values.get(key)))}")
         if comment:
             console.print(f"      {comment}", style="dim")
 

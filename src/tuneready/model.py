@@ -194,6 +194,15 @@ class Recommendation:
         )
 
 
+def locate(sources: list[dict[str, Any]], row_id: int) -> tuple[str, int] | None:
+    """``(shard, line in that shard)`` of a row id of a sharded data set (``dataset.sources``:
+    a shard's rows are numbered after the lines of the shards before it)."""
+    for src in sources:
+        if int(src.get("first_row", 0)) <= row_id <= int(src.get("last_row", -1)):
+            return str(src.get("path", "")), row_id - int(src["first_row"]) + 1
+    return None
+
+
 SCHEMA_VERSION = "1.0"
 
 
@@ -211,6 +220,12 @@ class Audit:
 
     def check(self, name: str) -> CheckResult | None:
         return next((c for c in self.checks if c.name == name), None)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the verdict card and the checks grid (escaped, no script)."""
+        from tuneready.render.html import notebook
+
+        return notebook(self)
 
     def findings(self) -> list[dict[str, Any]]:
         """Flat list CI can read: one entry per finding, tagged with its check."""

@@ -6,7 +6,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +18,7 @@ from tuneready.checks import all_checks
 from tuneready.context import DeploymentContext, context_block
 from tuneready.decision import decide
 from tuneready.evidence import Evidence, single_threaded_math
-from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
+from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame, load_table
 from tuneready.io.review_file import Matched
 from tuneready.model import Audit
 from tuneready.noise import NoiseSettings
@@ -60,16 +60,15 @@ def run_audit(source: Any, options: AuditOptions | None = None,
               progress: Callable[[str], None] | None = None) -> Audit:
     """Audit a file path or a pandas DataFrame."""
     opts = options or AuditOptions()
-    policy = load_policy(opts.policy)
-    if opts.intersect:  # part of the policy, so its digest and the report show it
-        bias = policy.data.setdefault("bias", {})
-        bias["intersect"] = [*bias.get("intersect", []), *opts.intersect]
+    policy = _policy(opts)
+    checks = all_checks(opts.checks)  # unknown names fail here, before any work
+    check_options(opts)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     say = progress or (lambda _m: None)
     say("load")
     t = time.perf_counter()
-    data = _load(source, opts.load)
+    data = load_source(source, opts.load)
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
@@ -79,12 +78,13 @@ def run_audit(source: Any, options: AuditOptions | None = None,
                         progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
     evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"), review,
                                                         opts.label_kind)
+    side = replace(opts.load, split=None)  # --split chooses the audited set's split only
     if opts.eval_path is not None:
-        evidence.eval_data = load_dataset(opts.eval_path, opts.load)
+        evidence.eval_data = load_dataset(opts.eval_path, side)
     if opts.reference_path is not None:
-        evidence.reference_data = load_dataset(opts.reference_path, opts.load)
+        evidence.reference_data = load_dataset(opts.reference_path, side)
     with single_threaded_math():
-        results = run_checks(all_checks(opts.checks), data, evidence, policy,
+        results = run_checks(checks, data, evidence, policy,
                              on_start=lambda name: say(f"check {name}"), timings=timings,
                              workers=opts.workers)
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
@@ -111,6 +111,43 @@ def _read_review(data: Dataset, opts: AuditOptions) -> Matched | None:
     classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
     answers = review_file.read(opts.review_path)
     return review_file.match(answers, data.frame, classes, str(opts.review_path))
+
+
+#: command-line options behind the ``[context]`` keys, for error messages
+CONTEXT_FLAGS = {"calls_per_month": "--calls-per-month", "latency_ms": "--latency-ms",
+                 "must_run_locally": "--local/--hosted", "task": "--task", "model": "--model",
+                 "baseline_score": "--baseline-score", "target_score": "--target-score",
+                 "prices": "[context] prices"}
+
+
+def _policy(opts: AuditOptions) -> Policy:
+    """The policy with the command line's additions, all validated before any work."""
+    policy = load_policy(opts.policy)
+    if opts.intersect:  # part of the policy, so its digest and the report show it
+        bias = policy.for_check("bias")
+        policy = policy.with_overrides("bias", {"intersect": [*bias.get("intersect", []),
+                                                              *opts.intersect]},
+                                       {"intersect": "--intersect"})
+    policy.with_overrides("context", opts.context, CONTEXT_FLAGS)  # validates the flags only
+    return policy
+
+
+def check_options(opts: AuditOptions) -> None:
+    """Options that contradict each other are a usage error (exit 2), not a guess."""
+    from tuneready.errors import InputError
+
+    load = opts.load
+    if load.sample and (opts.pred_probs is not None or opts.embeddings is not None):
+        raise InputError("--sample cannot be combined with --pred-probs or --embeddings: their "
+                         "rows follow the whole file, the audit would see a sample")
+    if load.text and load.text == load.label:
+        raise InputError(f"--text and --label name the same column '{load.text}'")
+    if load.format == "text" and load.label:
+        raise InputError("--format text has no label; drop --label or use --format "
+                         "classification")
+    if load.reader == "label-lines" and load.format not in (None, "classification"):
+        raise InputError(f"--reader label-lines gives label + text rows, not --format "
+                         f"{load.format}")
 
 
 def _check_intersections(data: Dataset, policy: Policy) -> None:
@@ -144,14 +181,24 @@ def _check_user_arrays(data: Dataset, opts: AuditOptions) -> None:
         raise InputError(problem, path=data.path)
 
 
-def _load(source: Any, options: LoadOptions) -> Dataset:
-    if isinstance(source, (str, Path)):
+def load_source(source: Any, options: LoadOptions) -> Dataset:
+    """A path (or list of paths), a DataFrame, a ``pyarrow.Table``, or a Hugging Face
+    ``Dataset``/``DatasetDict`` (recognised by type, without importing ``datasets``)."""
+    if isinstance(source, (str, Path)) or (isinstance(source, (list, tuple)) and source and
+                                           all(isinstance(s, (str, Path)) for s in source)):
         return load_dataset(source, options)
+    from tuneready.io.hf import is_hf_object, load_hf_object
+
+    if is_hf_object(source):
+        return load_hf_object(source, options)
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
         return load_frame(source, options)
-    raise TypeError(f"expected a path or a pandas DataFrame, got {type(source).__name__}")
+    if type(source).__module__.startswith("pyarrow") and type(source).__name__ == "Table":
+        return load_table(source, options)
+    raise TypeError("expected a path, a pandas DataFrame, a pyarrow Table or a Hugging Face "
+                    f"Dataset/DatasetDict, got {type(source).__name__}")
 
 
 def _policy_block(policy: Policy) -> dict[str, Any]:

@@ -47,5 +47,6 @@ def test_verdict_is_a_property_not_a_case() -> None:
     assert [c.get("name") for c in root.iter("testcase")] == ["schema", "size"]
 
 
-def test_control_characters_removed() -> None:
-    assert junit.clean("a\x00b\x07c\td") == "abc\td"
+def test_control_characters_shown_and_xml_invalid_ones_removed() -> None:
+    assert junit.clean("a\x00b\x07c\td\u202e") == "a⟨U+0000⟩b⟨U+0007⟩c\td⟨U+202E⟩"
+    assert junit.clean("x\ufffey") == "xy"   # a noncharacter XML 1.0 cannot hold

@@ -29,6 +29,17 @@ def get_check(name: str) -> Check:
     return check
 
 
+def check_names(only: list[str] | None = None) -> list[str]:
+    """The checks to run, in registry order; an unknown name is an ``InputError`` (a typo in a
+    CI job must not turn into an audit that ran nothing and passed)."""
+    from tuneready.errors import InputError
+
+    unknown = [n for n in only or () if n not in REGISTRY]
+    if unknown:
+        raise InputError(f"--check {unknown[0]}: unknown check; allowed: "
+                         f"{', '.join(REGISTRY)}")
+    return [n for n in REGISTRY if not only or n in only]
+
+
 def all_checks(only: list[str] | None = None) -> list[Check]:
-    names = [n for n in REGISTRY if not only or n in only]
-    return [get_check(n) for n in names]
+    return [get_check(n) for n in check_names(only)]

@@ -22,6 +22,7 @@ from tuneready.io.dataset import Dataset
 from tuneready.io.mapping import KNOWN_ROLES
 from tuneready.model import CheckResult, Finding, Severity, Verdict
 from tuneready.policy import CheckPolicy
+from tuneready.textsafe import count_hidden, hidden_pattern
 
 CHAT_FORMATS = ("sharegpt", "openai_chat", "kto", "preference", "prompt_completion")
 _PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
@@ -31,7 +32,8 @@ _NUMERIC = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$")
 class SchemaCheck:
     name: ClassVar[str] = "schema"
     what: ClassVar[str] = ("required fields present and non-empty, labels in the allowed set, "
-                           "length and token bounds, chat structure, malformed records")
+                           "length and token bounds, chat structure, malformed records, "
+                           "invisible and bidi control characters")
     why: ClassVar[str] = ("a malformed or truncated example teaches the model the wrong thing "
                           "or crashes the training job")
 
@@ -210,6 +212,7 @@ def _content_findings(data: Dataset) -> list[Finding]:
                            "{{name}}: the model would learn to emit them",
                            observed=len(rows), threshold=0, rows=example_rows(rows),
                            n_rows=len(rows), remedy="fill the placeholders before tuning"))
+    out.extend(_hidden_findings(frame, text))
     numeric = frame["input"].fillna("").str.match(_NUMERIC)
     if numeric.any():
         rows = frame.loc[numeric, "row_id"].tolist()
@@ -218,6 +221,25 @@ def _content_findings(data: Dataset) -> list[Finding]:
                            "(wrong column mapped?)", observed=len(rows), threshold=0,
                            rows=example_rows(rows), n_rows=len(rows)))
     return out
+
+
+def _hidden_findings(frame: pd.DataFrame, text: pd.Series) -> list[Finding]:
+    """Invisible, control and bidi characters in training text (``tuneready.textsafe``):
+    a reviewer cannot see them, yet the model is trained on them, and some (tag characters,
+    bidi overrides) are how hidden instructions are smuggled into prompts."""
+    if "rejected" in frame:
+        text = text + "\n" + frame["rejected"].fillna("")
+    hit = text.str.contains(hidden_pattern(), regex=True)
+    if not hit.any():
+        return []
+    rows = frame.loc[hit, "row_id"].tolist()
+    top = ", ".join(f"{cp} x{n:,}" for cp, n in count_hidden(text[hit].tolist()))
+    return [Finding("schema.invisible_characters", Severity.WARN,
+                    f"{len(rows):,} rows contain invisible, control or bidirectional "
+                    f"characters ({top}): reviewers cannot see them, the model learns them",
+                    observed=len(rows), threshold=0, rows=example_rows(rows), n_rows=len(rows),
+                    remedy="strip these characters, or review the rows (reports show them as "
+                           "⟨U+…⟩)")]
 
 
 def _token_metrics(evidence: Evidence, frame: pd.DataFrame, limit: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Loading: any supported file (or a DataFrame) to a role-mapped ``Dataset``.
+"""Loading: any supported input (files, shards, HF folders, a DataFrame) to a ``Dataset``.
 
-``load_dataset`` reads, detects the format, maps records to roles and collects every bad record
-as a line-numbered ``LoadProblem``. It raises ``InputError`` only when nothing can be audited.
+``load_dataset`` resolves what was pointed at (``io/sources.py``), reads every shard, detects
+the format, maps records to roles and collects every bad record as a line-numbered
+``LoadProblem``. It raises ``InputError`` only when nothing can be audited.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from tuneready.io.formats import (
     find_column,
     sensitive_columns,
 )
+from tuneready.io.limits import value_problem
 from tuneready.io.mapping import MAPPERS, RecordError, Row
-from tuneready.io.readers import RawFile, file_label, read_file
+from tuneready.io.readers import RawFile
 from tuneready.io.sample import population_counts, stratified_sample
+from tuneready.io.sources import read_source, resolve
 from tuneready.io.text import label_text
 
-__all__ = ["Dataset", "LoadOptions", "load_dataset", "load_frame"]
+__all__ = ["Dataset", "LoadOptions", "load_dataset", "load_frame", "load_table"]
 
 
 @dataclass
@@ -48,13 +51,33 @@ class LoadOptions:
     #: audit a stratified sample of this many rows (exact counts still cover the whole file)
     sample: int | None = None
     seed: int = 0
+    #: split of a DatasetDict folder (or of hub-style shards); ``None``: ``train``
+    split: str | None = None
 
 
-def load_dataset(path: str | Path, options: LoadOptions | None = None) -> Dataset:
+def load_dataset(path: str | Path | Sequence[str | Path],
+                 options: LoadOptions | None = None) -> Dataset:
+    """Load a file, a folder or glob of shards, or a Hugging Face folder (``io/sources``)."""
     opts = options or LoadOptions()
-    p = Path(path)
-    raw = read_file(p, opts.reader, opts.encoding)
-    return _build(raw, file_label(p), opts)
+    paths = [path] if isinstance(path, (str, Path)) else list(path)
+    source = resolve(paths, opts.split)
+    raw, blocks = read_source(source, opts.reader, opts.encoding)
+    if raw.reader in ("parquet", "arrow") and _codec_name(opts.encoding) != "utf-8":
+        raise InputError(f"--encoding {opts.encoding} applies to text files; "
+                         f"{source.name} is {raw.reader} (always UTF-8)")
+    data = _build(raw, source.name, opts)
+    data.sources = blocks
+    data.notes[:0] = source.notes
+    return data
+
+
+def _codec_name(encoding: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
 
 
 def load_frame(frame: pd.DataFrame, options: LoadOptions | None = None,
@@ -63,12 +86,30 @@ def load_frame(frame: pd.DataFrame, options: LoadOptions | None = None,
     import hashlib
 
     opts = options or LoadOptions()
-    records = [(i, {str(k): _unbox(v) for k, v in rec.items()})
-               for i, rec in enumerate(frame.to_dict(orient="records"), start=1)]
     hashes = pd.util.hash_pandas_object(frame.astype(str)).to_numpy()
     digest = hashlib.sha256(hashes.tobytes())
-    raw = RawFile(reader="dataframe", records=records, sha256=digest.hexdigest())
+    raw = RawFile(reader="dataframe", sha256=digest.hexdigest(), span=len(frame))
+    for i, rec in enumerate(frame.to_dict(orient="records"), start=1):
+        _add_checked(raw, i, {str(k): _unbox(v) for k, v in rec.items()})
     return _build(raw, name, opts)
+
+
+def load_table(table: Any, options: LoadOptions | None = None, name: str = "arrow",
+               reader: str = "arrow") -> Dataset:
+    """Map an in-memory ``pyarrow.Table`` (e.g. a Hugging Face ``Dataset``'s rows)."""
+    from tuneready.io.tables import table_records
+
+    return _build(table_records(table, reader), name, options or LoadOptions())
+
+
+def _add_checked(raw: RawFile, line: int, rec: dict[str, Any]) -> None:
+    """A record from memory passes the same structural limits as one from a file."""
+    problem = value_problem(rec)
+    if problem:
+        raw.problems.append(LoadProblem(line, "*", problem, "too_deep" if "nested" in problem
+                                        else "oversized_record"))
+    else:
+        raw.records.append((line, rec))
 
 
 def _unbox(value: Any) -> Any:
@@ -184,6 +225,9 @@ def _group_columns(keys: list[str], opts: LoadOptions, cols: dict[str, str],
         if g not in keys:
             raise InputError(f"group column not found; fields are: {', '.join(keys)}",
                              path=name, field=g)
+        role = next((r for r, c in cols.items() if c == g), None)
+        if role:
+            raise InputError(f"--group '{g}' is also the {role} column", path=name)
     if opts.groups:
         return list(dict.fromkeys(opts.groups))
     if not opts.auto_groups:

@@ -31,7 +31,8 @@ class LoadProblem:
 
 @dataclass
 class Dataset:
-    """Rows mapped to roles. ``row_id`` is the 1-based line (or record number) in the source."""
+    """Rows mapped to roles. ``row_id`` is the 1-based line (or record number) in the source;
+    for shards, the line in the shards read one after the other (see ``sources``)."""
 
     path: str
     format: str
@@ -44,6 +45,8 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     #: exact whole-file counts when ``frame`` is a sample (``--sample``); empty otherwise
     population: dict[str, Any] = field(default_factory=dict)
+    #: the files read, in order, each with its range of row ids (``io/sources.py``)
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sample_fraction(self) -> float:
@@ -83,6 +86,7 @@ class Dataset:
             "problems": len(self.problems),
             "notes": self.notes,
             "population": self.population,
+            "sources": self.sources,
         }
 
 

@@ -25,8 +25,10 @@ from tuneready.model import (
     Finding,
     Verdict,
     exclusion_phrase,
+    locate,
 )
 from tuneready.render import charts
+from tuneready.textsafe import visible
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
 MAX_REASONS = 5
@@ -58,15 +60,32 @@ def render(audit: Audit, max_rows: int = MAX_ROWS) -> str:
     return page if page.endswith("\n") else page + "\n"
 
 
+def notebook(audit: Audit) -> str:
+    """The verdict card and the checks grid for a notebook cell (``Audit._repr_html_``):
+    the report's own partials and view model, a scoped stylesheet, no script."""
+    return str(_environment().get_template("notebook.html.j2").render(**context(audit)))
+
+
 @cache
 def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tuneready.render", "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=_shown,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return env
+
+
+def _shown(value: Any) -> Any:
+    """Every ``{{ }}`` string passes through ``visible`` before autoescape: invisible and
+    bidi characters show as ``⟨U+202E⟩``. Markup we made ourselves (the script, charts'
+    macro output) is left alone; its own data slots were finalized when it was rendered."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
@@ -79,7 +98,7 @@ def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
         "verdict": verdict_block(audit),
         "ladder": ladder(audit),
         "grid": [grid_row(c) for c in audit.checks],
-        "checks": [check_section(c, max_rows) for c in audit.checks],
+        "checks": [check_section(c, max_rows, _shards(audit)) for c in audit.checks],
         "deployment": deployment(audit, max_rows),
         "repro": reproducibility(audit),
     }
@@ -160,7 +179,14 @@ def describe(name: str) -> tuple[str, str]:
     return UNKNOWN_CHECK, ""
 
 
-def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
+def _shards(audit: Audit) -> list[dict[str, Any]]:
+    """The data set's shards when there is more than one (row ids then span files)."""
+    sources = audit.dataset.get("sources") or []
+    return sources if len(sources) > 1 else []
+
+
+def check_section(c: CheckResult, max_rows: int,
+                  shards: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     what, why = describe(c.name)
     drawn = charts.charts_for(c.name, c.tables)
     metrics = metric_items(c.metrics)
@@ -171,7 +197,7 @@ def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
         "metrics": shown,
         "metrics_more": folded,
         "has_interval": any(m["interval"] for m in metrics),
-        "findings": _findings(c),
+        "findings": _findings(c, shards or []),
         "charts": [chart for table in drawn.values() for chart in table],
         "tables": [table_view(name, rows, max_rows, name in drawn)
                    for name, rows in c.tables.items()],
@@ -180,15 +206,29 @@ def check_section(c: CheckResult, max_rows: int) -> dict[str, Any]:
     }
 
 
-def _findings(c: CheckResult) -> list[dict[str, Any]]:
+def _findings(c: CheckResult, shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Finding views with unique ids (a code can repeat, e.g. once per group attribute)."""
     seen: dict[str, int] = {}
     out = []
     for f in _by_severity(c.findings):
         seen[f.code] = seen.get(f.code, 0) + 1
         suffix = f"-{seen[f.code]}" if seen[f.code] > 1 else ""
-        out.append(finding_view(f) | {"anchor": anchor(c.name, f.code) + suffix})
+        out.append(finding_view(f) | {"anchor": anchor(c.name, f.code) + suffix,
+                                      "where": where(f.rows, shards)})
     return out
+
+
+def where(rows: list[int], shards: list[dict[str, Any]]) -> str:
+    """Row ids as shard and line: ``part-1.jsonl.gz: lines 3, 7 · part-2.jsonl.gz: line 1``."""
+    if not shards or not rows:
+        return ""
+    by_shard: dict[str, list[int]] = {}
+    for row in rows:
+        found = locate(shards, int(row))
+        if found:
+            by_shard.setdefault(found[0], []).append(found[1])
+    return " · ".join(f"{name}: line{'s' if len(lines) > 1 else ''} "
+                      f"{', '.join(map(str, lines))}" for name, lines in by_shard.items())
 
 
 def _by_severity(findings: list[Finding]) -> list[Finding]:
@@ -355,6 +395,9 @@ def reproducibility(audit: Audit) -> dict[str, Any]:
                     if k in ds],
         "mapping": [(k, fmt_value(k, v)) for k, v in mapping.items()],
         "notes": ds.get("notes") or [],
+        "shards": [{"path": str(src.get("path", "")), "rows": f"{src.get('first_row', 0)}"
+                    f"–{src.get('last_row', 0)}", "records": fmt_value("", src.get("records")),
+                    "sha256": str(src.get("sha256", ""))} for src in _shards(audit)],
         "policy": [(k, fmt_value(k, pol.get(k))) for k in ("name", "sha256", "required")
                    if k in pol],
         "policy_values": [(table, [(k, fmt_value(k, v)) for k, v in values.items()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from tuneready.model import Audit
@@ -26,9 +27,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: a lone UTF-16 surrogate (from a JSON ``"\ud800"`` escape, or a DataFrame) cannot be
+#: written as UTF-8; in JSON text it can only stand inside a string, where ``\udXXX`` is
+#: the same value
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def render(audit: Audit) -> str:
-    return json.dumps(_clean(audit.to_dict()), indent=2, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    text = json.dumps(_clean(audit.to_dict()), indent=2, ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def canonical(audit_dict: dict[str, Any]) -> str:

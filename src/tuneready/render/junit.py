@@ -5,8 +5,9 @@ Mapping: ``fail`` -> ``<failure>``, ``error`` -> ``<error>``, ``skipped`` -> ``<
 ``<system-out>`` (JUnit has no warning state; a warning must not turn a pipeline red unless
 ``--fail-on warn`` says so, and that is the exit code's job). The verdict is not a test case,
 so the failures listed are exactly the failing checks; it is recorded in ``<properties>``.
-ElementTree escapes markup; characters XML 1.0 forbids (control bytes) are removed first so
-the file always parses.
+ElementTree escapes markup; control, zero-width and bidi characters are shown as
+``⟨U+202E⟩`` (``tuneready.textsafe``) and anything else XML 1.0 forbids is removed, so the file
+always parses.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import re
 import xml.etree.ElementTree as ET
 
 from tuneready.model import VERDICT_TITLE, Audit, CheckResult, Finding, Status
+from tuneready.textsafe import visible
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_ROWS = 20
 
 
 def clean(text: object) -> str:
-    return _INVALID_XML.sub("", str(text))
+    """Shown like every other output (``⟨U+202E⟩`` for hidden characters), then stripped of
+    anything XML 1.0 cannot hold."""
+    return _INVALID_XML.sub("", visible(text))
 
 
 def render(audit: Audit) -> str:

@@ -3,7 +3,8 @@
 Short by design: the verdict, a table of checks, the top findings with their rows. Every data
 string goes through ``esc``: GitHub renders HTML inside Markdown, so ``<``, ``>`` and ``&``
 become entities, and Markdown's own syntax characters are backslash-escaped so a label like
-``*urgent*`` or a text with ``|`` cannot restyle the page or break the table.
+``*urgent*`` or a text with ``|`` cannot restyle the page or break the table; control,
+zero-width and bidi characters are shown as ``⟨U+202E⟩`` tokens.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from tuneready.model import VERDICT_TITLE, Audit, Finding, Severity, Status
+from tuneready.textsafe import visible
 
 MAX_FINDINGS = 10
 MAX_ROWS = 10
@@ -18,19 +20,19 @@ ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.ER
         Status.SKIPPED: "⏭️"}
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _MD = re.compile(r"([\\`*_\[\]|~])")   # lines never start with data: no # + - escaping
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def esc(text: object) -> str:
-    """Plain text safe inside Markdown (including table cells), on one line."""
-    s = _CONTROL.sub("", " ".join(str(text).split()))
+    """Plain text safe inside Markdown (including table cells), on one line; invisible and
+    bidi characters shown as ``⟨U+202E⟩`` (``tuneready.textsafe``)."""
+    s = " ".join(visible(text).split())
     s = "".join(_HTML.get(ch, ch) for ch in s)
     return _MD.sub(r"\\\1", s)
 
 
 def code(text: object) -> str:
     """Inline code span; a span cannot contain its own fence, so backticks are dropped."""
-    s = _CONTROL.sub("", " ".join(str(text).split())).replace("`", "'").replace("|", "¦")
+    s = " ".join(visible(text).split()).replace("`", "'").replace("|", "¦")
     return f"`{s}`" if s else ""
 
 

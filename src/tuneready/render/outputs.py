@@ -1,9 +1,11 @@
-"""Write an audit's report files: atomically, each format from the same finished ``Audit``.
+"""Write an audit's report files: each format from the same finished ``Audit``.
 
 The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
 ``junit.xml``, and ``review.csv`` when the data has labels) so a reviewer or a CI artifact
-upload finds the same names every time; extra paths (``--html``, ``--md``, ``--junit``) get
-copies. The Markdown summary is appended to
+upload finds the same names every time. The set is installed as one unit
+(``io/reportdir.py``): concurrent audits never interleave their files and a killed audit
+leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``) get copies,
+each written atomically. The Markdown summary is appended to
 ``$GITHUB_STEP_SUMMARY`` when that variable is set (GitHub Actions shows it on the run page).
 A renderer that fails costs only its own file: the audit and the other reports still land.
 """
@@ -20,10 +22,11 @@ from tuneready.model import Audit
 
 FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
                 "junit": "junit.xml"}
-
-
+#: every file name a report folder may hold (what an audit writes there, with or without
+#: options); a folder holding only these is replaced whole by the next audit
 #: the label-noise review sample, for a person to fill (``tuneready.review``)
 REVIEW_FILE = "review.csv"
+MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE}
 
 
 def review_rows(audit: Audit) -> list[dict[str, object]]:
@@ -64,12 +67,14 @@ def write_reports(audit: Audit, folder: Path | None = None,
         if path is not None:
             targets[kind].append(path)
     written = Written()
+    renderers = _renderers()
+    folder_set: dict[str, str] = {}
     review = review_rows(audit)
     if folder is not None and review:
         from tuneready.io.review_file import render as render_review
 
-        written.paths.append(atomic_write(folder / REVIEW_FILE, render_review(review)))
-    renderers = _renderers()
+        folder_set[REVIEW_FILE] = render_review(review)  # part of the set, installed with it
+    summary = None
     for kind, paths in targets.items():
         if not paths and not (kind == "md" and step_summary):
             continue
@@ -79,9 +84,17 @@ def write_reports(audit: Audit, folder: Path | None = None,
             written.problems.append(f"could not render {kind}: {type(exc).__name__}: {exc}")
             continue
         for path in dict.fromkeys(paths):
-            written.paths.append(atomic_write(path, text))
-        if kind == "md" and step_summary:
-            _append_step_summary(text)
+            if folder is not None and path == folder / FOLDER_FILES[kind]:
+                folder_set[FOLDER_FILES[kind]] = text
+            else:
+                written.paths.append(atomic_write(path, text))
+        summary = text if kind == "md" else summary
+    if folder is not None:
+        from tuneready.io.reportdir import install
+
+        written.paths[:0] = install(folder, folder_set, MANAGED_FILES)
+    if summary is not None and step_summary:
+        _append_step_summary(summary)
     return written
 
 

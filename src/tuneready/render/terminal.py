@@ -1,4 +1,10 @@
-"""Terminal view (rich): verdict first, one line per check, then the findings worth a look."""
+"""Terminal view (rich): verdict first, one line per check, then the findings worth a look.
+
+Data never reaches rich as markup: every data string becomes a ``Text`` through ``_t``, which
+also shows control, zero-width and bidi characters as ``⟨U+202E⟩`` (a raw escape sequence or
+carriage return in a label could otherwise rewrite the terminal, and ``[red]`` in a message
+would be read as a style).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from tuneready.model import VERDICT_TITLE, Audit, Severity, Status, Verdict
+from tuneready.textsafe import visible
 
 STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
                 Status.ERROR: "red reverse", Status.SKIPPED: "dim"}
 VERDICT_STYLE = {Verdict.FULL_FINE_TUNE: "green", Verdict.LORA: "cyan",
                  Verdict.PROMPT_ENGINEERING: "yellow", Verdict.NOT_READY: "red"}
 SEVERITY_STYLE = {Severity.FAIL: "red", Severity.WARN: "yellow", Severity.INFO: "dim"}
+
+
+def _t(value: object, style: str = "") -> Text:
+    return Text(visible(value), style=style)
 
 
 def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
@@ -37,12 +48,12 @@ def _verdict_panel(audit: Audit) -> Panel:
         lines.append(Text(f"the data alone supports {VERDICT_TITLE[rec.data_verdict]}; the "
                           "deployment context chose the path above", style="dim"))
     lines.append("")
-    lines += [Text(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
+    lines += [_t(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
     if rec.would_change:
         lines += ["", Text("What would change it:", style="bold")]
-        lines += [Text(f"- {w}") for w in rec.would_change[:4]]
+        lines += [_t(f"- {w}") for w in rec.would_change[:4]]
     ds = audit.dataset
-    title = f"tuneready: {ds['path']} ({ds['format']}, {ds['rows']:,} rows)"
+    title = _t(f"tuneready: {ds['path']} ({ds['format']}, {ds['rows']:,} rows)")
     return Panel(Group(*lines), title=title, border_style=VERDICT_STYLE[rec.verdict])
 
 
@@ -53,7 +64,8 @@ def _check_table(audit: Audit) -> Table:
     table.add_column("summary", overflow="fold")
     for c in audit.checks:
         summary = c.error if c.status == Status.ERROR and c.error else c.summary
-        table.add_row(c.name, Text(c.status.value, style=STATUS_STYLE[c.status]), summary)
+        table.add_row(_t(c.name), Text(c.status.value, style=STATUS_STYLE[c.status]),
+                      _t(summary))
     return table
 
 
@@ -68,20 +80,20 @@ def _top_findings(audit: Audit, limit: int) -> Table:
                    key=lambda cf: order[cf[1].severity])
     for _, f in items[:limit]:
         rows = ", ".join(map(str, f.rows[:6])) + (" ..." if f.n_rows > 6 else "")
-        table.add_row(Text(f.severity.value, style=SEVERITY_STYLE[f.severity]), f.code,
-                      f.message, rows)
+        table.add_row(Text(f.severity.value, style=SEVERITY_STYLE[f.severity]), _t(f.code),
+                      _t(f.message), _t(rows))
     return table
 
 
 def _cost_table(audit: Audit) -> Table:
     prices = audit.context.get("prices", {})
-    table = Table(title=f"Cost per path ({prices.get('model')}, prices as of "
-                        f"{prices.get('as_of')})", title_justify="left", show_edge=False)
+    table = Table(title=_t(f"Cost per path ({prices.get('model')}, prices as of "
+                           f"{prices.get('as_of')})"), title_justify="left", show_edge=False)
     for col in ("path", "one-off", "monthly", "tokens/call", "break-even", "basis"):
         table.add_column(col, overflow="fold")
     for c in audit.context["costs"]:
         months = c.get("break_even_month")
-        table.add_row(c["path"], f"${c['one_off']:,.2f}", f"${c['monthly']:,.2f}",
+        table.add_row(_t(c["path"]), f"${c['one_off']:,.2f}", f"${c['monthly']:,.2f}",
                       f"{c['per_call_tokens']:,}",
-                      "never" if months is None else f"{months:.1f} months", c["note"])
+                      "never" if months is None else f"{months:.1f} months", _t(c["note"]))
     return table

@@ -208,13 +208,31 @@ class Evidence:
 
     @functools.cached_property
     def embedding(self) -> np.ndarray:
-        """Unit-length dense vectors: user-supplied, or a seeded truncated SVD of the TF-IDF."""
+        """Unit-length dense vectors: user-supplied, else the shipped sentence vectors, else
+        (wordllama not installed) a seeded truncated SVD of the TF-IDF.
+
+        The sentence vectors measure semantic spread better than the SVD of the set's own
+        TF-IDF: Vendi score of one chatterbot category against a same-size mix of all 21,
+        tech_support 9.0 vs 105 (SVD 9.8 vs 68), emotion 57 vs 83 (SVD 83 vs 81, no
+        difference), identity.json 14 (SVD 83: its 91 near-identical rows looked diverse
+        word by word), alpaca_en_demo 144 (SVD 84)."""
         if self._user_embeddings is not None:
             emb = np.asarray(self._user_embeddings, dtype=np.float32)
+        elif self.sentence_vectors is not None:
+            return self.sentence_vectors
         else:
             emb = self._timed("embed", self._svd)
         norms = np.linalg.norm(emb, axis=1, keepdims=True)
         return np.asarray(emb / np.where(norms == 0, 1, norms), dtype=np.float32)
+
+    @property
+    def embedding_source(self) -> str:
+        """What ``embedding`` is, for the report."""
+        if self._user_embeddings is not None:
+            return "user --embeddings"
+        from tuneready.sentence import available, describe
+
+        return describe() if available() else "truncated SVD of the TF-IDF"
 
     def _svd(self) -> np.ndarray:
         from sklearn.decomposition import TruncatedSVD

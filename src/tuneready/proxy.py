@@ -216,13 +216,17 @@ def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]
 
     n_classes = int(y.max()) + 1
 
-    def one_fold(split: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, int]:
+    sparse = sp.issparse(x)
+
+    def one_fold(split: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, int, int]:
         train, test = split
-        model = (make_model(sparse=True, seed=seed) if sp.issparse(x) else dense_model())
+        if not sparse:
+            train = bounded(train, y, DENSE_FIT_ROWS, seed)
+        model = make_model(sparse=True, seed=seed) if sparse else dense_model()
         model.fit(x[train], y[train])
         probs = np.zeros((len(test), n_classes))
         probs[:, model.classes_] = model.predict_proba(x[test])
-        return probs, int((model.predict(x[train]) == y[train]).sum())
+        return probs, int((model.predict(x[train]) == y[train]).sum()), len(train)
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -233,10 +237,31 @@ def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]
     with ThreadPoolExecutor(max_workers=min(2, len(splits))) as pool:
         results = list(pool.map(one_fold, splits))
     out = np.zeros((len(y), n_classes))
-    for (_, test), (probs, _) in zip(splits, results, strict=True):
+    for (_, test), (probs, _, _) in zip(splits, results, strict=True):
         out[test] = probs
-    trained = sum(len(train) for train, _ in splits)
-    return out, sum(correct for _, correct in results) / trained
+    trained = sum(n for _, _, n in results)
+    return out, sum(correct for _, correct, _ in results) / trained
+
+
+#: Dense views fit each fold on at most this many training rows (seeded, stratified): a
+#: linear discriminant on 256 dimensions is well estimated from 20k rows, and the cost then
+#: stops growing with the data (100k rows: 2.8 s for three folds on all rows).
+DENSE_FIT_ROWS = 20_000
+
+
+def bounded(rows: np.ndarray, y: np.ndarray, cap: int, seed: int) -> np.ndarray:
+    """At most ``cap`` of ``rows``, every class kept in proportion (at least 2 rows of each,
+    or all it has), seeded; sorted."""
+    if len(rows) <= cap:
+        return rows
+    rng = np.random.default_rng(seed + 1)
+    classes, counts = np.unique(y[rows], return_counts=True)
+    keep = []
+    for cls, count in zip(classes, counts, strict=True):
+        members = rows[y[rows] == cls]
+        take = min(count, max(2, round(cap * count / len(rows))))
+        keep.append(rng.choice(members, size=take, replace=False))
+    return np.sort(np.concatenate(keep))
 
 
 def cross_val_probs(evidence: Evidence, positions: np.ndarray, y: np.ndarray,

@@ -60,9 +60,9 @@ def describe() -> str:
 
 def embed(texts: list[str]) -> np.ndarray | None:
     """Unit-length mean token vectors, one row per text (zeros for texts without tokens);
-    ``None`` when wordllama is not installed."""
-    import scipy.sparse as sp
-    from tokenizers import Tokenizer
+    ``None`` when wordllama is not installed. Each distinct text is embedded once, in chunks
+    of ``CHUNK`` texts (the tokenizer's per-text objects are freed chunk by chunk)."""
+    import pandas as pd
 
     model = _model()
     if model is None:
@@ -70,16 +70,39 @@ def embed(texts: list[str]) -> np.ndarray | None:
     table = np.asarray(model.embedding, dtype=np.float32)
     if not texts:
         return np.zeros((0, table.shape[1]), dtype=np.float32)
+    codes, distinct = pd.factorize(pd.Series(texts, dtype=object).str.slice(0, MAX_CHARS))
+    tokenizer = _tokenizer(model)
+    vectors = np.zeros((len(distinct), table.shape[1]), dtype=np.float32)
+    for start in range(0, len(distinct), CHUNK):
+        chunk = [str(t) for t in distinct[start:start + CHUNK]]
+        vectors[start:start + len(chunk)] = _pool(tokenizer, chunk, table)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors /= np.where(norms == 0, 1, norms)
+    return np.asarray(vectors[codes], dtype=np.float32)
+
+
+#: texts tokenized at a time
+CHUNK = 20_000
+
+
+def _tokenizer(model: Any) -> Any:
+    from tokenizers import Tokenizer
+
     tokenizer = Tokenizer.from_str(model.tokenizer.to_str())
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    encoded = tokenizer.encode_batch([t[:MAX_CHARS] for t in texts], add_special_tokens=False)
+    return tokenizer
+
+
+def _pool(tokenizer: Any, texts: list[str], table: np.ndarray) -> np.ndarray:
+    """Mean token vector of each text: one sparse (texts x vocabulary) @ (vocabulary x d)."""
+    import scipy.sparse as sp
+
+    encoded = tokenizer.encode_batch_fast(texts, add_special_tokens=False)
     lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
     ids = np.concatenate([np.asarray(e.ids, dtype=np.int32) for e in encoded])
     np.clip(ids, 0, table.shape[0] - 1, out=ids)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     weights = np.repeat((1.0 / np.maximum(lengths, 1)).astype(np.float32), lengths)
     pool = sp.csr_matrix((weights, ids, indptr), shape=(len(texts), table.shape[0]))
-    vectors = np.asarray(pool @ table, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.where(norms == 0, 1, norms), dtype=np.float32)
+    return np.asarray(pool @ table, dtype=np.float32)

@@ -128,6 +128,7 @@ def semantic(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], d
     k = int(min(int(policy.get("max_topics", 50)), max(2, round(math.sqrt(len(emb) / 2)))))
     top = dv.topics(emb, k, evidence.seed)
     return {"vendi": round(dv.vendi_score(emb), 3), "embedding_dims": int(emb.shape[1]),
+            "embedding": evidence.embedding_source,
             "topics_k": top.k, "topics_effective": round(top.effective, 2),
             "largest_topic_share": round(top.largest_share, 4)}, top
 

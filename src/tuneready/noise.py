@@ -244,6 +244,8 @@ def _with_proxy(evidence: Evidence, proxy: ProxyResult, conflicts: np.ndarray,
                     if accepted.any() else None)
     probe = plant_flips(y, probs, count, evidence.seed)
     certain_rows = conflicts if not kind.outcome else np.zeros(0, dtype=np.int64)
+    if kind.outcome:  # an unlikely outcome is not a wrong label: nothing is confirmed
+        rejected = rejected[:0]
     confirmed = np.union1d(proxy.index[rejected], certain_rows).astype(np.int64)
     n_flagged = len(np.unique(np.concatenate([proxy.index[is_issue], confirmed])))
     bounds = bracket(n_flagged, n_labelled, confirmed, len(certain_rows),

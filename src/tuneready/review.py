@@ -128,7 +128,8 @@ class Stratum:
         n_adj = self.reviewed + Z * Z
         p_adj = (self.wrong + Z * Z / 2) / n_adj
         half = Z * math.sqrt(p_adj * (1 - p_adj) / n_adj * self._fpc())
-        return p, max(0.0, p_adj - half), min(1.0, p_adj + half)
+        # the adjusted centre pulls towards 0.5: the interval always holds the observed share
+        return p, max(0.0, min(p, p_adj - half)), min(1.0, max(p, p_adj + half))
 
     def _fpc(self) -> float:
         return max(0.0, 1 - self.reviewed / self.size) if self.size else 0.0

@@ -10,9 +10,10 @@ Reading is strict where a mistake would change the estimate silently and lenient
 person would be: rows with an empty ``correct_label`` are unanswered (a partial review is
 fine), extra columns are ignored, and answers are matched by row id *and* input hash, so a
 review of one version of a data set still counts for the next (a row that moved is found by
-its hash; a row whose input changed no longer counts and is reported as unmatched). An
-unknown row id, an unknown label or a missing column is a one-line error naming the file, the
-line and the field (exit 2).
+its hash; a row whose input changed or left no longer counts and is reported as unmatched).
+An unknown row id in a file without hashes (typed by hand), a file none of whose answers
+match, an unknown label or a missing column is a one-line error naming the file, the line and
+the field (exit 2).
 """
 
 from __future__ import annotations
@@ -124,11 +125,8 @@ def match(answers: list[Answer], frame: pd.DataFrame, classes: list[str],
                     by_hash.setdefault(h, i)
             if pos is None or hashes[pos] != a.input_hash:
                 moved = by_hash.get(a.input_hash)
-                if moved is None and pos is None:
-                    raise InputError(f"unknown row id {a.row_id} (and its input is not in the "
-                                     "data)", path=path, line=a.line, field="row_id")
                 if moved is None:
-                    unmatched += 1  # the row's input changed: this answer no longer applies
+                    unmatched += 1  # the input changed or left: this answer no longer applies
                     continue
                 pos = moved
         elif pos is None:
@@ -136,6 +134,10 @@ def match(answers: list[Answer], frame: pd.DataFrame, classes: list[str],
                              field="row_id")
         positions.append(pos)
         labels.append(label)
+    if answers and not positions:
+        raise InputError(f"none of the {len(answers):,} answers matches a row of this data set "
+                         "(by row id and input): is it the review of another data set?",
+                         path=path, line=answers[0].line, field="row_id")
     order = dict(zip(positions, labels, strict=True))  # the last answer for a row wins
     keys = sorted(order)
     return Matched(np.asarray(keys, dtype=np.int64), [order[k] for k in keys], unmatched)

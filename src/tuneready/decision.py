@@ -1,7 +1,9 @@
 """From check results and deployment context to a verdict: pure functions, no I/O.
 
 Order of precedence (documented in the README; each step can only lower the verdict):
-1. a check that errored: not vouched for (ready = False, confidence low);
+1. a check that errored, or a finding that ``blocks`` (a number whose uncertainty straddles a
+   capping level, such as an unresolved label-noise range): not vouched for (ready = False,
+   confidence low), the verdict itself not lowered;
 2. data caps: every finding carries ``caps``, the most demanding path the data still supports
    given that finding. Structural failures and severe noise cap at not_ready; too few
    effective examples cap at prompt_engineering or lora; noise above the fail level, high
@@ -84,17 +86,22 @@ def decide(results: list[CheckResult], policy: Policy,
     errors = [r for r in results if r.status == Status.ERROR]
     reasons = [Reason(r.name, "decision.check_error", f"check {r.name} could not run: {r.error}")
                for r in errors]
+    blocking = [(r.name, f) for r in results if r.status != Status.ERROR
+                for f in r.findings if f.blocks]
+    reasons += [Reason(c, f.code, f.message) for c, f in blocking]
     reasons += [Reason(c, f.code, f.message) for c, f in capping]
     binding = [f for _, f in capping if f.caps == data_verdict]
-    would_change = list(dict.fromkeys(f.remedy for f in _without_superseded(binding)
-                                      if f.remedy))
+    would_change = list(dict.fromkeys(
+        f.remedy for f in [*(f for _, f in blocking), *_without_superseded(binding)]
+        if f.remedy))
     verdict, ctx_reasons, ctx_changes = apply_context(data_verdict, context)
     reasons = ctx_reasons + reasons
     would_change += ctx_changes
     if not reasons:
         reasons.append(Reason("size", "decision.sufficient",
                               f"{eff_n:,} effective examples and no blocking finding"))
-    ready = not errors and VERDICT_LEVEL[data_verdict] >= VERDICT_LEVEL[required]
+    ready = (not errors and not blocking
+             and VERDICT_LEVEL[data_verdict] >= VERDICT_LEVEL[required])
     margin = float(policy.for_check("decision").get("margin", 0.2))
     return Recommendation(
         verdict=verdict, ready=ready, required=required,

@@ -70,6 +70,9 @@ class Finding:
 
     ``caps`` is the most demanding verdict the data still supports given this finding
     (``None``: the finding does not limit the verdict). The decision takes the minimum.
+    ``blocks``: the audit cannot vouch for the data until this is resolved (a number whose
+    uncertainty straddles a capping level): readiness fails closed, the verdict is not
+    lowered.
     """
 
     code: str
@@ -81,6 +84,7 @@ class Finding:
     n_rows: int = 0
     caps: Verdict | None = None
     remedy: str | None = None
+    blocks: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

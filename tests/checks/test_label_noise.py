@@ -124,8 +124,31 @@ def test_unresolved_range_caps_nothing_and_cuts_only_confirmed_rows() -> None:
         unresolved.message
     assert "review.csv" in (unresolved.remedy or "")
     assert not any(f.caps for f in result.findings)
-    assert result.status == Status.WARN
+    # its upper end passes the capping levels the lower bound does not: it blocks readiness
+    # (fail closed) without lowering the verdict
+    assert unresolved.blocks and unresolved.severity == Severity.FAIL
+    assert result.status == Status.FAIL
     assert result.excluded_rows == []  # candidates stay in the effective size
+    relaxed = run(dataset(frame), reject_allowance=0.9, max_range_width=0.01,
+                  unresolved_blocks=False)
+    finding = next(f for f in relaxed.findings if f.code == "label_noise.unresolved")
+    assert not finding.blocks and finding.severity == Severity.WARN
+
+
+def test_a_blocking_finding_makes_the_audit_not_ready_without_lowering_the_verdict(
+        ) -> None:
+    from tuneready.decision import decide
+    from tuneready.model import Finding
+
+    policy = load_policy()
+    size = CheckResult("size", Status.PASS, metrics={"distinct_n": 5000})
+    noise = CheckResult("label_noise", Status.FAIL, findings=[Finding(
+        "label_noise.unresolved", Severity.FAIL, "cannot tell", blocks=True,
+        remedy="review the 150 rows of review.csv")])
+    rec = decide([size, noise], policy)
+    assert rec.data_verdict == Verdict.FULL_FINE_TUNE and not rec.ready
+    assert any(r.code == "label_noise.unresolved" for r in rec.reasons)
+    assert "review the 150 rows of review.csv" in rec.would_change
 
 
 def test_resolved_range_caps_by_its_point_estimate() -> None:

@@ -95,31 +95,43 @@ LEVELS = (("not_ready", "not_ready_rate", Severity.FAIL, Verdict.NOT_READY),
 def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray,
                    plan: dict[str, Any]) -> list[Finding]:
     """The noise rate against the levels: the point estimate when the range is resolved, the
-    lower bound otherwise (with one warning that says what would resolve it)."""
+    lower bound otherwise, plus one finding for what the unresolved upper end could still be
+    (blocking readiness when it passes a capping level the lower bound does not)."""
     b = issues.bounds
-    by_review = b.basis == "review"
     observed = b.point if b.resolved else b.lower
+    rows = example_rows(row_ids[issues.worst_first()][:50])
+    out = [f for f in (_level_finding(issues, policy, rows, observed),) if f is not None]
+    if b.resolved or b.upper <= float(policy["warn_rate"]) or issues.oof_accuracy is None:
+        return out  # (no proxy: nothing was estimated; ``label_noise.no_proxy`` says so)
+    open_caps = [float(policy[key]) for _, key, _, cap in LEVELS
+                 if cap is not None and observed <= float(policy[key]) < b.upper]
+    if out and not open_caps:
+        return out  # the lower bound already says all the upper end could
+    blocks = bool(policy["unresolved_blocks"]) and bool(open_caps)
+    return [*out, _unresolved(issues, rows, plan, float(policy["warn_rate"]), blocks)]
+
+
+def _level_finding(issues: LabelIssues, policy: CheckPolicy, rows: list[int],
+                   observed: float) -> Finding | None:
+    b = issues.bounds
     n_bad = len(issues.noise_positions) if b.resolved else len(issues.confirmed_positions)
     remedy = (f"relabel the {n_bad:,} rows flagged, or prefer LoRA/prompting" if n_bad else None)
-    rows = example_rows(row_ids[issues.worst_first()][:50])
     for level, key, severity, cap in LEVELS:
         limit = float(policy[key])
         if observed <= limit:
             continue
         if b.resolved:
             how = (f"measured by a review of {issues.review.reviewed:,} rows"
-                   if by_review and issues.review else "range")
+                   if b.basis == "review" and issues.review else "range")
             message = (f"an estimated {b.point:.1%} of labels are wrong ({how} {b.lower:.1%}-"
                        f"{b.upper:.1%}), above the {limit:.0%} {level} level")
         else:
             message = (f"at least {b.lower:.1%} of labels are wrong ({_lower_basis(issues)}), "
                        f"above the {limit:.0%} {level} level")
-        return [Finding(f"label_noise.rate_above_{level}", severity, message,
-                        observed=round(observed, 4), threshold=limit, rows=rows,
-                        n_rows=issues.n_flagged, caps=cap, remedy=remedy)]
-    if not b.resolved and b.upper > float(policy["warn_rate"]):
-        return [_unresolved(issues, rows, plan, float(policy["warn_rate"]))]
-    return []
+        return Finding(f"label_noise.rate_above_{level}", severity, message,
+                       observed=round(observed, 4), threshold=limit, rows=rows,
+                       n_rows=issues.n_flagged, caps=cap, remedy=remedy)
+    return None
 
 
 def _lower_basis(issues: LabelIssues) -> str:
@@ -135,21 +147,25 @@ def _lower_basis(issues: LabelIssues) -> str:
 
 
 def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
-                warn: float) -> Finding:
+                warn: float, blocks: bool) -> Finding:
+    """The range straddles the levels. When its upper end passes the first capping level the
+    audit cannot vouch for the labels: the finding blocks readiness (fail closed) without
+    lowering the verdict, until a review (or stronger ``--pred-probs``) resolves it."""
     b = issues.bounds
     n = plan.get("review_rows", 0)
     resolve = (f"a person reading the {n:,} rows of review.csv (correct_label column) and "
                "running the audit again with --review review.csv measures it within "
                f"+-{plan.get('review_half_width', 0.04):.0%}" if n else
                "supply --pred-probs from a stronger model, or review the flagged rows")
+    tail = (": the labels cannot be vouched for until this is resolved" if blocks else "")
     return Finding(
-        "label_noise.unresolved", Severity.WARN,
+        "label_noise.unresolved", Severity.FAIL if blocks else Severity.WARN,
         f"between {b.lower:.1%} and {b.upper:.1%} of labels may be wrong (estimate "
         f"{b.point:.1%}): the proxy cannot tell hard rows from wrong labels here, so the "
         f"{issues.n_flagged:,} flagged rows are candidates, and only the lower bound limits "
-        "the verdict",
+        f"the verdict{tail}",
         observed=round(b.upper, 4), threshold=warn, rows=rows, n_rows=issues.n_flagged,
-        remedy=resolve)
+        remedy=resolve, blocks=blocks)
 
 
 def _outcome_findings(issues: LabelIssues, row_ids: np.ndarray) -> list[Finding]:

@@ -96,6 +96,8 @@ def chatterbot() -> Any:
     for path in sorted(glob.glob(str(require_shared() / "chatterbot_english" / "*.yml"))):
         doc = yaml.safe_load(Path(path).read_text("utf-8"))
         for conv in doc.get("conversations") or []:
+            if not isinstance(conv, list):  # trivia.yml holds one bare string, not turns
+                continue
             turns = [str(t) for t in conv if t is not None]
             rows += [{"prompt": a, "completion": b, "category": Path(path).stem}
                      for a, b in itertools.pairwise(turns)]

@@ -82,7 +82,18 @@ def main() -> None:
     run("trec_60", stratified(trec, 60), [])
     run("trec_400", stratified(trec, 400), [])
     run("trec_5000", broad, ["--calls-per-month", "2000000", "--task", "behaviour"])
-    run("trec_5000_noisy", flip(broad, 0.25), ["--calls-per-month", "2000000"])
+    noisy = flip(broad, 0.25)
+    run("trec_5000_noisy", noisy, ["--calls-per-month", "2000000"])
+    answer_review(OUT / "trec_5000_noisy" / "review.csv", broad, OUT / "reviewed.csv")
+    run("trec_5000_noisy", noisy, ["--calls-per-month", "2000000", "--review", "reviewed.csv"])
+
+
+def answer_review(sample: Path, truth: pd.DataFrame, out: Path) -> None:
+    """A simulated reviewer: ``correct_label`` of every row of the sample from the clean
+    labels (CSV row ids: line 1 is the header, so row id r is frame row r - 2)."""
+    reviewed = pd.read_csv(sample, dtype=str, keep_default_na=False)
+    reviewed["correct_label"] = [truth["label"].iat[int(r) - 2] for r in reviewed["row_id"]]
+    reviewed.to_csv(out, index=False)
 
 
 if __name__ == "__main__":

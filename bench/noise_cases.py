@@ -80,7 +80,8 @@ def chatterbot() -> Any:
     for path in sorted(glob.glob(str(require_shared() / "chatterbot_english" / "*.yml"))):
         doc = yaml.safe_load(Path(path).read_text("utf-8"))
         for conv in doc.get("conversations") or []:
-            if conv and conv[0] is not None:
+            # a conversation is a list of turns (trivia.yml holds one bare string: skipped)
+            if isinstance(conv, list) and conv and conv[0] is not None:
                 rows.append({"text": str(conv[0]), "label": Path(path).stem})
     # 1,277 conversations repeat an earlier opening: keep each opening once (749 rows)
     return _dedup(load_frame(pd.DataFrame(rows), LoadOptions(text="text", label="label"),

@@ -155,7 +155,7 @@ def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
     n = plan.get("review_rows", 0)
     resolve = (f"a person reading the {n:,} rows of review.csv (correct_label column) and "
                "running the audit again with --review review.csv measures it within "
-               f"+-{plan.get('review_half_width', 0.04):.0%}" if n else
+               f"\u00b1{plan.get('review_half_width', 0.04) * 100:.0f} points" if n else
                "supply --pred-probs from a stronger model, or review the flagged rows")
     tail = (": the labels cannot be vouched for until this is resolved" if blocks else "")
     return Finding(

@@ -85,7 +85,11 @@ def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.
         positions = np.asarray(issues.positions, dtype=np.int64)
         conflicts = np.asarray(getattr(issues, "conflict_positions", np.zeros(0)),
                                dtype=np.int64)
-        flagged = getattr(issues, "flagged_positions", None)
+        # the rows treated as wrong downstream: every candidate when the range is resolved,
+        # else the confirmed ones, or the review's measure (``LabelIssues.noise_positions``)
+        flagged = getattr(issues, "noise_positions", None)
+        if flagged is None:
+            flagged = getattr(issues, "flagged_positions", None)
         if flagged is None:
             flagged = positions[np.asarray(issues.is_issue, dtype=bool)]
         universe = np.union1d(positions, conflicts).astype(np.int64)

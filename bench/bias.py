@@ -29,12 +29,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import require_shared
-from tuneready.checks.bias import BiasCheck
-from tuneready.evidence import Evidence
-from tuneready.fairness.lexicon import match_terms
+from tuneready.checks.bias.check import BiasCheck
+from tuneready.checks.bias.lexicon import match_terms
+from tuneready.config.policy import load_policy
+from tuneready.core.results import CheckResult
+from tuneready.evidence.store import Evidence
 from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame
-from tuneready.model import CheckResult
-from tuneready.policy import load_policy
 
 COLUMNS = ("attribute", "group", "n", "share", "label", "label_rate", "label_rate_lo",
            "label_rate_hi", "error_rate", "error_lo", "error_hi", "recall", "noise_rate",

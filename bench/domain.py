@@ -37,9 +37,9 @@ def one(n: int, labelled: bool) -> dict[str, Any]:
 
     from tuneready.checks.domain import DomainCheck
     from tuneready.checks.duplicates import DuplicatesCheck
-    from tuneready.evidence import Evidence
+    from tuneready.config.policy import load_policy
+    from tuneready.evidence.store import Evidence
     from tuneready.io import LoadOptions, load_frame
-    from tuneready.policy import load_policy
 
     frame = pd.DataFrame(build_rows(n))
     if not labelled:
@@ -111,9 +111,9 @@ def acceptance() -> None:
 
     from tuneready.checks.domain import DomainCheck
     from tuneready.checks.duplicates import DuplicatesCheck
-    from tuneready.evidence import Evidence
+    from tuneready.config.policy import load_policy
+    from tuneready.evidence.store import Evidence
     from tuneready.io import LoadOptions, load_dataset, load_frame
-    from tuneready.policy import load_policy
 
     policy = load_policy()
     root = require_shared()

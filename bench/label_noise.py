@@ -55,9 +55,9 @@ def f1(pr: tuple[float | None, float | None]) -> float | None:
 
 def run_tuneready(case: Case) -> dict[str, Any]:
     from tuneready.checks import get_check
-    from tuneready.evidence import Evidence
-    from tuneready.policy import load_policy
-    from tuneready.runner import run_one
+    from tuneready.config.policy import load_policy
+    from tuneready.engine.runner import run_one
+    from tuneready.evidence.store import Evidence
 
     policy = load_policy()
     start = time.perf_counter()
@@ -85,9 +85,9 @@ def run_tuneready(case: Case) -> dict[str, Any]:
 
 def simulated_review(case: Case, evidence: Any, sample: list[dict[str, Any]]) -> dict[str, Any]:
     """Answer the review sample from the truth and re-estimate through ``--review``'s path."""
+    from tuneready.config.policy import load_policy
+    from tuneready.evidence.label_issues import NoiseSettings
     from tuneready.io import review_file
-    from tuneready.noise import NoiseSettings
-    from tuneready.policy import load_policy
 
     if case.correct is None or not sample:
         return {"review_rows": len(sample), "reviewed": "-"}

@@ -46,7 +46,7 @@ TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(
 """
 PREP = """
 import sys, numpy as np
-from tuneready.evidence import Evidence
+from tuneready.evidence.store import Evidence
 from tuneready.io import load_dataset
 ev = Evidence(load_dataset(sys.argv[1]))
 proxy = ev.proxy

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tuneready.evidence import Evidence
+from tuneready.evidence.store import Evidence
 from tuneready.io import LoadOptions, load_frame
 from tuneready.io.dataset import Dataset, empty_frame
 

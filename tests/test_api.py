@@ -6,7 +6,7 @@ from pathlib import Path
 
 import tuneready
 from tests.conftest import make_texts
-from tuneready.model import Verdict
+from tuneready.core.results import Verdict
 
 
 def test_audit_a_dataframe(tmp_path: Path, monkeypatch) -> None:
@@ -21,7 +21,7 @@ def test_audit_a_dataframe(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_audit_stays_callable_after_the_submodule_is_imported() -> None:
-    import tuneready.pipeline  # the orchestration module must not shadow the function
+    import tuneready.engine.pipeline  # the orchestration module must not shadow the function
 
     first = tuneready.audit(make_texts(60))
     again = tuneready.audit(make_texts(60))

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "audit"]
 
 if TYPE_CHECKING:
-    from tuneready.model import Audit
+    from tuneready.core.results import Audit
 
 
 def audit(source: Any, *, label: str | None = None, text: str | None = None,
@@ -28,8 +28,8 @@ def audit(source: Any, *, label: str | None = None, text: str | None = None,
     """
     from pathlib import Path
 
+    from tuneready.engine.pipeline import AuditOptions, run_audit
     from tuneready.io import LoadOptions
-    from tuneready.pipeline import AuditOptions, run_audit
 
     options = AuditOptions(load=LoadOptions(format=format, text=text, label=label,
                                             groups=groups, split=split), policy=policy,

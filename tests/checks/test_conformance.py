@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import edge_datasets, evidence_for
 from tuneready.checks import REGISTRY, get_check
-from tuneready.model import CheckResult, Status
-from tuneready.policy import load_policy
-from tuneready.runner import run_one
+from tuneready.config.policy import load_policy
+from tuneready.core.results import CheckResult, Status
+from tuneready.engine.runner import run_one
 
 CASES = edge_datasets()
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from tests.conftest import dataset, evidence_for, make_texts
-from tuneready import diversity as dv
 from tuneready.checks.domain import DomainCheck
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Status, Verdict
+from tuneready.evidence import diversity as dv
 from tuneready.io import LoadOptions, load_dataset
-from tuneready.model import Status, Verdict
-from tuneready.policy import load_policy
 
 POLICY = load_policy().for_check("domain")
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -23,7 +23,7 @@ def _real_words() -> list[str]:
     """Whole English words of 5+ letters from the sentence model's own vocabulary: the
     semantic measures judge meaning, so a 'diverse' fixture needs words that have one
     (pseudo-words like 'bala' are one blur of unknown subwords to any embedding)."""
-    from tuneready.sentence import _model
+    from tuneready.evidence.sentence import _model
 
     vocab = _model().tokenizer.get_vocab()
     return sorted(w[1:] for w in vocab if w.startswith("\u2581") and w[1:].isalpha()

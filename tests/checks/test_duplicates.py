@@ -11,11 +11,17 @@ import pytest
 
 from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.checks.duplicates import DuplicatesCheck
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Severity, Status
+from tuneready.evidence.minhash import (
+    MinHashParams,
+    best_matches,
+    components,
+    near_pairs,
+    signatures,
+)
 from tuneready.io import LoadOptions, load_dataset
 from tuneready.io.text import normalize
-from tuneready.model import Severity, Status
-from tuneready.near import MinHashParams, best_matches, components, near_pairs, signatures
-from tuneready.policy import load_policy
 
 POLICY = load_policy().for_check("duplicates")
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"

@@ -8,9 +8,9 @@ import pandas as pd
 
 from tests.conftest import dataset, evidence_for
 from tuneready.checks.schema import SchemaCheck, _structure_issue
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Status, Verdict
 from tuneready.io import load_dataset
-from tuneready.model import Status, Verdict
-from tuneready.policy import load_policy
 
 
 def _run(data, **overrides):

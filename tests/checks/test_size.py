@@ -6,8 +6,8 @@ import pandas as pd
 
 from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.checks.size import SizeCheck, size_cap
-from tuneready.model import Status, Verdict
-from tuneready.policy import load_policy
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Status, Verdict
 
 POLICY = load_policy().for_check("size")
 

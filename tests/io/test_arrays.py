@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_texts
 from tuneready.cli import app
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
+from tuneready.evidence.proxy import check_user_arrays
 from tuneready.io.arrays import load_array
-from tuneready.proxy import check_user_arrays
 
 
 def test_reads_npy_and_csv_with_or_without_header(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import zstandard
 
 from tests.conftest import make_texts
 from tests.io.test_hf import save_to_disk
-from tuneready.pipeline import AuditOptions, run_audit
+from tuneready.engine.pipeline import AuditOptions, run_audit
 
 
 def _records() -> list[dict]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import LoadOptions, load_dataset
 
 RECORDS = [{"messages": [{"role": "user", "content": f"question {i}"},

@@ -71,7 +71,7 @@ def test_oversized_records_in_jsonl_csv_and_json(write, monkeypatch) -> None:
 
 
 def test_a_file_of_only_deep_records_is_one_clear_error(write) -> None:
-    from tuneready.errors import InputError
+    from tuneready.config.errors import InputError
 
     path = write("d.jsonl", '{"a": ' + deep(1000) + "}\n")
     with pytest.raises(InputError, match=r"no usable records.*line 1"):

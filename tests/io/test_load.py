@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import LoadOptions, load_dataset, load_frame
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"

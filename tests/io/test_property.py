@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tuneready.cli import app
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import LoadOptions, load_dataset
 
 SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".jsonl.gz", ".csv.zst")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import review_file
 from tuneready.io.review_file import Answer, input_hash, match, read, render
 

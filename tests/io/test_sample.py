@@ -6,9 +6,9 @@ import pandas as pd
 
 from tests.conftest import evidence_for, make_texts
 from tuneready.checks.size import SizeCheck
+from tuneready.config.policy import load_policy
 from tuneready.io import LoadOptions, load_frame
 from tuneready.io.sample import stratified_sample
-from tuneready.policy import load_policy
 
 
 def test_stratified_sample_keeps_label_shares_and_rare_labels() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
+from tuneready.core.results import locate
 from tuneready.io import LoadOptions, load_dataset
 from tuneready.io.sources import resolve
-from tuneready.model import locate
 
 
 def _records(n: int, start: int = 0) -> list[dict]:

@@ -12,7 +12,7 @@ import lzma
 import pytest
 import zstandard
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io.readers import read_file
 from tuneready.io.streams import lines
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tuneready.model import (
+from tuneready.core.results import (
     Audit,
     CheckResult,
     Finding,

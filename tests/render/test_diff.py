@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from tests.render.fixtures import full_audit, ready_audit
-from tuneready.model import Status
+from tuneready.core.results import Status
 from tuneready.render import diff
 
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.render.fixtures import full_audit, ready_audit
-from tuneready.model import CheckResult, Status
+from tuneready.core.results import CheckResult, Status
 from tuneready.render import html
 
 
@@ -185,7 +185,7 @@ def test_element_ids_are_unique() -> None:
 
 def test_minimal_audit_renders_in_every_format() -> None:
     """A bare audit (no checks, no provenance) must still render, not crash."""
-    from tuneready.model import Audit, Recommendation, Verdict
+    from tuneready.core.results import Audit, Recommendation, Verdict
     from tuneready.render import junit, markdown
 
     bare = Audit(dataset={}, policy={}, checks=[CheckResult("size", Status.ERROR)],
@@ -197,7 +197,7 @@ def test_minimal_audit_renders_in_every_format() -> None:
 
 
 def test_context_chosen_verdict_is_explained_with_costs() -> None:
-    from tuneready.model import Verdict
+    from tuneready.core.results import Verdict
 
     audit = ready_audit()
     audit.recommendation.verdict = Verdict.PROMPT_ENGINEERING

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tuneready.model import (
+from tuneready.core.results import (
     Audit,
     CheckResult,
     Finding,

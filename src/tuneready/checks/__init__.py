@@ -1,6 +1,7 @@
 """Registry of checks, in the order they run.
 
-Add a check by writing ``checks/<name>.py`` with one class and listing it here; the conformance
+Add a check by writing ``checks/<name>.py`` (or a package
+``checks/<name>/`` whose ``check.py`` holds it) with one class and listing it here; the conformance
 test in ``tests/checks/test_conformance.py`` runs every registered check over the same edge
 cases. Imports are lazy so that ``tuneready --help`` loads none of the heavy libraries.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from tuneready.checks.base import Check
+from tuneready.checks.contract import Check
 
 #: module name -> class name; module name == check name == policy table
 REGISTRY: dict[str, str] = {
@@ -24,6 +25,8 @@ REGISTRY: dict[str, str] = {
 
 def get_check(name: str) -> Check:
     module = importlib.import_module(f"tuneready.checks.{name}")
+    if hasattr(module, "__path__"):  # a check that is a package keeps its class in check.py
+        module = importlib.import_module(f"tuneready.checks.{name}.check")
     cls = getattr(module, REGISTRY[name])
     check: Check = cls()
     return check
@@ -32,7 +35,7 @@ def get_check(name: str) -> Check:
 def check_names(only: list[str] | None = None) -> list[str]:
     """The checks to run, in registry order; an unknown name is an ``InputError`` (a typo in a
     CI job must not turn into an audit that ran nothing and passed)."""
-    from tuneready.errors import InputError
+    from tuneready.config.errors import InputError
 
     unknown = [n for n in only or () if n not in REGISTRY]
     if unknown:

@@ -1,7 +1,7 @@
 """domain: narrow-domain overfitting risk.
 
 A model fine-tuned on one corner of a task (one template, one topic, one length) learns the
-corner. We measure breadth several cheap ways (``tuneready.diversity``), mark each measure
+corner. We measure breadth several cheap ways (``tuneready.evidence.diversity``), mark each measure
 that falls in its "narrow" zone (thresholds in the ``[domain]`` policy table), and combine the
 count of narrow signals into a low / medium / high risk. High risk caps the verdict at LoRA
 (adapters forget less of the base model) and says what data would broaden the set.
@@ -15,12 +15,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready import diversity as dv
-from tuneready.checks.base import example_rows, skipped
-from tuneready.evidence import Evidence
+from tuneready.checks.contract import example_rows, skipped
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.evidence import diversity as dv
+from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
-from tuneready.model import CheckResult, Finding, Severity, Status, Verdict
-from tuneready.policy import CheckPolicy
 
 TEXT_LIMIT = 300
 
@@ -99,7 +99,7 @@ def template_share(normalized: pd.Series, policy: CheckPolicy, seed: int) -> flo
     Jaccard: fill-in-the-blanks templates land together even with different slot values.
     Exact repeats are the duplicates check's business, so they are dropped first.
     ``normalized``: the texts as ``Evidence.norm_input``/``norm_target`` hold them."""
-    from tuneready.near import MinHashParams, components, near_pairs, signatures
+    from tuneready.evidence.minhash import MinHashParams, components, near_pairs, signatures
 
     distinct = pd.Series(normalized.fillna("").unique())
     pos = dv.sample_positions(len(distinct), int(policy.get("template_sample", 20000)), seed)
@@ -157,7 +157,7 @@ def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
     compare directly with the distinct rows the dataset has."""
     import scipy.sparse as sp
 
-    from tuneready.proxy import make_model
+    from tuneready.evidence.proxy import make_model
 
     pos = np.flatnonzero(~pd.Series(evidence.input_hash[index]).duplicated().to_numpy())
     # classes with too few distinct rows for a stratified split are left out of the curve

@@ -3,7 +3,7 @@
 5,000 rows that are 200 templates with names swapped are not 5,000 examples, and an eval set
 that shares prompts with the training data measures memory, not skill. ``size`` already drops
 exact repeats (same normalized input + target + label); this check finds the NEAR repeats with
-MinHash/LSH (``tuneready.near``: linear in rows, never an n x n matrix), lists the clusters,
+MinHash/LSH (``evidence.minhash``: linear in rows, never an n x n matrix), lists the clusters,
 and excludes every member but the first of each cluster from the effective size. With
 ``--eval`` it names the eval rows whose prompt is in the training data, exactly or nearly.
 """
@@ -16,11 +16,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.base import example_rows, status_of
-from tuneready.evidence import Evidence
-from tuneready.io.dataset import Dataset
-from tuneready.model import CheckResult, Finding, Severity
-from tuneready.near import (
+from tuneready.checks.contract import example_rows, status_of
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity
+from tuneready.evidence.minhash import (
     MinHashParams,
     Signatures,
     best_matches,
@@ -28,7 +27,8 @@ from tuneready.near import (
     near_pairs,
     signatures,
 )
-from tuneready.policy import CheckPolicy
+from tuneready.evidence.store import Evidence
+from tuneready.io.dataset import Dataset
 
 TEXT_LIMIT = 300
 

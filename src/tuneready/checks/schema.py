@@ -16,13 +16,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.base import example_rows, status_of
-from tuneready.evidence import Evidence
+from tuneready.checks.contract import example_rows, status_of
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.core.textsafe import count_hidden, hidden_pattern
+from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 from tuneready.io.mapping import KNOWN_ROLES
-from tuneready.model import CheckResult, Finding, Severity, Verdict
-from tuneready.policy import CheckPolicy
-from tuneready.textsafe import count_hidden, hidden_pattern
 
 CHAT_FORMATS = ("sharegpt", "openai_chat", "kto", "preference", "prompt_completion")
 _PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
@@ -224,7 +224,7 @@ def _content_findings(data: Dataset) -> list[Finding]:
 
 
 def _hidden_findings(frame: pd.DataFrame, text: pd.Series) -> list[Finding]:
-    """Invisible, control and bidi characters in training text (``tuneready.textsafe``):
+    """Invisible, control and bidi characters in training text (``tuneready.core.textsafe``):
     a reviewer cannot see them, yet the model is trained on them, and some (tag characters,
     bidi overrides) are how hidden instructions are smuggled into prompts."""
     if "rejected" in frame:

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.base import example_rows, status_of
-from tuneready.evidence import Evidence
+from tuneready.checks.contract import example_rows, status_of
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
-from tuneready.model import CheckResult, Finding, Severity, Verdict
-from tuneready.policy import CheckPolicy
 
 
 def size_cap(n: int, policy: CheckPolicy, what: str = "distinct") -> Finding | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io.dataset import GROUP_PREFIX, Dataset, LoadProblem
 from tuneready.io.formats import (
     FORMATS,

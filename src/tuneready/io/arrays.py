@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 
 
 def load_array(path: Path, flag: str) -> np.ndarray:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 
 FORMATS = (
     "classification", "text", "prompt_completion", "alpaca", "sharegpt", "openai_chat",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import Dataset, LoadOptions, load_table
 from tuneready.io.sources import DEFAULT_SPLIT
 

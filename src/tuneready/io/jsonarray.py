@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import limits
 from tuneready.io.dataset import LoadProblem
 

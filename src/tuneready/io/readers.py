@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io import limits
 from tuneready.io.dataset import LoadProblem
 from tuneready.io.streams import DECOMPRESSION_ERRORS, Opened, lines, split_suffix

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io.csvsafe import to_csv
 from tuneready.io.text import normalize
 

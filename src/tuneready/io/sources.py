@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.io.dataset import LoadProblem
 from tuneready.io.readers import _EXT, ACCEPTED, RawFile, detect_reader, read_file
 from tuneready.io.streams import COMPRESSIONS, split_suffix

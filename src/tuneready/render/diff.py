@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tuneready.model import VERDICT_LEVEL, VERDICT_TITLE, Audit, Verdict
+from tuneready.core.results import VERDICT_LEVEL, VERDICT_TITLE, Audit, Verdict
 from tuneready.render.markdown import code, esc
 
 MAX_METRICS = 15

@@ -17,7 +17,7 @@ import math
 from functools import cache
 from typing import Any, TypeGuard
 
-from tuneready.model import (
+from tuneready.core.results import (
     VERDICT_LEVEL,
     VERDICT_TITLE,
     Audit,
@@ -27,8 +27,8 @@ from tuneready.model import (
     exclusion_phrase,
     locate,
 )
+from tuneready.core.textsafe import visible
 from tuneready.render import charts
-from tuneready.textsafe import visible
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
 MAX_REASONS = 5

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from tuneready.model import Audit
+from tuneready.core.results import Audit
 
 
 def _clean(value: Any) -> Any:

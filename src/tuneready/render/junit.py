@@ -6,7 +6,7 @@ Mapping: ``fail`` -> ``<failure>``, ``error`` -> ``<error>``, ``skipped`` -> ``<
 ``--fail-on warn`` says so, and that is the exit code's job). The verdict is not a test case,
 so the failures listed are exactly the failing checks; it is recorded in ``<properties>``.
 ElementTree escapes markup; control, zero-width and bidi characters are shown as
-``⟨U+202E⟩`` (``tuneready.textsafe``) and anything else XML 1.0 forbids is removed, so the file
+``⟨U+202E⟩`` (``tuneready.core.textsafe``) and anything else XML 1.0 forbids is removed, so the file
 always parses.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from tuneready.model import VERDICT_TITLE, Audit, CheckResult, Finding, Status
-from tuneready.textsafe import visible
+from tuneready.core.results import VERDICT_TITLE, Audit, CheckResult, Finding, Status
+from tuneready.core.textsafe import visible
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_ROWS = 20

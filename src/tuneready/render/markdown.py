@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from tuneready.model import VERDICT_TITLE, Audit, Finding, Severity, Status
-from tuneready.textsafe import visible
+from tuneready.core.results import VERDICT_TITLE, Audit, Finding, Severity, Status
+from tuneready.core.textsafe import visible
 
 MAX_FINDINGS = 10
 MAX_ROWS = 10
@@ -24,7 +24,7 @@ _MD = re.compile(r"([\\`*_\[\]|~])")   # lines never start with data: no # + - e
 
 def esc(text: object) -> str:
     """Plain text safe inside Markdown (including table cells), on one line; invisible and
-    bidi characters shown as ``⟨U+202E⟩`` (``tuneready.textsafe``)."""
+    bidi characters shown as ``⟨U+202E⟩`` (``tuneready.core.textsafe``)."""
     s = " ".join(visible(text).split())
     s = "".join(_HTML.get(ch, ch) for ch in s)
     return _MD.sub(r"\\\1", s)

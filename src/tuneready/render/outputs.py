@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuneready.core.results import Audit
 from tuneready.io.write import atomic_write
-from tuneready.model import Audit
 
 FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
                 "junit": "junit.xml"}
 #: every file name a report folder may hold (what an audit writes there, with or without
 #: options); a folder holding only these is replaced whole by the next audit
-#: the label-noise review sample, for a person to fill (``tuneready.review``)
+#: the label-noise review sample, for a person to fill (``tuneready.evidence.review``)
 REVIEW_FILE = "review.csv"
 MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE}
 

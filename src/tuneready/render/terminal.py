@@ -13,8 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tuneready.model import VERDICT_TITLE, Audit, Severity, Status, Verdict
-from tuneready.textsafe import visible
+from tuneready.core.results import VERDICT_TITLE, Audit, Severity, Status, Verdict
+from tuneready.core.textsafe import visible
 
 STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
                 Status.ERROR: "red reverse", Status.SKIPPED: "dim"}

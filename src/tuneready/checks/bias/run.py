@@ -1,0 +1,292 @@
+"""One bias analysis of a dataset: attributes, comparisons, corrections, tables and metrics.
+
+Kept apart from ``checks/bias/check.py`` (which turns it into findings) so the statistics can be
+used and tested without a full audit, and so the check module stays small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.checks.bias.compare import Inputs, compare_attribute, gather
+from tuneready.checks.bias.groups import Attribute, column_attributes
+from tuneready.checks.bias.lexicon import NONE, TermMatches, match_terms, term_label_association
+from tuneready.checks.bias.stats import FLAGGED, INSUFFICIENT, OK, Comparison, benjamini_hochberg
+from tuneready.core.results import Finding, Severity
+from tuneready.evidence.store import Evidence
+from tuneready.io.dataset import Dataset
+
+MAX_TERM_FINDINGS = 10
+MAX_TERM_ROWS = 200
+
+
+@dataclass
+class Analysis:
+    data: Dataset
+    params: dict[str, Any]
+    attributes: list[Attribute] = field(default_factory=list)
+    tested: list[Comparison] = field(default_factory=list)
+    info: list[Comparison] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    term_findings: list[Finding] = field(default_factory=list)
+    inputs: Inputs | None = None
+    matches: TermMatches | None = None
+    notes: list[str] = field(default_factory=list)
+    why_skipped: str = ""
+    proxy_accuracy: float | None = None
+
+    @property
+    def min_n(self) -> int:
+        return int(self.params.get("min_group_n", 30))
+
+    def values(self, attribute: str) -> pd.Series:
+        return next(a.values for a in self.attributes if a.name == attribute)
+
+    # --- rows behind a finding ------------------------------------------------------
+    def row_index(self, c: Comparison) -> np.ndarray:
+        """Row ids that show the disparity (see the remedy of each metric), unordered."""
+        assert c.high is not None and c.low is not None and self.inputs is not None
+        ids = self.data.frame["row_id"].to_numpy()
+        values = self.values(c.attribute).to_numpy(dtype=object)
+        inp = self.inputs
+
+        def rows_of(group: str, where: np.ndarray | None = None,
+                    event: np.ndarray | None = None) -> np.ndarray:
+            pos = np.arange(inp.n) if where is None else where
+            keep = values[pos] == group
+            if event is not None:
+                keep &= event
+            return pos[keep]
+
+        if c.metric == "label_rate":
+            hi, lo = rows_of(c.high.group), rows_of(c.low.group)
+            # the first (up to 10) pairs, then the rest after the 10th of each group
+            m = min(10, len(hi), len(lo))
+            return np.asarray(ids[np.concatenate([hi[:m], lo[:m], hi[10:], lo[10:]])])
+        proxy = (inp.proxy_positions is not None and inp.proxy_pred is not None
+                 and inp.proxy_true is not None)
+        if c.metric == "error_rate" and proxy:
+            assert inp.proxy_pred is not None
+            pos = rows_of(c.high.group, inp.proxy_positions,
+                          np.asarray(inp.proxy_pred != inp.proxy_true))
+        elif c.metric == "recall" and proxy:
+            k = inp.proxy_classes.index(str(c.label))
+            missed = np.asarray((inp.proxy_true == k) & (inp.proxy_pred != k))
+            pos = rows_of(c.low.group, inp.proxy_positions, missed)
+        elif c.metric == "noise_rate" and inp.noise_positions is not None:
+            pos = rows_of(c.high.group, inp.noise_positions, inp.noise_flagged)
+        elif c.metric == "refusal_rate" and inp.target_positions is not None:
+            pos = rows_of(c.high.group, inp.target_positions, inp.refused)
+        else:
+            pos = rows_of(c.low.group)
+        return np.asarray(ids[pos])
+
+    # --- summaries ----------------------------------------------------------------------
+    def insufficient_finding(self) -> Finding | None:
+        small = [(a.name, str(g), int(n)) for a in self.attributes if a.source != "lexicon"
+                 for g, n in a.counts.sort_index().items() if n < self.min_n]
+        small += [(a.name, str(g), int(n)) for a in self.attributes if a.source == "lexicon"
+                  for g, n in a.counts.sort_index().items()
+                  if n < self.min_n and g != NONE]
+        if not small:
+            return None
+        ids = self.data.frame["row_id"].to_numpy()
+        rows = [int(ids[p]) for a in self.attributes
+                for p in np.flatnonzero(a.values.isin([g for an, g, _ in small
+                                                       if an == a.name]).to_numpy())]
+        names = ", ".join(f"{a}='{g}' ({n})" for a, g, n in small[:8])
+        more = f", +{len(small) - 8} more" if len(small) > 8 else ""
+        return Finding(
+            "bias.insufficient_evidence", Severity.INFO,
+            f"{len(small)} groups have fewer than {self.min_n} rows: insufficient evidence, "
+            f"neither passed nor failed ({names}{more})", observed=min(n for *_, n in small),
+            threshold=self.min_n, rows=sorted(set(rows))[:20], n_rows=len(set(rows)),
+            remedy=f"collect at least {self.min_n} rows per group to judge these groups")
+
+    def summary(self, n_findings: int) -> str:
+        tested = [c for c in self.tested if c.test != "none"]
+        flagged = sum(c.flagged for c in tested)
+        names = ", ".join(a.name for a in self.attributes[:6])
+        more = f" +{len(self.attributes) - 6}" if len(self.attributes) > 6 else ""
+        note = f"; {'; '.join(self.notes)}" if self.notes else ""
+        attributes = "1 attribute" if len(self.attributes) == 1 else \
+            f"{len(self.attributes)} attributes"
+        return (f"{attributes} ({names}{more}): {len(tested)} "
+                f"comparisons, {flagged} significant and material disparities, "
+                f"{n_findings} warnings or failures{note}")
+
+    def metrics(self) -> dict[str, Any]:
+        tested = [c for c in self.tested if c.test != "none"]
+        sizes = [n for a in self.attributes for g, n in a.counts.items()
+                 if not (a.source == "lexicon" and g == NONE)]
+        out: dict[str, Any] = {
+            "attributes": len(self.attributes), "groups": len(sizes),
+            "groups_insufficient": sum(1 for n in sizes if n < self.min_n),
+            "comparisons": len(tested), "significant": sum(c.significant for c in tested),
+            "flagged": sum(c.flagged for c in tested), "terms_tested": len(self.terms),
+            "terms_flagged": len(self.term_findings)}
+        if self.proxy_accuracy is not None:
+            out["proxy_accuracy"] = round(self.proxy_accuracy, 4)
+        if self.matches is not None:
+            out["rows_with_identity_terms"] = int((self.matches.matrix.getnnz(axis=1) > 0)
+                                                  .sum())
+        for c in tested:
+            key = f"{c.attribute}.{c.metric}"
+            out[f"{key}.max_difference"] = max(out.get(f"{key}.max_difference", 0.0),
+                                               round(c.difference, 4))
+            out[f"{key}.min_ratio"] = min(out.get(f"{key}.min_ratio", 1.0), round(c.ratio, 4))
+        return out
+
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        from tuneready.checks.bias.tables import group_table
+
+        out = {"groups": group_table(self),
+               "comparisons": [c.to_row() for c in self.tested + self.info
+                               if c.test != "none" or c.metric == "selection_rate"]}
+        if self.terms:
+            out["terms"] = self.terms[:MAX_TERM_ROWS]
+        return out
+
+
+def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analysis:
+    analysis = Analysis(data, params)
+    attrs = column_attributes(data, params.get("intersect"))
+    auto = [n for n in data.notes if n.startswith("group columns found by name")]
+    analysis.notes += auto
+    mode = str(params.get("lexicon", "auto"))
+    if mode == "always" or (mode == "auto" and not attrs):
+        analysis.matches = match_terms(data.frame["input"])
+        derived = [Attribute(f"terms:{cat}", vals, "lexicon")
+                   for cat, vals in analysis.matches.groups.items() if (vals != NONE).any()]
+        if derived:
+            analysis.notes.append("groups derived from identity terms in the input text")
+        attrs += derived
+    limit = int(params.get("max_groups", 100))
+    wide = [a for a in attrs if len(a.counts) > limit]
+    if wide:
+        analysis.notes.append("not compared, more than {} groups: {}".format(
+            limit, ", ".join(f"{a.name} ({len(a.counts):,})" for a in wide)))
+    attrs = [a for a in attrs if len(a.counts) <= limit]
+    analysis.attributes = attrs
+    if not attrs:
+        analysis.why_skipped = "; ".join([
+            "no group column (name one with --group) and no identity term found in the text",
+            *analysis.notes])
+        return analysis
+    _compare(analysis, data, evidence)
+    _terms(analysis, data)
+    return analysis
+
+
+def _label_issues(evidence: Evidence, analysis: Analysis) -> Any:
+    """The label-noise analysis when available; bias never fails because it is missing."""
+    try:
+        return getattr(evidence, "label_issues", None)
+    except Exception as exc:  # another component's failure must not hide the group statistics
+        analysis.notes.append(f"label-noise rates unavailable ({type(exc).__name__})")
+        return None
+
+
+def _compare(analysis: Analysis, data: Dataset, evidence: Evidence) -> None:
+    params = analysis.params
+    proxy = evidence.proxy if data.has_labels else None
+    issues = _label_issues(evidence, analysis) if data.has_labels else None
+    free_form = data.has_targets and not data.has_labels
+    if proxy is not None:
+        analysis.proxy_accuracy = float(proxy.oof_accuracy)
+        if proxy.oof_accuracy < float(params.get("weak_proxy_accuracy", 0.7)):
+            analysis.notes.append(f"the proxy model is weak (out-of-fold accuracy "
+                                  f"{proxy.oof_accuracy:.0%}): error gaps may reflect hard "
+                                  "examples, not teaching")
+    analysis.inputs = gather(data.frame, proxy, issues,
+                             evidence.target_tokens if free_form else None, free_form,
+                             int(params.get("max_labels", 10)), int(params.get("min_label_n", 5)))
+    for attr in analysis.attributes:
+        tested, info = compare_attribute(attr, analysis.inputs, params)
+        analysis.tested += tested
+        analysis.info += info
+    judge(analysis.tested, params)
+
+
+def judge(comparisons: list[Comparison], params: dict[str, Any]) -> None:
+    """Benjamini-Hochberg over all comparisons, then materiality from the policy thresholds
+    (representation and answer length by ratio only: their differences are not rates)."""
+    benjamini_hochberg(comparisons, float(params.get("alpha", 0.05)))
+    min_ratio = float(params.get("min_ratio", 0.8))
+    max_diff = float(params.get("max_difference", 0.1))
+    for c in comparisons:
+        ratio_only = c.metric in ("representation", "answer_tokens")
+        c.material = c.ratio < min_ratio or (not ratio_only and c.difference > max_diff)
+
+
+def _terms(analysis: Analysis, data: Dataset) -> None:
+    """Term-label association with its own Benjamini-Hochberg family."""
+    from scipy.stats import false_discovery_control
+
+    params = analysis.params
+    if analysis.matches is None or not data.has_labels:
+        return
+    rows = term_label_association(analysis.matches, data.frame["label"],
+                                  int(params.get("term_min_count", 10)),
+                                  int(params.get("term_min_cooccurrence", 5)))
+    if not rows:
+        return
+    adjusted = false_discovery_control([r["p_value"] for r in rows], method="bh")
+    alpha = float(params.get("alpha", 0.05))
+    min_npmi = float(params.get("term_min_npmi", 0.1))
+    for r, p in zip(rows, adjusted, strict=True):
+        r["p_adjusted"] = float(f"{p:.4g}")
+        r["p_value"] = float(f"{r['p_value']:.4g}")
+        r["flagged"] = bool(p < alpha and r["npmi"] >= min_npmi)
+    rows.sort(key=lambda r: (not r["flagged"], r["p_value"], r["term"], r["label"]))
+    analysis.terms = rows
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["flagged"]:
+            by_label.setdefault(r["label"], []).append(r)
+    analysis.term_findings = [_term_finding(group, analysis)
+                              for group in list(by_label.values())[:MAX_TERM_FINDINGS]]
+
+
+def _term_finding(terms: list[dict[str, Any]], analysis: Analysis) -> Finding:
+    """One finding per label: the identity terms it leans on, strongest evidence first."""
+    assert analysis.matches is not None
+    label = terms[0]["label"]
+    index = {(t[0], t[1]): i for i, t in enumerate(analysis.matches.terms)}
+    cols = [index[(r["term"], r["category"])] for r in terms]
+    has_term = np.asarray(analysis.matches.matrix[:, cols].sum(axis=1)).ravel() > 0
+    labels = analysis.data.frame["label"].astype(str).to_numpy()
+    pos = np.flatnonzero(has_term & (labels == label))
+    ids = [int(i) for i in analysis.data.frame["row_id"].to_numpy()[pos]]
+    listed = "; ".join(
+        f"'{r['term']}' ({r['category']}: {r['label_rate_with_term']:.0%} of {r['count']} rows "
+        f"vs {r['label_rate']:.0%} overall, nPMI {r['npmi']:.2f}, adjusted p="
+        f"{r['p_adjusted']:.2g})" for r in terms[:5])
+    more = f"; +{len(terms) - 5} more terms" if len(terms) > 5 else ""
+    names = ", ".join(f"'{r['term']}'" for r in terms[:5])
+    return Finding(
+        "bias.term_label_association", Severity.WARN,
+        f"label '{label}' leans on {len(terms)} identity terms: {listed}{more}",
+        observed=terms[0]["npmi"], threshold=float(analysis.params.get("term_min_npmi", 0.1)),
+        rows=sorted(ids)[:20], n_rows=len(ids),
+        remedy=(f"read the rows with {names} labelled '{label}'; if the term is not what "
+                "decides the label, add counter-examples (the term with other labels) so a "
+                "tuned model does not learn it as a cue"))
+
+
+def status_of_group(analysis: Analysis, attribute: str, group: str, n: int) -> str:
+    if n < analysis.min_n:
+        return INSUFFICIENT
+    for c in analysis.tested:
+        if c.attribute != attribute or not c.flagged or c.high is None or c.low is None:
+            continue
+        if c.metric == "representation":  # only a shortfall against a reference is flagged
+            if c.extra.get("reference") and group == c.low.group:
+                return FLAGGED
+        elif group in (c.high.group, c.low.group):
+            return FLAGGED
+    return OK

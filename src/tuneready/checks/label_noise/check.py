@@ -1,0 +1,268 @@
+"""label_noise: how many labels are wrong, which rows to review first, and whether it matters.
+
+Fine-tuning on noisy labels teaches the noise. The rows and the range come from
+``Evidence.label_issues`` (``evidence.label_issues``: conflicting duplicates, rejections by two
+independent views, cleanlab confident learning on the stacked proxy, a planted-flip probe, and
+a person's review). This module only turns them into findings, tables and caps:
+
+- the noise rate is a **range** (``evidence.noise_range``). Resolved (narrow, or measured by a
+  review), its point estimate is held to ``warn_rate``, ``fail_rate`` (caps LoRA) and
+  ``not_ready_rate`` (caps not ready). Unresolved, the proxy cannot tell hard rows from wrong
+  labels: only the lower bound is held to the levels, and a warning says how to resolve it;
+- **outcome labels** (``tuneready.evidence.label_kind``) never cap: repeated inputs with different
+  labels are irreducible uncertainty, reported with the accuracy ceiling they imply;
+- only **confirmed** rows leave the effective size (certain conflicts, rejections in excess of
+  chance, rows a reviewer relabelled, and with a review the unreviewed candidates in proportion
+  to the flags' measured precision); the other flagged rows are candidates to review;
+- every audit with labels gets a **review sample** (``review.csv``, ``tuneready.evidence.review``).
+
+Without labels, free-form targets are checked by ``tuneready.checks.label_noise.targets`` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from tuneready.checks.contract import example_rows, skipped, status_of
+from tuneready.checks.label_noise.tables import review_sample, tables
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.evidence.label_issues import LabelIssues
+from tuneready.evidence.store import Evidence
+from tuneready.io.dataset import Dataset
+
+
+class LabelNoiseCheck:
+    name: ClassVar[str] = "label_noise"
+    what: ClassVar[str] = ("rows whose label is probably wrong (conflicting duplicates; rows two "
+                           "independent views reject; cleanlab confident learning on the "
+                           "stacked proxy's out-of-fold predictions) and the noise rate as a "
+                           "range that counts the proxy's own error, per class, with a review "
+                           "sample that measures it; for free-form targets: contradictory, "
+                           "empty, truncated, refusal and echoed answers")
+    why: ClassVar[str] = ("a model tuned on wrong labels learns to give wrong answers; the "
+                          "flagged rows, worst first, say what to relabel")
+
+    def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        if data.n == 0:
+            return skipped(self.name, "no rows", policy)
+        if not data.has_labels:
+            from tuneready.checks.label_noise.targets import target_result
+
+            return target_result(self.name, data, evidence, policy)
+        issues = evidence.label_issues
+        if issues is None:  # pragma: no cover - has_labels guarantees a labelled row
+            return skipped(self.name, "no labelled rows", policy)
+        return _result(self.name, data, issues, policy, evidence.seed)
+
+
+def _result(name: str, data: Dataset, issues: LabelIssues, policy: CheckPolicy,
+            seed: int) -> CheckResult:
+    row_ids = data.frame["row_id"].to_numpy()
+    sample, plan = review_sample(data, issues, policy, seed)
+    findings = (_outcome_findings(issues, row_ids) if issues.kind.outcome
+                else _rate_findings(issues, policy, row_ids, plan))
+    findings += _side_findings(issues, row_ids, data)
+    metrics = _metrics(issues, plan)
+    b = issues.bounds
+    what = "unlikely outcomes" if issues.kind.outcome else "labels look wrong"
+    summary = (f"{issues.rate:.1%} of {issues.n_labelled:,} {what} (range {b.lower:.1%}-"
+               f"{b.upper:.1%}{', measured by review' if b.basis == 'review' else ''}"
+               f"{'' if b.resolved else ', unresolved'}; {issues.n_flagged:,} rows flagged, "
+               f"{len(issues.confirmed_positions):,} confirmed)")
+    result_tables = tables(issues, data)
+    if sample:
+        result_tables["review_sample"] = sample
+    return CheckResult(name=name, status=status_of(findings), summary=summary, metrics=metrics,
+                       findings=findings, params=policy, tables=result_tables,
+                       excluded_rows=sorted(int(r) for r in row_ids[_excluded(issues)]))
+
+
+def _excluded(issues: LabelIssues) -> np.ndarray:
+    """Rows that leave the effective size: wrong on evidence beyond one model."""
+    if issues.reviewed:
+        return issues.noise_positions
+    return issues.confirmed_positions
+
+
+LEVELS = (("not_ready", "not_ready_rate", Severity.FAIL, Verdict.NOT_READY),
+          ("fail", "fail_rate", Severity.FAIL, Verdict.LORA),
+          ("warn", "warn_rate", Severity.WARN, None))
+
+
+def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray,
+                   plan: dict[str, Any]) -> list[Finding]:
+    """The noise rate against the levels: the point estimate when the range is resolved, the
+    lower bound otherwise, plus one finding for what the unresolved upper end could still be
+    (blocking readiness when it passes a capping level the lower bound does not)."""
+    b = issues.bounds
+    observed = b.point if b.resolved else b.lower
+    rows = example_rows(row_ids[issues.worst_first()][:50])
+    out = [f for f in (_level_finding(issues, policy, rows, observed),) if f is not None]
+    if b.resolved or b.upper <= float(policy["warn_rate"]) or issues.oof_accuracy is None:
+        return out  # (no proxy: nothing was estimated; ``label_noise.no_proxy`` says so)
+    open_caps = [float(policy[key]) for _, key, _, cap in LEVELS
+                 if cap is not None and observed <= float(policy[key]) < b.upper]
+    if out and not open_caps:
+        return out  # the lower bound already says all the upper end could
+    blocks = bool(policy["unresolved_blocks"]) and bool(open_caps)
+    return [*out, _unresolved(issues, rows, plan, float(policy["warn_rate"]), blocks)]
+
+
+def _level_finding(issues: LabelIssues, policy: CheckPolicy, rows: list[int],
+                   observed: float) -> Finding | None:
+    b = issues.bounds
+    n_bad = len(issues.noise_positions) if b.resolved else len(issues.confirmed_positions)
+    remedy = (f"relabel the {n_bad:,} rows flagged, or prefer LoRA/prompting" if n_bad else None)
+    for level, key, severity, cap in LEVELS:
+        limit = float(policy[key])
+        if observed <= limit:
+            continue
+        if b.resolved:
+            how = (f"measured by a review of {issues.review.reviewed:,} rows"
+                   if b.basis == "review" and issues.review else "range")
+            message = (f"an estimated {b.point:.1%} of labels are wrong ({how} {b.lower:.1%}-"
+                       f"{b.upper:.1%}), above the {limit:.0%} {level} level")
+        else:
+            message = (f"at least {b.lower:.1%} of labels are wrong ({_lower_basis(issues)}), "
+                       f"above the {limit:.0%} {level} level")
+        return Finding(f"label_noise.rate_above_{level}", severity, message,
+                       observed=round(observed, 4), threshold=limit, rows=rows,
+                       n_rows=issues.n_flagged, caps=cap, remedy=remedy)
+    return None
+
+
+def _lower_basis(issues: LabelIssues) -> str:
+    b = issues.bounds
+    parts = []
+    if b.certain_n:
+        parts.append(f"{b.certain_n:,} rows are conflicting copies of one input")
+    rejected = len(b.confirmed) - b.certain_n
+    if rejected > 0:
+        parts.append(f"{rejected:,} rows beyond the allowance are rejected by two "
+                     "independent views of the text")
+    return "; ".join(parts) or "no independent evidence"
+
+
+def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
+                warn: float, blocks: bool) -> Finding:
+    """The range straddles the levels. When its upper end passes the first capping level the
+    audit cannot vouch for the labels: the finding blocks readiness (fail closed) without
+    lowering the verdict, until a review (or stronger ``--pred-probs``) resolves it."""
+    b = issues.bounds
+    n = plan.get("review_rows", 0)
+    resolve = (f"a person reading the {n:,} rows of review.csv (correct_label column) and "
+               "running the audit again with --review review.csv measures it within "
+               f"\u00b1{plan.get('review_half_width', 0.04) * 100:.0f} points" if n else
+               "supply --pred-probs from a stronger model, or review the flagged rows")
+    tail = (": the labels cannot be vouched for until this is resolved" if blocks else "")
+    return Finding(
+        "label_noise.unresolved", Severity.FAIL if blocks else Severity.WARN,
+        f"between {b.lower:.1%} and {b.upper:.1%} of labels may be wrong (estimate "
+        f"{b.point:.1%}): the proxy cannot tell hard rows from wrong labels here, so the "
+        f"{issues.n_flagged:,} flagged rows are candidates, and only the lower bound limits "
+        f"the verdict{tail}",
+        observed=round(b.upper, 4), threshold=warn, rows=rows, n_rows=issues.n_flagged,
+        remedy=resolve, blocks=blocks)
+
+
+def _outcome_findings(issues: LabelIssues, row_ids: np.ndarray) -> list[Finding]:
+    """Outcome labels: mixed labels on one input are irreducible, never noise or a cap."""
+    kind, out = issues.kind, []
+    if kind.mixed_groups:
+        mixed = issues.conflict_positions
+        out.append(Finding(
+            "label_noise.irreducible_uncertainty", Severity.INFO,
+            f"{kind.mixed_groups:,} inputs appear with different outcomes ({kind.mixed_rows:,} "
+            f"rows): for outcome labels that is irreducible uncertainty, not wrong labels; no "
+            f"model of these inputs can be more accurate than {kind.ceiling:.1%}",
+            observed=round(kind.ceiling, 4), threshold=1.0,
+            rows=example_rows(row_ids[mixed]), n_rows=kind.mixed_rows,
+            remedy="add the features that tell these cases apart, or tune for calibrated "
+                   "probabilities rather than one answer"))
+    out.append(Finding(
+        "label_noise.unlikely_outcomes", Severity.INFO,
+        f"{issues.rate:.1%} of rows carry an outcome the proxy finds unlikely for their input "
+        "(confident learning); for outcome labels this is not an error count and limits "
+        f"nothing ({kind.reason})", observed=round(issues.rate, 4), threshold=0.0,
+        rows=example_rows(row_ids[issues.worst_first()][:50]), n_rows=issues.n_flagged))
+    return out
+
+
+def _side_findings(issues: LabelIssues, row_ids: np.ndarray, data: Dataset) -> list[Finding]:
+    out: list[Finding] = []
+    if issues.conflict_groups and not issues.kind.outcome:
+        conflict_rows = row_ids[issues.conflict_positions]
+        out.append(Finding(
+            "label_noise.conflicting_duplicates", Severity.WARN,
+            f"{issues.conflict_groups:,} inputs appear with different labels; "
+            f"{len(conflict_rows):,} of their rows carry a minority (or tied) label "
+            f"({issues.kind.reason})",
+            observed=len(conflict_rows), threshold=0, rows=example_rows(conflict_rows),
+            n_rows=len(conflict_rows), remedy="give each repeated input one label"))
+    review = issues.review
+    if review is not None and not review.usable:
+        out.append(Finding("label_noise.review_incomplete", Severity.INFO,
+                           "; ".join(review.notes), observed=review.reviewed,
+                           threshold=0))
+    if review is not None and review.unmatched:
+        out.append(Finding(
+            "label_noise.review_unmatched", Severity.INFO,
+            f"{review.unmatched:,} reviewed rows no longer match this data set (their input "
+            "changed) and were not counted", observed=review.unmatched, threshold=0))
+    unscored = issues.n_labelled - len(issues.positions)
+    if unscored and issues.oof_accuracy is not None:
+        out.append(Finding(
+            "label_noise.rows_not_scored", Severity.INFO,
+            f"{unscored:,} labelled rows were not scored (their class has a single example)",
+            observed=unscored, threshold=0))
+    elif issues.oof_accuracy is None and data.has_labels:
+        out.append(Finding(
+            "label_noise.no_proxy", Severity.INFO,
+            "too few labelled rows or classes for out-of-fold predictions: only conflicting "
+            "duplicates were checked", observed=issues.n_labelled, threshold=10))
+    return out
+
+
+def _metrics(issues: LabelIssues, plan: dict[str, Any]) -> dict[str, Any]:
+    b, probe = issues.bounds, issues.probe
+    metrics: dict[str, Any] = {
+        "labelled_n": issues.n_labelled, "scored_n": len(issues.positions),
+        "flagged_n": issues.n_flagged, "confirmed_n": len(issues.confirmed_positions),
+        "noise_rate": round(b.point, 4), "noise_rate_lo": round(b.lower, 4),
+        "noise_rate_hi": round(b.upper, 4), "range_basis": b.basis,
+        "estimate_resolved": b.resolved, "proxy_weak": not b.resolved,
+        "certain_n": b.certain_n, "certain_rate": round(issues.certain_rate, 4),
+        "conflict_groups": issues.conflict_groups,
+        "rejected_by_both_views": b.rejected_n,
+        "estimated_issues": issues.estimated_issues, "n_classes": len(issues.classes),
+        **issues.kind.metrics(), **plan,
+    }
+    if issues.oof_accuracy is not None:
+        metrics["oof_accuracy"] = round(issues.oof_accuracy, 4)
+        metrics["proxy"] = issues.proxy_source
+    if issues.accepted_accuracy is not None:
+        metrics["accepted_accuracy"] = round(issues.accepted_accuracy, 4)
+    if probe is not None:
+        metrics.update(probe_planted=probe.planted, probe_recall=round(probe.recall, 4),
+                       probe_response=round(probe.response, 4))
+    if issues.review is not None:
+        metrics.update(_review_metrics(issues))
+    return metrics
+
+
+def _review_metrics(issues: LabelIssues) -> dict[str, Any]:
+    r = issues.review
+    assert r is not None
+    precision, p_lo, p_hi = r.precision
+    miss, m_lo, m_hi = r.unflagged.interval()
+    return {"review_answered": r.reviewed, "review_usable": r.usable,
+            "review_rate": round(r.rate, 4), "review_rate_lo": round(r.lower, 4),
+            "review_rate_hi": round(r.upper, 4), "review_relabelled": len(issues.review_changes),
+            "review_flag_precision": round(precision, 4),
+            "review_flag_precision_lo": round(p_lo, 4),
+            "review_flag_precision_hi": round(p_hi, 4),
+            "review_miss_rate": round(miss, 4), "review_miss_rate_lo": round(m_lo, 4),
+            "review_miss_rate_hi": round(m_hi, 4), "review_unmatched": r.unmatched}

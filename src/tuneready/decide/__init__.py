@@ -1,0 +1,1 @@
+"""The readiness decision, the deployment context and the cost table."""

@@ -1,0 +1,98 @@
+"""Deployment context: what the team needs in production, and the token usage it implies.
+
+The context comes from the policy's ``[context]`` table, overridden by CLI flags. Unknown
+token sizes are measured from the dataset itself with the real tokenizer: the typical input
+and answer, and the few-shot block a prompt would need (a few real examples per class, or a
+fixed number for free-form tasks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from tuneready.config.policy import Policy
+from tuneready.decide.cost import Usage, compare, load_prices
+from tuneready.evidence.store import Evidence
+
+TASKS = ("behaviour", "knowledge", "unknown")
+
+
+@dataclass
+class DeploymentContext:
+    calls_per_month: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    instruction_tokens: int = 300
+    few_shot_per_class: int = 2
+    few_shot_examples: int = 8
+    latency_ms: int = 0
+    must_run_locally: bool = False
+    baseline_score: float = -1.0
+    target_score: float = -1.0
+    task: str = "unknown"
+    model: str = "gpt-4o-mini"
+    prices: str = ""
+    epochs: int = 3
+    long_prompt_tokens: int = 2000
+
+    @classmethod
+    def from_policy(cls, policy: Policy, overrides: dict[str, Any] | None = None
+                    ) -> DeploymentContext:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in policy.for_check("context").items() if k in known}
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        ctx = cls(**values)
+        if ctx.task not in TASKS:
+            from tuneready.config.errors import InputError
+
+            raise InputError(f"unknown task '{ctx.task}'; choose one of {', '.join(TASKS)}",
+                             field="task")
+        return ctx
+
+    @property
+    def has_volume(self) -> bool:
+        return self.calls_per_month > 0
+
+
+def measure_usage(ctx: DeploymentContext, evidence: Evidence) -> tuple[Usage, dict[str, Any]]:
+    """Token usage per call and for training, measured from the dataset where not given."""
+    data = evidence.data
+    n = data.n
+    inp = evidence.input_tokens if n else np.zeros(1, dtype=np.int64)
+    out = evidence.target_tokens if n else np.zeros(1, dtype=np.int64)
+    if data.format in ("classification", "text") and data.has_labels:
+        out = np.full_like(inp, 3)  # a label answer is a few tokens
+    example = int(np.median(inp + out)) + 8 if n else 0  # + chat formatting overhead
+    k = ctx.few_shot_examples
+    if data.has_labels:
+        k = ctx.few_shot_per_class * int(data.frame["label"].nunique())
+    usage = Usage(
+        calls_per_month=ctx.calls_per_month,
+        input_tokens=ctx.input_tokens or int(np.median(inp)),
+        output_tokens=ctx.output_tokens or max(1, int(np.median(out))),
+        instruction_tokens=ctx.instruction_tokens,
+        few_shot_tokens=k * example,
+        training_tokens=int(inp.sum() + out.sum()) if n else 0,
+        epochs=ctx.epochs,
+    )
+    measured = {"few_shot_examples": k, "tokens_per_example": example,
+                "prompt_tokens_per_call": usage.instruction_tokens + usage.few_shot_tokens
+                + usage.input_tokens}
+    return usage, measured
+
+
+def context_block(ctx: DeploymentContext, evidence: Evidence) -> dict[str, Any]:
+    """The ``context`` section of the audit: inputs, measured usage, and the cost table."""
+    usage, measured = measure_usage(ctx, evidence)
+    prices = load_prices(ctx.prices or None)
+    block: dict[str, Any] = {"inputs": asdict(ctx), "usage": asdict(usage),
+                             "measured": measured,
+                             "prices": {"as_of": prices.get("as_of"),
+                                        "version": prices.get("version"),
+                                        "model": ctx.model}}
+    if ctx.has_volume:
+        block["costs"] = [c.to_dict() for c in compare(usage, prices, ctx.model)]
+    return block

@@ -1,0 +1,1 @@
+"""Orchestration: the pipeline, the check runner, side lanes and library setup."""

@@ -1,0 +1,2 @@
+"""Shared, lazily computed evidence stages that checks read: text, tokens, proxy,
+label issues, minhash..."""

@@ -1,0 +1,83 @@
+"""The decision is a pure function of results and policy."""
+
+from __future__ import annotations
+
+from tuneready.checks.size import size_cap
+from tuneready.config.policy import load_policy
+from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.decide.decision import decide, effective_size
+
+POLICY = load_policy()
+
+
+def _size(raw: int, distinct: int, findings=()) -> CheckResult:
+    return CheckResult("size", Status.PASS, metrics={"raw_n": raw, "distinct_n": distinct,
+                                                     "exact_duplicates": raw - distinct},
+                       findings=list(findings), excluded_rows=list(range(distinct + 1, raw + 1)))
+
+
+def test_no_findings_means_full_fine_tune() -> None:
+    rec = decide([_size(1500, 1500)], POLICY)
+    assert rec.verdict == Verdict.FULL_FINE_TUNE and rec.ready and rec.confidence == "high"
+
+
+def test_lowest_cap_wins_and_reasons_point_at_findings() -> None:
+    lora = Finding("size.below_full_finetune_min", Severity.WARN, "few", 400, 1000,
+                   caps=Verdict.LORA, remedy="more data")
+    bad = Finding("schema.too_many_invalid_rows", Severity.FAIL, "broken", caps=Verdict.NOT_READY,
+                  remedy="repair")
+    results = [_size(400, 400, [lora]), CheckResult("schema", Status.FAIL, findings=[bad])]
+    rec = decide(results, POLICY)
+    assert rec.verdict == Verdict.NOT_READY and not rec.ready
+    assert [r.code for r in rec.reasons][:2] == ["schema.too_many_invalid_rows",
+                                                 "size.below_full_finetune_min"]
+    assert rec.would_change == ["repair"]
+
+
+def test_effective_size_unions_exclusions_across_checks() -> None:
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=[1, 2, 3, 1100])
+    n, breakdown = effective_size([_size(1100, 1050), noise])
+    assert n == 1100 - 50 - 3
+    assert breakdown == {"size": 50, "label_noise": 3}
+
+
+def test_exclusions_can_push_below_the_full_threshold() -> None:
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(1, 101)))
+    rec = decide([_size(1050, 1050), noise], POLICY)
+    assert rec.verdict == Verdict.LORA
+    assert rec.reasons[0].code == "decision.below_full_finetune_min"
+    assert "label_noise" in rec.reasons[0].message
+
+
+def test_errored_check_is_never_ready() -> None:
+    err = CheckResult("bias", Status.ERROR, error="boom")
+    rec = decide([_size(2000, 2000), err], POLICY)
+    assert not rec.ready and rec.confidence == "low"
+    assert rec.reasons[0].code == "decision.check_error"
+
+
+def test_required_path_sets_readiness() -> None:
+    lora = Finding("size.below_full_finetune_min", Severity.WARN, "few", 400, 1000,
+                   caps=Verdict.LORA)
+    policy = load_policy()
+    policy.data["audit"]["required"] = "lora"
+    assert decide([_size(400, 400, [lora])], policy).ready
+    assert not decide([_size(400, 400, [lora])], POLICY).ready
+
+
+def test_sampled_audit_scales_other_exclusions() -> None:
+    size = CheckResult("size", Status.PASS, excluded_rows=[7],
+                       metrics={"raw_n": 10_000, "distinct_n": 9_000, "exact_duplicates": 1_000,
+                                "sample_fraction": 0.1})
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(100, 150)))
+    n, breakdown = effective_size([size, noise])
+    assert breakdown == {"size": 1000, "label_noise": 500}
+    assert n == 9_000 - 500
+
+
+def test_effective_size_remedy_supersedes_the_distinct_one() -> None:
+    lora = size_cap(999, POLICY.for_check("size"))
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=[1, 2])
+    rec = decide([_size(999, 999, [lora]), noise], POLICY)
+    assert rec.verdict == Verdict.LORA
+    assert rec.would_change == ["about 3 more effective examples for a full fine-tune"]

@@ -93,9 +93,9 @@ def test_diff_shows_change_and_gates_regressions(tmp_path: Path) -> None:
 
 def test_demo_leaves_a_top_level_html(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """``tuneready demo`` (audit stubbed: wiring only) writes reports/demo/ and demo.html."""
-    import tuneready.cli as cli
+    import tuneready.cli.demo as demo_command
 
-    monkeypatch.setattr(cli, "_run", lambda path, options, quiet: ready_audit())
+    monkeypatch.setattr(demo_command, "_run", lambda path, options, quiet: ready_audit())
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     out = tmp_path / "reports" / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out)])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.render.fixtures import full_audit
+from tuneready.checks import spec_of, specs
 from tuneready.render import charts
+from tuneready.render.declared import chart_kinds
 
 
 def test_nice_ticks_cover_the_range() -> None:
@@ -31,10 +33,12 @@ def test_too_many_bars_are_summarized() -> None:
 
 
 def test_every_known_table_is_drawn() -> None:
+    declared = specs()
     drawn = {(c.name, t) for c in full_audit().checks
-             for t in charts.charts_for(c.name, c.tables)}
-    assert drawn == set(charts.BUILDERS)
-    groups = charts.charts_for("bias", full_audit().check("bias").tables)["groups"]  # type: ignore[union-attr]
+             for t in charts.charts_for(c.tables, chart_kinds(c.name))}
+    assert drawn == {(n, t) for n, s in declared.items() for t in s.charts}
+    groups = charts.charts_for(full_audit().check("bias").tables,  # type: ignore[union-attr]
+                               dict(declared["bias"].charts))["groups"]
     assert [c.key for c in groups] == ["groups-region-error_rate", "groups-region-noise_rate",
                                        "groups-region-share"]
 
@@ -48,7 +52,7 @@ def test_every_known_table_is_drawn() -> None:
     ("domain", "coverage_gaps", [{"reference_row_id": 1, "input": "x"}]),
 ])
 def test_unexpected_shapes_give_no_chart(check: str, table: str, rows: list) -> None:
-    assert charts.charts_for(check, {table: rows}) == {}
+    assert charts.charts_for({table: rows}, dict(spec_of(check).charts)) == {}
 
 
 def test_only_whitelisted_svg_elements() -> None:

@@ -1,34 +1,47 @@
 """Registry of checks, in the order they run.
 
-Add a check by writing ``checks/<name>.py`` (or a package
-``checks/<name>/`` whose ``check.py`` holds it) with one class and listing it here; the conformance
-test in ``tests/checks/test_conformance.py`` runs every registered check over the same edge
-cases. Imports are lazy so that ``tuneready --help`` loads none of the heavy libraries.
+Add a check by writing ``checks/<name>.py`` (or a package ``checks/<name>/`` whose
+``check.py`` holds it) with one class and its ``SPEC`` (``checks.contract.CheckSpec``), a
+``[<name>]`` table in ``config/default.toml``, and listing the name here. The completeness test
+(``tests/checks/test_registry.py``) checks each declaration and the conformance test
+(``tests/checks/test_conformance.py``) runs every registered check over the same edge cases.
+Imports are lazy so that ``tuneready --help`` loads none of the heavy libraries.
 """
 
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
-from tuneready.checks.contract import Check
+from tuneready.checks.contract import Check, CheckSpec
 
-#: module name -> class name; module name == check name == policy table
-REGISTRY: dict[str, str] = {
-    "schema": "SchemaCheck",
-    "size": "SizeCheck",
-    "label_noise": "LabelNoiseCheck",
-    "duplicates": "DuplicatesCheck",
-    "domain": "DomainCheck",
-    "bias": "BiasCheck",
-}
+#: the checks, in the order they run; name == module name == policy table
+REGISTRY: tuple[str, ...] = ("schema", "size", "label_noise", "duplicates", "domain", "bias")
 
 
-def get_check(name: str) -> Check:
+def _module(name: str) -> ModuleType:
     module = importlib.import_module(f"tuneready.checks.{name}")
     if hasattr(module, "__path__"):  # a check that is a package keeps its class in check.py
         module = importlib.import_module(f"tuneready.checks.{name}.check")
-    cls = getattr(module, REGISTRY[name])
-    check: Check = cls()
+    return module
+
+
+def spec_of(name: str) -> CheckSpec:
+    """The declaration of registered check ``name`` (its module's ``SPEC``)."""
+    spec: CheckSpec = _module(name).SPEC
+    return spec
+
+
+def specs(only: list[str] | None = None) -> dict[str, CheckSpec]:
+    """Every registered check's declaration (or those in ``only``), in registry order."""
+    return {n: spec_of(n) for n in REGISTRY if not only or n in only}
+
+
+def get_check(name: str) -> Check:
+    if name not in REGISTRY:
+        raise KeyError(name)
+    module = _module(name)
+    check: Check = getattr(module, module.SPEC.cls)()
     return check
 
 

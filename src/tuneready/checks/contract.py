@@ -3,11 +3,16 @@
 A check is a class with a ``name`` (== its module name == its policy table) and a ``run``
 method returning a ``CheckResult``. It never prints, never renders and may raise: the runner
 turns an exception into status ``error`` and the other checks still run.
+
+Everything else specific to a check is declared once, in its own module, as a ``CheckSpec``
+named ``SPEC``: the registry, the scheduler (lanes), the decision, the renderers and ``diff``
+read it from there. ``tests/checks/test_registry.py`` fails when a check lacks any part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from tuneready.config.policy import CheckPolicy
@@ -19,7 +24,36 @@ from tuneready.io.dataset import Dataset
 MAX_EXAMPLE_ROWS = 20
 
 
+@dataclass(frozen=True)
+class CheckSpec:
+    """What a check declares about itself, in one place (its module's ``SPEC``).
+
+    ``needs``: the ``Evidence`` stages (attribute names) the check reads; the lanes are
+    derived from it (``tuneready.engine.lanes``), so a check that starts reading a model stage
+    must say so here or its test fails. ``excluded_as``: how its excluded rows read in a
+    sentence ("101 exact duplicates"), ``None`` when it excludes none. ``charts``: which of its
+    tables are drawn, table name -> chart kind (``tuneready.render.charts.KINDS``).
+    ``diff_metrics``: the metrics ``tuneready diff`` follows between two audits (a metric
+    ``m`` with ``m_lo``/``m_hi`` beside it is shown with its interval).
+    """
+
+    name: str
+    cls: str
+    what: str
+    why: str
+    needs: frozenset[str]
+    excluded_as: str | None = None
+    charts: Mapping[str, str] = field(default_factory=dict)
+    diff_metrics: tuple[str, ...] = ()
+
+    @property
+    def policy_table(self) -> str:
+        """The check's table in the policy (``default.toml``) is named after it."""
+        return self.name
+
+
 class Check(Protocol):
+    spec: ClassVar[CheckSpec]
     name: ClassVar[str]
     #: one line for `tuneready checks` and the report: what is measured
     what: ClassVar[str]

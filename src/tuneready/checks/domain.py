@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import example_rows, skipped
+from tuneready.checks.contract import CheckSpec, example_rows, skipped
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence import diversity as dv
@@ -248,13 +248,27 @@ def narrow_signals(metrics: dict[str, Any], policy: CheckPolicy) -> list[str]:
     return out
 
 
+SPEC = CheckSpec(
+    name="domain", cls="DomainCheck",
+    what=("narrow-domain overfitting risk: lexical and semantic spread, "
+          "template repetition, length spread, proxy generalization gap, "
+          "learning curve, coverage of a --reference sample"),
+    why=("a model tuned on one template or topic learns the corner, not the "
+         "task; full fine-tuning on narrow data forgets most"),
+    needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf", "embedding",
+                     "sentence_vectors", "proxy"}),
+    excluded_as=None,
+    charts={"learning_curve": "learning_curve", "length_histogram": "length_histogram",
+            "openings": "openings", "coverage_gaps": "coverage_gaps"},
+    diff_metrics=(),
+)
+
+
 class DomainCheck:
-    name: ClassVar[str] = "domain"
-    what: ClassVar[str] = ("narrow-domain overfitting risk: lexical and semantic spread, "
-                           "template repetition, length spread, proxy generalization gap, "
-                           "learning curve, coverage of a --reference sample")
-    why: ClassVar[str] = ("a model tuned on one template or topic learns the corner, not the "
-                          "task; full fine-tuning on narrow data forgets most")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         n = len(data.frame)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import example_rows, status_of
+from tuneready.checks.contract import CheckSpec, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.minhash import (
@@ -112,13 +112,25 @@ def cluster_table(c: Clustering, frame: pd.DataFrame, limit: int,
     return out
 
 
+SPEC = CheckSpec(
+    name="duplicates", cls="DuplicatesCheck",
+    what=("near-duplicate examples and prompts (MinHash/LSH), the share of "
+          "redundant rows, and train/eval leakage with --eval"),
+    why=("repeated rows add weight, not information, and make a model "
+         "memorize; an eval set that shares prompts with training overstates "
+         "quality"),
+    needs=frozenset({"norm_input", "norm_target", "input_hash", "row_hash"}),
+    excluded_as="near duplicates",
+    charts={"clusters": "clusters"},
+    diff_metrics=(),
+)
+
+
 class DuplicatesCheck:
-    name: ClassVar[str] = "duplicates"
-    what: ClassVar[str] = ("near-duplicate examples and prompts (MinHash/LSH), the share of "
-                           "redundant rows, and train/eval leakage with --eval")
-    why: ClassVar[str] = ("repeated rows add weight, not information, and make a model "
-                          "memorize; an eval set that shares prompts with training overstates "
-                          "quality")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = data.frame

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import example_rows, status_of
+from tuneready.checks.contract import CheckSpec, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.core.textsafe import count_hidden, hidden_pattern
@@ -29,13 +29,25 @@ _PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
 _NUMERIC = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$")
 
 
+SPEC = CheckSpec(
+    name="schema", cls="SchemaCheck",
+    what=("required fields present and non-empty, labels in the allowed set, "
+          "length and token bounds, chat structure, malformed records, "
+          "invisible and bidi control characters"),
+    why=("a malformed or truncated example teaches the model the wrong thing "
+         "or crashes the training job"),
+    needs=frozenset({"input_tokens", "target_tokens"}),
+    excluded_as="invalid rows",
+    charts={"token_histogram": "token_histogram"},
+    diff_metrics=(),
+)
+
+
 class SchemaCheck:
-    name: ClassVar[str] = "schema"
-    what: ClassVar[str] = ("required fields present and non-empty, labels in the allowed set, "
-                           "length and token bounds, chat structure, malformed records, "
-                           "invisible and bidi control characters")
-    why: ClassVar[str] = ("a malformed or truncated example teaches the model the wrong thing "
-                          "or crashes the training job")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = _validation_frame(data, evidence)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import example_rows, status_of
+from tuneready.checks.contract import CheckSpec, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.evidence.store import Evidence
@@ -46,12 +46,25 @@ def size_cap(n: int, policy: CheckPolicy, what: str = "distinct") -> Finding | N
     return None
 
 
+SPEC = CheckSpec(
+    name="size", cls="SizeCheck",
+    what=("raw, distinct and per-class example counts and training tokens "
+          "against the minimum for each training path"),
+    why=("fine-tuning rarely pays below about 1,000 good examples; adapters "
+         "need hundreds; below that a prompt does better"),
+    needs=frozenset({"norm_input", "norm_target", "row_hash", "input_tokens",
+                     "target_tokens"}),
+    excluded_as="exact duplicates",
+    charts={"classes": "size_classes"},
+    diff_metrics=(),
+)
+
+
 class SizeCheck:
-    name: ClassVar[str] = "size"
-    what: ClassVar[str] = ("raw, distinct and per-class example counts and training tokens "
-                           "against the minimum for each training path")
-    why: ClassVar[str] = ("fine-tuning rarely pays below about 1,000 good examples; adapters "
-                          "need hundreds; below that a prompt does better")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = data.frame

@@ -55,13 +55,10 @@ VERDICT_TITLE = {
 }
 
 
-#: how each check's excluded rows read in a sentence ("101 exact duplicates (size)")
-EXCLUSION_WORDS = {"size": "exact duplicates", "schema": "invalid rows",
-                   "label_noise": "likely mislabelled rows", "duplicates": "near duplicates"}
-
-
-def exclusion_phrase(check: str, n: int) -> str:
-    return f"{n:,} {EXCLUSION_WORDS.get(check, 'rows flagged')} ({check})"
+def exclusion_phrase(check: str, n: int, words: str | None) -> str:
+    """How a check's excluded rows read in a sentence ("101 exact duplicates (size)"); the
+    words are the check's ``SPEC.excluded_as`` (``None``: a check that declares none)."""
+    return f"{n:,} {words or 'rows flagged'} ({check})"
 
 
 @dataclass

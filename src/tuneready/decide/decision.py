@@ -70,10 +70,16 @@ def _capping(results: list[CheckResult], policy: Policy, eff_n: int,
         eff = size_cap(eff_n, policy.for_check("size"), what="effective")
         if eff:
             eff.message += " after removing " + ", ".join(
-                exclusion_phrase(c, n) for c, n in breakdown.items())
+                exclusion_phrase(c, n, _excluded_as(c)) for c, n in breakdown.items())
             capping.append(("decision", eff))
     capping.sort(key=lambda cf: VERDICT_LEVEL[cf[1].caps or Verdict.FULL_FINE_TUNE])
     return capping
+
+
+def _excluded_as(name: str) -> str | None:
+    from tuneready.checks import REGISTRY, spec_of
+
+    return spec_of(name).excluded_as if name in REGISTRY else None
 
 
 def decide(results: list[CheckResult], policy: Policy,

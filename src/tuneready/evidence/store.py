@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -294,6 +294,18 @@ class Evidence:
 
         return self._timed("label issues", lambda: find_label_issues(self))
 
+    def computed(self, names: Iterable[str]) -> dict[str, Any]:
+        """The stages among ``names`` already computed here (a worker sends them back)."""
+        return {n: self.__dict__[n] for n in names if n in self.__dict__}
+
+    def adopt(self, values: dict[str, Any]) -> None:
+        """Take stages another process computed, keeping any this one already has."""
+        unknown = set(values) - set(STAGES)
+        if unknown:
+            raise ValueError(f"not evidence stages: {sorted(unknown)}")
+        for name, value in values.items():
+            self.__dict__.setdefault(name, value)
+
     @property
     def proxy_in_sample_accuracy(self) -> float | None:
         """The proxy's fold models scored on their own training rows: against
@@ -301,6 +313,14 @@ class Evidence:
         the features let the model memorize. ``None`` without a trained proxy."""
         proxy = self.proxy
         return None if proxy is None else proxy.in_sample_accuracy
+
+
+#: the named, lazily computed stages (a check declares those it reads in ``SPEC.needs``)
+STAGES: tuple[str, ...] = tuple(k for k, v in vars(Evidence).items()
+                                if isinstance(v, functools.cached_property))
+#: the stages that fit or apply a model (seconds each on large sets); the rest read only the
+#: rows, their hashes and token counts, so checks needing none of these can run anywhere
+MODEL_STAGES = frozenset({"tfidf", "embedding", "sentence_vectors", "proxy", "label_issues"})
 
 
 def single_threaded_math() -> Any:

@@ -10,7 +10,7 @@ still shows the data, so an unexpected shape costs a picture, never the report.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,31 +353,34 @@ def coverage_gaps(rows: Sequence[Row]) -> Chart:
                  label_w=320)
 
 
-#: (check, table) -> builder; bias groups yields several charts
-BUILDERS: dict[tuple[str, str], Callable[[Sequence[Row]], Chart | list[Chart]]] = {
-    ("size", "classes"): size_classes,
-    ("schema", "token_histogram"): lambda rows: histogram(
+#: chart kind -> builder (a check declares which of its tables are drawn with which kind, in its
+#: ``SPEC.charts``); bias groups yields several charts
+KINDS: dict[str, Callable[[Sequence[Row]], Chart | list[Chart]]] = {
+    "size_classes": size_classes,
+    "token_histogram": lambda rows: histogram(
         "token_histogram", "Tokens per row", rows, "tokens"),
-    ("label_noise", "by_class"): noise_by_class,
-    ("label_noise", "confused_pairs"): confused_pairs,
-    ("bias", "groups"): bias_groups,
-    ("domain", "learning_curve"): lambda rows: curve(
+    "noise_by_class": noise_by_class,
+    "confused_pairs": confused_pairs,
+    "bias_groups": bias_groups,
+    "learning_curve": lambda rows: curve(
         "learning_curve", "Learning curve of the proxy model", rows),
-    ("domain", "length_histogram"): lambda rows: histogram(
+    "length_histogram": lambda rows: histogram(
         "length_histogram", "Input length", rows, "words per input"),
-    ("domain", "openings"): openings,
-    ("domain", "coverage_gaps"): coverage_gaps,
-    ("duplicates", "clusters"): clusters,
+    "openings": openings,
+    "coverage_gaps": coverage_gaps,
+    "clusters": clusters,
 }
 
 
-def charts_for(check: str, tables: dict[str, list[Row]]) -> dict[str, list[Chart]]:
-    """Charts per table name for one check; a table in an unexpected shape gets none."""
+def charts_for(tables: dict[str, list[Row]], kinds: Mapping[str, str]) -> dict[str, list[Chart]]:
+    """Charts per table name for one check, whose ``kinds`` (table -> chart kind) its spec
+    declares; a table in an unexpected shape gets none."""
     out: dict[str, list[Chart]] = {}
-    for (name, table), build in BUILDERS.items():
+    for table, kind in kinds.items():
         rows = tables.get(table)
-        if name != check or not rows:
+        if not rows:
             continue
+        build = KINDS[kind]  # an undeclared kind is a programming error, not a data shape
         try:
             made = build(rows)
         except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):

@@ -29,6 +29,7 @@ from tuneready.core.results import (
 )
 from tuneready.core.textsafe import visible
 from tuneready.render import charts
+from tuneready.render.declared import chart_kinds, describe, excluded_as
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
 MAX_REASONS = 5
@@ -47,8 +48,6 @@ VERDICT_MEANING = {
 TONE = {Verdict.FULL_FINE_TUNE: "good", Verdict.LORA: "ok",
         Verdict.PROMPT_ENGINEERING: "warn", Verdict.NOT_READY: "bad"}
 RATE_WORDS = {"rate", "share", "accuracy", "precision", "recall", "fraction", "coverage"}
-UNKNOWN_CHECK = ("not described by this version of tuneready (an older or newer audit); the "
-                 "saved results are shown as they are")
 
 
 def render(audit: Audit, max_rows: int = MAX_ROWS) -> str:
@@ -110,7 +109,8 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
     raw_n = size.metrics.get("raw_n") if size else None
     rows = raw_n if _is_number(raw_n) else audit.dataset.get("rows")
     raw = int(rows) if _is_number(rows) else 0
-    excluded = ", ".join(exclusion_phrase(c, n) for c, n in rec.effective_n_breakdown.items())
+    excluded = ", ".join(exclusion_phrase(c, n, excluded_as(c))
+                         for c, n in rec.effective_n_breakdown.items())
     return {
         "title": VERDICT_TITLE[rec.verdict],
         "verdict": rec.verdict.value,
@@ -166,19 +166,6 @@ def grid_row(c: CheckResult) -> dict[str, Any]:
             "findings": len(c.findings), "fails": counts["fail"], "warns": counts["warn"]}
 
 
-def describe(name: str) -> tuple[str, str]:
-    """The check's own ``what``/``why`` lines; a fallback for checks this version lacks."""
-    try:
-        from tuneready.checks import REGISTRY, get_check
-
-        if name in REGISTRY:
-            check = get_check(name)
-            return str(check.what), str(check.why)
-    except Exception:  # an unimportable check must not cost the whole report
-        pass
-    return UNKNOWN_CHECK, ""
-
-
 def _shards(audit: Audit) -> list[dict[str, Any]]:
     """The data set's shards when there is more than one (row ids then span files)."""
     sources = audit.dataset.get("sources") or []
@@ -188,7 +175,7 @@ def _shards(audit: Audit) -> list[dict[str, Any]]:
 def check_section(c: CheckResult, max_rows: int,
                   shards: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     what, why = describe(c.name)
-    drawn = charts.charts_for(c.name, c.tables)
+    drawn = charts.charts_for(c.tables, chart_kinds(c.name))
     metrics = metric_items(c.metrics)
     shown, folded = split_metrics(metrics)
     return {

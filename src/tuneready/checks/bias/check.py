@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from tuneready.checks.bias.stats import Comparison
-from tuneready.checks.contract import MAX_EXAMPLE_ROWS, example_rows, skipped, status_of
+from tuneready.checks.contract import MAX_EXAMPLE_ROWS, CheckSpec, example_rows, skipped, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence.store import Evidence
@@ -33,13 +33,26 @@ _WHAT = {"representation": "share of rows", "label_rate": "rate of label",
 CARRY = "fine-tuning on the data as it is would carry this disparity into the model"
 
 
+SPEC = CheckSpec(
+    name="bias", cls="BiasCheck",
+    what=("representation, label rate, proxy error/recall and label-noise "
+          "rate by group (fairlearn MetricFrame, Wilson intervals, chi-square "
+          "or Fisher, Benjamini-Hochberg); identity terms when no group column"),
+    why=("fine-tuning carries the disparities of its data into the model; "
+         "only curating the data removes them"),
+    needs=frozenset({"norm_input", "input_hash", "target_tokens", "tfidf",
+                     "sentence_vectors", "proxy", "label_issues"}),
+    excluded_as=None,
+    charts={"groups": "bias_groups"},
+    diff_metrics=(),
+)
+
+
 class BiasCheck:
-    name: ClassVar[str] = "bias"
-    what: ClassVar[str] = ("representation, label rate, proxy error/recall and label-noise "
-                           "rate by group (fairlearn MetricFrame, Wilson intervals, chi-square "
-                           "or Fisher, Benjamini-Hochberg); identity terms when no group column")
-    why: ClassVar[str] = ("fine-tuning carries the disparities of its data into the model; "
-                          "only curating the data removes them")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         from tuneready.checks.bias.run import analyse

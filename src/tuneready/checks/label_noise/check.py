@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tuneready.checks.contract import example_rows, skipped, status_of
+from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
 from tuneready.checks.label_noise.tables import review_sample, tables
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
@@ -33,17 +33,29 @@ from tuneready.evidence.label_issues import LabelIssues
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
+SPEC = CheckSpec(
+    name="label_noise", cls="LabelNoiseCheck",
+    what=("rows whose label is probably wrong (conflicting duplicates; rows two "
+          "independent views reject; cleanlab confident learning on the "
+          "stacked proxy's out-of-fold predictions) and the noise rate as a "
+          "range that counts the proxy's own error, per class, with a review "
+          "sample that measures it; for free-form targets: contradictory, "
+          "empty, truncated, refusal and echoed answers"),
+    why=("a model tuned on wrong labels learns to give wrong answers; the "
+         "flagged rows, worst first, say what to relabel"),
+    needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf",
+                     "sentence_vectors", "proxy", "label_issues"}),
+    excluded_as="likely mislabelled rows",
+    charts={"by_class": "noise_by_class", "confused_pairs": "confused_pairs"},
+    diff_metrics=("noise_rate",),
+)
+
 
 class LabelNoiseCheck:
-    name: ClassVar[str] = "label_noise"
-    what: ClassVar[str] = ("rows whose label is probably wrong (conflicting duplicates; rows two "
-                           "independent views reject; cleanlab confident learning on the "
-                           "stacked proxy's out-of-fold predictions) and the noise rate as a "
-                           "range that counts the proxy's own error, per class, with a review "
-                           "sample that measures it; for free-form targets: contradictory, "
-                           "empty, truncated, refusal and echoed answers")
-    why: ClassVar[str] = ("a model tuned on wrong labels learns to give wrong answers; the "
-                          "flagged rows, worst first, say what to relabel")
+    spec: ClassVar[CheckSpec] = SPEC
+    name: ClassVar[str] = SPEC.name
+    what: ClassVar[str] = SPEC.what
+    why: ClassVar[str] = SPEC.why
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
 import pytest
 
 from tests.conftest import dataset, make_texts
-from tuneready.checks import all_checks
+from tuneready.checks import all_checks, spec_of
+from tuneready.checks.contract import CheckSpec
 from tuneready.config.policy import CheckPolicy, load_policy
 from tuneready.core.results import CheckResult, Status
 from tuneready.engine import lanes
@@ -45,8 +47,31 @@ def test_partition_forks_model_free_checks_first_and_bias_late(
     assert _names(plan.side) == ["schema", "size", "duplicates"]
     assert _names(plan.late) == ["bias"]
     assert _names(plan.main) == ["label_noise", "domain"]
+    assert {k: _names(v) for k, v in plan.after.items()} == {"label_noise": ["bias"]}
     monkeypatch.setenv(lanes.SERIAL_ENV, "1")
     assert lanes.partition(all_checks(None), lanes.MIN_ROWS).side == []
+
+
+class ReadsEmbedding:
+    """A check declaring the embedding (which only the domain check computes before it)."""
+
+    spec: ClassVar[CheckSpec] = replace(spec_of("bias"), name="late_reader",
+                                        needs=frozenset({"embedding"}))
+    name: ClassVar[str] = "late_reader"
+
+
+@linux_only
+def test_lanes_follow_declared_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No name list: a check is forked after the parent check that computes what it reads,
+    and stays in the parent when nothing before it does."""
+    monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
+    checks = [*all_checks(None), ReadsEmbedding()]
+    plan = lanes.partition(checks, lanes.MIN_ROWS)  # type: ignore[arg-type]
+    assert {k: _names(v) for k, v in plan.after.items()} == {
+        "label_noise": ["bias"], "domain": ["late_reader"]}
+    alone = lanes.partition([ReadsEmbedding(), *all_checks(None)],  # type: ignore[list-item]
+                            lanes.MIN_ROWS)
+    assert _names(alone.main)[0] == "late_reader" and "late_reader" not in _names(alone.late)
 
 
 @linux_only
@@ -78,6 +103,7 @@ def test_side_lane_gives_the_same_results_and_shares_tokens(
 class DiesInChild:
     """Exits hard in any process but the test's own: a crashed worker."""
 
+    spec: ClassVar[CheckSpec] = spec_of("schema")  # reads no model stage: the first lane
     name: ClassVar[str] = "schema"
     what: ClassVar[str] = "test double"
     why: ClassVar[str] = "test double"

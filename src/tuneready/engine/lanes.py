@@ -9,6 +9,9 @@ is pickled on the way in), runs the three checks on the second core and sends ba
 results, the evidence timings, and the token counts, which the deployment context reuses.
 The bias check is forked the same way once the label-noise check has computed the proxy and
 the label issues it reads, and runs next to the domain check (about 0.5 s at 50k rows each).
+Both lanes follow from what each check declares it reads (``SPEC.needs``): a check needing no
+model stage (``evidence.store.MODEL_STAGES``) goes to the first lane; one whose model stages
+checks before it in the parent all compute is forked once they have run.
 
 Only when asked (the ``tuneready`` command asks; the Python API does not, since a notebook or
 a server may hold threads and locks that a fork would copy mid-use), only on Linux (fork is
@@ -31,14 +34,9 @@ from dataclasses import dataclass, field
 from tuneready.checks.contract import Check
 from tuneready.config.policy import Policy
 from tuneready.core.results import CheckResult
-from tuneready.evidence.store import Evidence
+from tuneready.evidence.store import MODEL_STAGES, Evidence
 from tuneready.io.dataset import Dataset
 
-#: checks that need no model evidence (rows, hashes, token counts only): forked first
-SIDE_CHECKS = ("schema", "size", "duplicates")
-#: checks forked once ``LATE_AFTER`` has run in the parent (it computes what they read)
-LATE_CHECKS = ("bias",)
-LATE_AFTER = "label_noise"
 #: rows from which forking pays (a fork and a second great-expectations import cost ~0.1 s of
 #: wall time; the side checks save seconds only on larger sets)
 MIN_ROWS = 10_000
@@ -86,8 +84,7 @@ class SideLane:
                 results = [run_one(c, data, self.evidence, policy) for c in self.checks]
                 timings = {k: v - before.get(k, 0.0) for k, v in self.evidence.timings.items()
                            if v != before.get(k)}
-                shared = {k: self.evidence.__dict__[k] for k in SHARED_EVIDENCE
-                          if k in self.evidence.__dict__}
+                shared = self.evidence.computed(SHARED_EVIDENCE)
                 _write_all(write, pickle.dumps((results, timings, shared),
                                                protocol=pickle.HIGHEST_PROTOCOL))
                 code = 0
@@ -113,8 +110,7 @@ class SideLane:
             return None
         for name, seconds in timings.items():
             self.evidence.timings[name] = self.evidence.timings.get(name, 0.0) + seconds
-        for key, value in shared.items():
-            self.evidence.__dict__.setdefault(key, value)
+        self.evidence.adopt(shared)
         return list(results)
 
     def kill(self) -> None:
@@ -145,24 +141,43 @@ def _read_all(fd: int) -> bytes:
 
 @dataclass
 class Plan:
-    """Which checks run where: ``side`` forked at the start, ``late`` forked after the
-    parent ran ``LATE_AFTER``, ``main`` in the parent, in order."""
+    """Which checks run where: ``side`` forked at the start, ``main`` in the parent, in order,
+    and ``after[name]`` forked once the parent has run check ``name``."""
 
     side: list[Check] = field(default_factory=list)
-    late: list[Check] = field(default_factory=list)
     main: list[Check] = field(default_factory=list)
+    after: dict[str, list[Check]] = field(default_factory=dict)
+
+    @property
+    def late(self) -> list[Check]:
+        return [c for checks in self.after.values() for c in checks]
+
+
+def model_stages(check: Check) -> frozenset[str]:
+    """The model stages a check declares it reads."""
+    return check.spec.needs & MODEL_STAGES
 
 
 def partition(checks: list[Check], n_rows: int) -> Plan:
     """Split ``checks`` into lanes. Everything stays in the parent when forking does not
-    apply; the side lane needs two checks to pay, and the late lane needs ``LATE_AFTER`` in
-    the parent (else the child would fit the proxy again, next to the parent fitting it)."""
+    apply; the side lane (checks reading no model stage) needs two checks to pay; a check is
+    forked late only when checks before it in the parent compute every model stage it reads
+    (else the child would fit them again, next to the parent fitting them)."""
     if not side_lane_applies(n_rows):
         return Plan(main=list(checks))
-    names = {c.name for c in checks}
-    side = [c for c in checks if c.name in SIDE_CHECKS]
+    side = [c for c in checks if not model_stages(c)]
     if len(side) < 2:
         side = []
-    late = [c for c in checks if c.name in LATE_CHECKS] if LATE_AFTER in names else []
-    forked = {c.name for c in side + late}
-    return Plan(side, late, [c for c in checks if c.name not in forked])
+    plan = Plan(side=side)
+    covered: list[frozenset[str]] = []  # after each parent check, the stages computed so far
+    for check in checks:
+        if check in side:
+            continue
+        needed = model_stages(check)
+        done = next((i for i, have in enumerate(covered) if needed and needed <= have), None)
+        if done is None:
+            covered.append((covered[-1] if covered else frozenset()) | needed)
+            plan.main.append(check)
+        else:
+            plan.after.setdefault(plan.main[done].name, []).append(check)
+    return plan

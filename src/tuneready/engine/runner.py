@@ -12,7 +12,7 @@ from collections.abc import Callable
 from tuneready.checks.contract import Check
 from tuneready.config.policy import Policy
 from tuneready.core.results import CheckResult, Status
-from tuneready.engine.lanes import LATE_AFTER, SideLane, partition
+from tuneready.engine.lanes import SideLane, partition
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
@@ -33,8 +33,7 @@ def run_checks(checks: list[Check], data: Dataset, evidence: Evidence, policy: P
         for check in plan.main:
             say(check.name)
             results[check.name] = run_one(check, data, evidence, policy)
-            if check.name == LATE_AFTER:
-                lanes += _fork(plan.late, data, evidence, policy, say)
+            lanes += _fork(plan.after.get(check.name, []), data, evidence, policy, say)
         waited = time.perf_counter()
         joined = [(lane, lane.join()) for lane in lanes]
         if lanes and timings is not None:

@@ -372,14 +372,3 @@ def conflicting_duplicates(hashes: np.ndarray, labels: pd.Series) -> tuple[np.nd
     unique_top = (sizes == top) & (n_top == top)  # the top label is the only one of that size
     flagged = frame["pos"].to_numpy()[~unique_top.to_numpy()]
     return np.sort(flagged).astype(np.int64), int(frame["h"].nunique())
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for k successes in n trials (95 % by default); (0, 1) if n == 0."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))

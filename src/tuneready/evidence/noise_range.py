@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tuneready.checks.bias.stats import wilson
+from tuneready.evidence.stats import wilson
 
 #: the planted-flip recall is floored here, and used when no probe could be planted
 RECALL_FLOOR = 0.5

@@ -18,8 +18,8 @@ from tuneready.checks.bias.stats import (
     median_interval,
     representation,
     two_by_two,
-    wilson,
 )
+from tuneready.evidence.stats import wilson
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (57, 300), (1, 1)])

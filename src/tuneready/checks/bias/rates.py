@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.bias.stats import Comparison, GroupRate, two_by_two_many, wilson
+from tuneready.checks.bias.stats import Comparison, GroupRate, two_by_two_many
+from tuneready.evidence.stats import wilson
 
 
 @dataclass

@@ -15,13 +15,14 @@ controls the false discovery rate across all comparisons of the audit.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from tuneready.evidence.stats import wilson
 
 #: status of a group in the tables
 OK, INSUFFICIENT, FLAGGED = "ok", "insufficient_evidence", "flagged"
@@ -85,35 +86,6 @@ def _r(x: float) -> float | None:
 
 def _p(x: float) -> float | None:
     return None if not math.isfinite(x) else float(f"{x:.4g}")
-
-
-@functools.lru_cache(maxsize=8)
-def _z(confidence: float) -> float:
-    """Two-sided normal quantile, once per confidence (scipy's ppf costs ~0.2 ms a call and
-    the check computes hundreds of intervals)."""
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + confidence / 2))
-
-
-def wilson(k: np.ndarray | int, n: np.ndarray | int,
-           confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval, vectorized; (0, 1) where n == 0.
-
-    Same numbers as ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``
-    without one Python call per group.
-    """
-    k_arr = np.asarray(k, dtype=np.float64)
-    n_arr = np.asarray(n, dtype=np.float64)
-    z = _z(confidence)
-    safe = np.where(n_arr > 0, n_arr, 1.0)
-    p = k_arr / safe
-    denom = 1 + z * z / safe
-    centre = (p + z * z / (2 * safe)) / denom
-    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / denom
-    lo = np.where(n_arr > 0, np.clip(centre - half, 0, 1), 0.0)
-    hi = np.where(n_arr > 0, np.clip(centre + half, 0, 1), 1.0)
-    return lo, hi
 
 
 def two_by_two(table: np.ndarray) -> tuple[str, float]:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tuneready.checks.bias.stats import Comparison, GroupRate, wilson
+from tuneready.checks.bias.stats import Comparison, GroupRate
+from tuneready.evidence.stats import wilson
 
 if TYPE_CHECKING:
     from tuneready.checks.bias.run import Analysis

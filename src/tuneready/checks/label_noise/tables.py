@@ -51,7 +51,7 @@ def _flagged(issues: LabelIssues, data: Dataset) -> list[dict[str, Any]]:
 
 
 def _by_class(issues: LabelIssues, data: Dataset) -> list[dict[str, Any]]:
-    from tuneready.evidence.label_issues import wilson
+    from tuneready.evidence.stats import wilson
 
     labels = data.frame["label"].to_numpy()
     given = pd.Series(labels).dropna().astype(str).value_counts()
@@ -59,9 +59,9 @@ def _by_class(issues: LabelIssues, data: Dataset) -> list[dict[str, Any]]:
     rows = []
     for label in sorted(given.index):
         n, k = int(given[label]), int(flagged.get(label, 0))
-        lo, hi = wilson(k, n)
+        lo, hi = wilson(k, n, z=1.96)  # 1.96: the per-class table's long-standing quantile
         rows.append({"label": label, "n": n, "flagged": k, "rate": round(k / n, 4),
-                     "rate_lo": round(lo, 4), "rate_hi": round(hi, 4)})
+                     "rate_lo": round(float(lo), 4), "rate_hi": round(float(hi), 4)})
     return rows
 
 

@@ -1,0 +1,207 @@
+"""The rows an audit's findings rest on, in full, for ``fix`` to act on.
+
+A finding in ``audit.json`` names at most a few example rows; ``fix`` needs every row and,
+for repeats, the whole cluster. So this module asks the same code the checks use (one place:
+the schema rules, the duplicate clustering and eval matching of ``checks/duplicates``, the
+label-issue evidence, the answer defects of ``targets``) on the same data, seed and policy,
+and turns what they find into ``RowFlag``s and ``Cluster``s. Seeded, so the rows are the
+rows the audit counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.evidence import Evidence
+from tuneready.fix.plan import Cluster, RowFlag, Targets
+from tuneready.io.dataset import Dataset
+from tuneready.io.review_file import Matched
+from tuneready.policy import Policy
+
+EXCERPT = 120
+BAD_ANSWERS = ("empty", "refusal", "truncated")
+
+
+def collect(data: Dataset, evidence: Evidence, policy: Policy, review: Matched | None,
+            *, label_issues: bool = True) -> Targets:
+    """Every row-level fact ``select`` may act on (``label_issues=False`` skips the proxy,
+    for the convergence re-checks that only look at repeats and leaks)."""
+    frame = data.frame
+    excerpts = frame["input"].fillna("").astype(str).str.slice(0, EXCERPT).tolist()
+    labels = _labels(frame)
+    rows = frame["row_id"].to_numpy()
+    out = Targets(relabel_possible=relabel_field(data) is not None)
+    out.flags += [RowFlag(p.line, f"schema.{p.code}", excerpt=p.message) for p in data.problems]
+    out.flags += _invalid(data, evidence, policy, rows, excerpts, labels)
+    out.flags += _leaks(evidence, policy, rows, excerpts, labels)
+    if data.has_targets:
+        out.flags += _bad_answers(data, evidence, policy, rows, excerpts, labels)
+    if label_issues:
+        out.flags += _label_flags(evidence, review, rows, excerpts, labels)
+    out.clusters = clusters(evidence, policy)
+    out.info = _info(out, rows, excerpts, labels)
+    return out
+
+
+def _info(targets: Targets, rows: np.ndarray, excerpts: list[str],
+          labels: list[str | None]) -> dict[int, tuple[str, str | None]]:
+    """Excerpt and label of every row a cluster names (only those: memory stays small)."""
+    position = {int(r): i for i, r in enumerate(rows.tolist())}
+    named = {r for c in targets.clusters for r in c.rows}
+    return {r: (excerpts[position[r]], labels[position[r]]) for r in named}
+
+
+def relabel_field(data: Dataset) -> str | None:
+    """The record field that holds the label, when there is one (not answers-as-labels)."""
+    label = data.mapping.get("label")
+    if not isinstance(label, str) or label.startswith("target ("):
+        return None
+    return label
+
+
+def _invalid(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
+             excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
+    """Rows failing a schema rule that excludes them (the first such rule names them)."""
+    from tuneready.checks.schema import _rules, _validate, _validation_frame
+
+    if not len(data.frame):
+        return []
+    position = {int(r): i for i, r in enumerate(rows.tolist())}
+    failures = _validate(_validation_frame(data, evidence), _rules(data,
+                                                                   policy.for_check("schema")))
+    seen: set[int] = set()
+    out = []
+    for rule, failed in failures.items():
+        if not rule.excludes:
+            continue
+        for row in failed:
+            if row not in seen:
+                seen.add(row)
+                i = position[row]
+                out.append(RowFlag(row, rule.code, excerpts[i], labels[i]))
+    return sorted(out, key=lambda f: f.row_id)
+
+
+def clusters(evidence: Evidence, policy: Policy) -> list[Cluster]:
+    """The duplicates check's example clusters (exact and near repeats) with 2+ members."""
+    from tuneready.checks.duplicates import cluster, example_clusters, minhash_params
+
+    frame = evidence.data.frame
+    if not len(frame):
+        return []
+    table = policy.for_check("duplicates")
+    params = minhash_params(table, evidence.seed)
+    threshold = float(table["near_threshold"])
+    inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
+    ex = example_clusters(evidence, inp, params, threshold)
+    rows = frame["row_id"].to_numpy()
+    chars = frame["target"].fillna("").astype(str).str.strip().str.len().to_numpy()
+    repeated = pd.Series(evidence.row_hash).duplicated().to_numpy()
+    by = pd.Series(np.arange(len(frame))).groupby(ex.labels)
+    out = []
+    for _, members in by:
+        pos = np.sort(members.to_numpy())
+        if len(pos) < 2:
+            continue
+        out.append(Cluster(tuple(int(r) for r in rows[pos]),
+                           tuple(int(c) for c in chars[pos]),
+                           frozenset(int(rows[p]) for p in pos if repeated[p])))
+    return out
+
+
+def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[str],
+           labels: list[str | None]) -> list[RowFlag]:
+    """Training rows whose prompt is in the eval set, exactly or nearly (the check's own
+    matching, uncapped)."""
+    if evidence.eval_data is None or not len(evidence.data.frame):
+        return []
+    from tuneready.checks.duplicates import _leakage, cluster, minhash_params
+
+    table = policy.for_check("duplicates")
+    params = minhash_params(table, evidence.seed)
+    threshold = float(table["near_threshold"])
+    inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
+    _, _, leaked = _leakage(evidence, inp, params, threshold, table)
+    position = {int(r): i for i, r in enumerate(rows.tolist())}
+    train_pos = pd.Series(np.arange(len(rows))).groupby(evidence.input_hash).transform("min")
+    first_of = dict(zip(rows.tolist(), rows[train_pos.to_numpy()].tolist(), strict=True))
+    same_prompt = pd.Series(rows).groupby(evidence.input_hash).agg(list)
+    members = {int(r): [int(x) for x in group] for group in same_prompt for r in group}
+    out: dict[int, RowFlag] = {}
+    for entry in leaked:
+        for row in members.get(first_of[int(entry["row_id"])], [int(entry["row_id"])]):
+            i = position[row]
+            out.setdefault(row, RowFlag(row, "duplicates.eval_leakage", excerpts[i], labels[i],
+                                        other=int(entry["eval_row_id"])))
+    return [out[r] for r in sorted(out)]
+
+
+def _bad_answers(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
+                 excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
+    from tuneready.targets import target_defects
+
+    kinds = target_defects(data, evidence, policy.for_check("label_noise"))
+    out = []
+    for i in range(len(rows)):
+        kind = next((k for k in BAD_ANSWERS if bool(kinds[k].iat[i])), None)
+        if kind:
+            out.append(RowFlag(int(rows[i]), f"label_noise.target_{kind}", excerpts[i],
+                               labels[i]))
+    return out
+
+
+def _label_flags(evidence: Evidence, review: Matched | None, rows: np.ndarray,
+                 excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
+    """Reviewed rows (the reviewer's label) and unreviewed candidates (the likely label and
+    the proxy's probability of it)."""
+    out: list[RowFlag] = []
+    answered: set[int] = set()
+    if review is not None:
+        for pos, label in zip(review.positions.tolist(), review.labels, strict=True):
+            answered.add(pos)
+            out.append(RowFlag(int(rows[pos]), "label_noise.reviewed", excerpts[pos],
+                               labels[pos], likely=label))
+    issues = evidence.label_issues
+    if issues is None:
+        return out
+    proxy = evidence.proxy
+    scored = {int(p): i for i, p in enumerate(issues.positions.tolist())}
+    confirmed = set(issues.confirmed_positions.tolist())
+    conflicts = set(issues.conflict_positions.tolist())
+    for pos in issues.flagged_positions.tolist():
+        if pos in answered:
+            continue
+        i = scored.get(pos)
+        likely, prob = _likely(issues, proxy, i)
+        code = ("label_noise.conflicting_duplicates" if pos in conflicts else
+                "label_noise.confirmed" if pos in confirmed else "label_noise.flagged")
+        out.append(RowFlag(int(rows[pos]), code, excerpts[pos], labels[pos], likely=likely,
+                           probability=prob))
+    return out
+
+
+def _likely(issues: Any, proxy: Any, i: int | None) -> tuple[str | None, float | None]:
+    if i is None or proxy is None:
+        return None, None
+    k = int(issues.likely[i])
+    return str(issues.classes[k]), float(proxy.pred_probs[i, k])
+
+
+def repeats(evidence: Evidence, policy: Policy) -> Targets:
+    """Only the repeats and eval leaks: what dropping rows can make appear again."""
+    frame = evidence.data.frame
+    rows = frame["row_id"].to_numpy()
+    excerpts = frame["input"].fillna("").astype(str).str.slice(0, EXCERPT).tolist()
+    labels = _labels(frame)
+    out = Targets(flags=_leaks(evidence, policy, rows, excerpts, labels),
+                  clusters=clusters(evidence, policy))
+    out.info = _info(out, rows, excerpts, labels)
+    return out
+
+
+def _labels(frame: pd.DataFrame) -> list[str | None]:
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+            else str(v) for v in frame["label"].tolist()]

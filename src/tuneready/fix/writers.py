@@ -1,0 +1,291 @@
+"""Write the cleaned data set in the input's own format, encoding and compression.
+
+A record that is kept is written back as it was read wherever the format allows it:
+
+- JSONL, CSV/TSV and label lines: the physical lines each kept record occupies are copied
+  byte for byte (so quoting, key order, unknown fields, line ends and encoding stay as they
+  were; a CSV record with quoted newlines spans several lines and keeps them all). Only a
+  relabelled record is re-serialised (JSON with its key order; CSV with the file's
+  delimiter and line end; ``LABEL text`` with its spacing).
+- JSON arrays: each kept element's source text, between the array's own brackets and
+  separators; a relabelled element is re-serialised with its key order.
+- Parquet and Arrow: the table filtered with pyarrow, same schema (and Parquet codec).
+
+A compressed input is written with the same compression. Shards give one cleaned file per
+shard, under the shard's own name, in a folder. Every file is written to a temporary name
+beside its target and renamed into place, so a cleaned file is whole or absent.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import contextlib
+import csv
+import gzip
+import io
+import json
+import lzma
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from tuneready.io.streams import Opened
+
+
+@dataclass
+class ShardJob:
+    """One input file, what to keep from it (lines or record numbers local to the file)."""
+
+    path: Path
+    reader: str
+    keep: set[int]
+    labels: dict[int, str]
+    target: Path
+    #: first line of every record and bad record in the file (CSV: where each one ends)
+    starts: tuple[int, ...] = ()
+
+
+def write_shard(job: ShardJob, encoding: str, label_field: str | None) -> None:
+    """The cleaned copy of one input file, written atomically to ``job.target``."""
+    if job.reader in ("parquet", "arrow"):
+        _write_table(job, label_field)
+        return
+    with Opened(job.path) as opened:
+        data = opened.stream.read()
+        compression = opened.compression
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if utf16:  # the reader audits UTF-16 as UTF-8; write it back as it came
+        data, encoding = data.decode("utf-16").encode("utf-8"), "utf-8"
+    if job.reader == "json":
+        out = _json_array(data, job, encoding, label_field)
+    else:
+        out = _line_spans(data, job, encoding, label_field)
+    if utf16:
+        out = out.decode("utf-8").encode("utf-16")
+    with atomic_binary(job.target) as fh, _compressor(compression, fh) as sink:
+        sink.write(out)
+
+
+@contextlib.contextmanager
+def atomic_binary(target: Path) -> Iterator[IO[bytes]]:
+    """A binary file at a temporary name beside ``target``, renamed into place on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _compressor(kind: str | None, fh: IO[bytes]) -> Iterator[IO[bytes]]:
+    if kind is None:
+        yield fh
+        return
+    sink: Any
+    if kind == "gzip":
+        sink = gzip.GzipFile(fileobj=fh, mode="wb", mtime=0)
+    elif kind == "bzip2":
+        sink = bz2.BZ2File(fh, mode="wb")
+    elif kind == "xz":
+        sink = lzma.LZMAFile(fh, mode="wb")  # noqa: SIM115
+    else:
+        import zstandard
+
+        sink = zstandard.ZstdCompressor().stream_writer(fh, closefd=False)
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+def _codec(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return "utf-8" if name in ("utf-8", "utf-8-sig") else encoding
+
+
+# --- line-based formats -----------------------------------------------------------------
+
+def _physical_lines(data: bytes) -> list[bytes]:
+    return data.splitlines(keepends=True)
+
+
+def _line_spans(data: bytes, job: ShardJob, encoding: str, label_field: str | None) -> bytes:
+    """Copy the lines of kept records; a CSV record runs to the line before the next
+    record (kept or not) starts."""
+    lines = _physical_lines(data)
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    header = 1 if job.reader in ("csv", "tsv") else 0
+    every = sorted(set(job.starts) | job.keep | set(job.labels))
+    following = dict(zip(every, [*every[1:], len(lines) + 1], strict=True))
+    out: list[bytes] = [lines[0]] if header and lines else []
+    head_names = _header(lines[0], job.reader, encoding) if header and lines else []
+    for start in sorted(job.keep | set(job.labels)):
+        if start <= header or start > len(lines):
+            continue
+        end = start if job.reader in ("jsonl", "label-lines") else following[start] - 1
+        span = lines[start - 1:end]
+        if start in job.labels:
+            span = [_relabel(b"".join(span), job, start, encoding, label_field, head_names)]
+        out.extend(span)
+    text = _terminate(out)
+    return text if not bom or text.startswith(bom) else bom + text
+
+
+def _terminate(out: list[bytes]) -> bytes:
+    """A record that was last in the input (no final newline) gets one when others follow."""
+    fixed = []
+    for i, piece in enumerate(out):
+        if i < len(out) - 1 and not piece.endswith((b"\n", b"\r")):
+            piece += b"\n"
+        fixed.append(piece)
+    return b"".join(fixed)
+
+
+def _header(line: bytes, reader: str, encoding: str) -> list[str]:
+    text = line.decode(_codec(encoding) if not line.startswith(codecs.BOM_UTF8)
+                       else "utf-8-sig")
+    row = next(csv.reader([text], delimiter="," if reader == "csv" else "\t"), [])
+    return [h.strip() or f"column_{i}" for i, h in enumerate(row)]
+
+
+_LABEL_LINE = re.compile(r"^(\s*)(\S+)(\s+)(.*?)(\r?\n|\r)?$", re.DOTALL)
+
+
+def _relabel(raw: bytes, job: ShardJob, line: int, encoding: str, label_field: str | None,
+             header: list[str]) -> bytes:
+    new = job.labels[line]
+    codec = _codec(encoding)
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig" if bom else codec)
+    ending = text[len(text.rstrip("\r\n")):]
+    if job.reader == "jsonl":
+        obj = json.loads(text)
+        field = label_field or "label"
+        obj[field] = _typed(new, obj.get(field))
+        text = json.dumps(obj, ensure_ascii=False) + (ending or "")
+    elif job.reader == "label-lines":
+        m = _LABEL_LINE.match(text)
+        assert m is not None
+        text = f"{m.group(1)}{new}{m.group(3)}{m.group(4)}{m.group(5) or ''}"
+    else:
+        delimiter = "," if job.reader == "csv" else "\t"
+        row = next(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter))
+        row[header.index(label_field or "label")] = new
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delimiter, lineterminator=ending or "\n").writerow(row)
+        text = buf.getvalue()
+    return (codecs.BOM_UTF8 if bom else b"") + text.encode(codec)
+
+
+def _typed(new: str, old: Any) -> Any:
+    """The new label in the type the old one had (``1`` stays a number, ``true`` a bool)."""
+    if isinstance(old, bool):
+        return new.lower() in ("true", "1")
+    if isinstance(old, int):
+        with contextlib.suppress(ValueError):
+            return int(new)
+    if isinstance(old, float):
+        with contextlib.suppress(ValueError):
+            return float(new)
+    return new
+
+
+# --- JSON arrays ------------------------------------------------------------------------
+
+def _json_array(data: bytes, job: ShardJob, encoding: str, label_field: str | None) -> bytes:
+    """The array's own opening, separators and closing around the kept elements' text."""
+    from tuneready.io.jsonarray import elements
+
+    codec = _codec(encoding)
+    bom = data.startswith(codecs.BOM_UTF8)
+    text = data.decode("utf-8-sig" if bom else codec).replace("\r\n", "\n")
+    opening = text[:len(text) - len(text.lstrip())] + "["
+    body = text.lstrip()[1:]
+    lead = body[:len(body) - len(body.lstrip())]
+    closing = text.rstrip()
+    tail = text[len(closing):]
+    before_close = closing[:-1]
+    close_ws = before_close[len(before_close.rstrip()):]
+    kept: list[str] = []
+    for line, item in elements(text, job.path):
+        if isinstance(item, tuple) and line in job.keep | set(job.labels):
+            obj, source = item
+            if line in job.labels:
+                source = _element(obj, job.labels[line], label_field, lead)
+            kept.append(source)
+    separator = "," + (lead or " ") if lead else ", "
+    body_text = (lead + separator.join(kept) + close_ws) if kept else close_ws
+    result = opening + body_text + "]" + tail
+    return (codecs.BOM_UTF8 if bom else b"") + result.encode(codec)
+
+
+def _element(obj: Any, new: str, label_field: str | None, lead: str) -> str:
+    field = label_field or "label"
+    obj = dict(obj)
+    obj[field] = _typed(new, obj.get(field))
+    indent = lead.rsplit("\n", 1)[-1]
+    if "\n" not in lead:
+        return json.dumps(obj, ensure_ascii=False)
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + indent)
+
+
+# --- tables -----------------------------------------------------------------------------
+
+def _write_table(job: ShardJob, label_field: str | None) -> None:
+    import pyarrow as pa
+
+    table, stream, codec = _read_table(job.path, job.reader)
+    numbers = range(1, table.num_rows + 1)
+    mask = pa.array([n in job.keep or n in job.labels for n in numbers])
+    if job.labels and label_field in table.column_names:
+        column = table.column(label_field)
+        values = column.to_pylist()
+        for n, new in job.labels.items():
+            values[n - 1] = _typed(new, values[n - 1])
+        index = table.column_names.index(label_field)
+        table = table.set_column(index, table.schema.field(index),
+                                 pa.array(values, type=column.type))
+    table = table.filter(mask)
+    with atomic_binary(job.target) as fh:
+        if job.reader == "parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, fh, compression=codec or "snappy")
+        else:
+            sink = pa.PythonFile(fh, mode="w")
+            opener = pa.ipc.new_stream if stream else pa.ipc.new_file
+            with opener(sink, table.schema) as writer:
+                writer.write_table(table)
+
+
+def _read_table(path: Path, reader: str) -> tuple[Any, bool, str | None]:
+    """The whole table, whether it was an IPC stream, and the Parquet codec in use."""
+    import pyarrow as pa
+
+    if reader == "parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        meta = pf.metadata
+        codec = (str(meta.row_group(0).column(0).compression).lower()
+                 if meta.num_row_groups and meta.num_columns else None)
+        return pf.read(), False, None if codec in (None, "uncompressed") else codec
+    source = pa.memory_map(str(path), "r")
+    try:
+        return pa.ipc.open_stream(source).read_all(), True, None
+    except pa.ArrowInvalid:
+        source.seek(0)
+        return pa.ipc.open_file(source).read_all(), False, None

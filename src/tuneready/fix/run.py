@@ -67,10 +67,10 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
         writable(path.parent if path in targets.values() else path)
     policy = load_policy(audit.policy)
     say = progress or (lambda _m: None)
+    data = load_source(paths, audit.load)
+    review = _review(data, audit)  # stricter than the audit's reading: checked first
     before = run_audit(paths, audit, progress=say)
     say("choose changes")
-    data = load_source(paths, audit.load)
-    review = _review(data, audit)
     evidence = _evidence(data, policy, audit, review)
     plan = select(collect(data, evidence, policy, review), options)
     if not relabel_field(data) and (options.relabel_flagged or review is not None):

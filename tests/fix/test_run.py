@@ -1,0 +1,142 @@
+"""``run_fix`` end to end on a small file: drops, log, re-audit, input untouched, refusals."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from tuneready.errors import InputError
+from tuneready.fix.plan import FixOptions
+from tuneready.fix.run import run_fix
+from tuneready.io import LoadOptions
+from tuneready.pipeline import AuditOptions
+
+WORDS = ("apple", "river", "stone", "cloud", "paper", "violet", "engine", "garden", "silver",
+         "window", "market", "candle", "forest", "bottle", "yellow", "quiet", "rocket",
+         "planet", "mirror", "basket", "orange", "winter", "summer", "copper", "lantern")
+CHECKS = ["schema", "size", "duplicates", "label_noise"]
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(WORDS, 9)) + f" {i}" for i in range(n)]
+
+
+def _data(tmp_path: Path) -> tuple[Path, Path, list[bytes]]:
+    texts = _texts(60, 1)
+    rows = [{"text": t, "label": "a" if i % 2 else "b", "meta": {"i": i}}
+            for i, t in enumerate(texts)]
+    rows.append(dict(rows[3]))                                      # exact repeat of row 4
+    rows.append({**rows[5], "text": rows[5]["text"] + "!"})          # near repeat of row 6
+    rows[7]["text"] = "=HYPERLINK(\"http://x\") " + texts[7]
+    rows.append(dict(rows[7]))                                      # a formula, repeated
+    lines = [json.dumps(r).encode() + b"\n" for r in rows]
+    lines.insert(10, b"{broken\n")
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"".join(lines))
+    ev = tmp_path / "eval.jsonl"
+    ev.write_text(json.dumps({"text": texts[20], "label": "a"}) + "\n"
+                  + json.dumps({"text": "nothing like the training rows at all", "label": "b"})
+                  + "\n")
+    return path, ev, lines
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fix_end_to_end(tmp_path: Path) -> None:
+    path, ev, lines = _data(tmp_path)
+    before = _sha(path)
+    review = tmp_path / "reviewed.csv"
+    review.write_text("row_id,correct_label\n31,b\n")  # line 31 holds row 30 (label a)
+    result = run_fix([path], AuditOptions(checks=CHECKS, eval_path=ev, review_path=review),
+                     FixOptions(), folder=tmp_path / "rep")
+    assert _sha(path) == before
+    log = list(csv.DictReader(result.changes.open()))
+    by_row = {int(r["row_id"]): r for r in log}
+    assert by_row[11]["code"] == "schema.invalid_json"
+    assert by_row[62]["code"] == "size.exact_duplicates" and by_row[62]["kept_row"] == "4"
+    assert by_row[63]["code"] == "duplicates.redundant_rows"
+    assert by_row[22]["code"] == "duplicates.eval_leakage"
+    assert (by_row[31]["action"], by_row[31]["label_before"], by_row[31]["label_after"]) == \
+        ("relabelled", "a", "b")
+    assert by_row[64]["input"].startswith("'=HYPERLINK")  # inert in a spreadsheet
+    assert by_row[64]["kept_row"] == "8"
+    assert result.reaudit == {"exact_duplicates": 0, "near_duplicate_clusters": 0,
+                              "leaked_eval_rows": 0, "malformed_records": 0, "invalid_rows": 0}
+    out = result.cleaned.read_bytes().splitlines(keepends=True)
+    dropped = {r for r, c in by_row.items() if c["action"] == "dropped"}
+    expected = [ln for i, ln in enumerate(lines, 1) if i not in dropped and i != 31]
+    assert [ln for ln in out if json.loads(ln).get("text") != json.loads(lines[30])["text"]] \
+        == expected
+    assert json.loads(out[[json.loads(x)["text"] for x in out].index(
+        json.loads(lines[30])["text"])])["label"] == "b"
+    assert result.summary["rows_in"] == 64 and result.summary["rows_out"] == len(out)
+    assert result.summary["rows_out"] == 64 - result.summary["dropped_total"]
+    for name in ("audit.json", "after/audit.json", "diff.md", "diff.json"):
+        assert (tmp_path / "rep" / name).is_file()
+    assert json.loads((tmp_path / "rep" / "diff.json").read_text())["fix"]["reaudit"] == \
+        result.reaudit
+
+
+def test_refuses_to_write_onto_the_input(tmp_path: Path) -> None:
+    path, _, _ = _data(tmp_path)
+    with pytest.raises(InputError, match="overwrite the input"):
+        run_fix([path], AuditOptions(checks=CHECKS), FixOptions(), out=path)
+    link = tmp_path / "same.jsonl"
+    os.link(path, link)
+    with pytest.raises(InputError, match="overwrite the input"):
+        run_fix([path], AuditOptions(checks=CHECKS), FixOptions(), out=link)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_unwritable_folder_fails_before_work(tmp_path: Path) -> None:
+    path, _, _ = _data(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(InputError, match="cannot write"):
+        run_fix([path], AuditOptions(checks=CHECKS), FixOptions(), out=locked / "x.jsonl")
+
+
+def test_unwritable_path_under_a_file_fails(tmp_path: Path) -> None:
+    path, _, _ = _data(tmp_path)
+    with pytest.raises(InputError, match="cannot write"):
+        run_fix([path], AuditOptions(checks=CHECKS), FixOptions(),
+                out=path / "sub" / "x.jsonl")
+
+
+def test_review_with_an_unknown_row_id_is_an_error(tmp_path: Path) -> None:
+    path, _, _ = _data(tmp_path)
+    review = tmp_path / "reviewed.csv"
+    review.write_text("row_id,correct_label,input_hash\n2,a,\n9999,a,0123456789abcdef\n")
+    with pytest.raises(InputError, match="unknown row id 9999"):
+        run_fix([path], AuditOptions(checks=CHECKS, review_path=review), FixOptions(),
+                folder=tmp_path / "rep")
+
+
+def test_sample_is_refused(tmp_path: Path) -> None:
+    path, _, _ = _data(tmp_path)
+    with pytest.raises(InputError, match="--sample"):
+        run_fix([path], AuditOptions(load=LoadOptions(sample=100)), FixOptions())
+
+
+def test_shards_give_one_cleaned_file_each(tmp_path: Path) -> None:
+    texts = _texts(40, 2)
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    first = [json.dumps({"text": t, "label": "ab"[i % 2]}) + "\n" for i, t in enumerate(texts)]
+    (folder / "part-1.jsonl").write_text("".join(first[:20]))
+    (folder / "part-2.jsonl").write_text("".join(first[20:]) + first[0])  # repeat across
+    result = run_fix([folder], AuditOptions(checks=CHECKS), FixOptions(),
+                     folder=tmp_path / "rep")
+    assert sorted(p.name for p in result.cleaned.iterdir()) == ["part-1.jsonl", "part-2.jsonl"]
+    assert (result.cleaned / "part-1.jsonl").read_text() == "".join(first[:20])
+    assert (result.cleaned / "part-2.jsonl").read_text() == "".join(first[20:])
+    assert result.reaudit["exact_duplicates"] == 0

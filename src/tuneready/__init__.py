@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "audit"]
+__all__ = ["__version__", "audit", "fix"]
 
 if TYPE_CHECKING:
     from tuneready.core.results import Audit
@@ -35,3 +35,14 @@ def audit(source: Any, *, label: str | None = None, text: str | None = None,
                                             groups=groups, split=split), policy=policy,
                            eval_path=Path(eval_path) if eval_path else None)
     return run_audit(source, options)
+
+
+
+def __getattr__(name: str) -> Any:
+    """``tuneready.fix`` is the ``tuneready.fix`` package, callable (``fix/__init__.py``):
+    imported on first use so ``import tuneready`` stays cheap."""
+    if name == "fix":
+        import importlib
+
+        return importlib.import_module("tuneready.fix")
+    raise AttributeError(f"module 'tuneready' has no attribute {name!r}")

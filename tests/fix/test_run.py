@@ -140,3 +140,16 @@ def test_shards_give_one_cleaned_file_each(tmp_path: Path) -> None:
     assert (result.cleaned / "part-1.jsonl").read_text() == "".join(first[:20])
     assert (result.cleaned / "part-2.jsonl").read_text() == "".join(first[20:])
     assert result.reaudit["exact_duplicates"] == 0
+
+
+def test_python_api(tmp_path: Path) -> None:
+    import tuneready
+
+    path, _, _ = _data(tmp_path)
+    result = tuneready.fix(str(path), str(tmp_path / "clean.jsonl"),
+                           report_dir=str(tmp_path / "r"), only=("schema",))
+    assert [c.code for c in result.plan.ordered()] == ["schema.invalid_json"]
+    assert (tmp_path / "changes.csv").is_file()
+    assert result.summary["rows_out"] == result.summary["rows_in"] - 1
+    with pytest.raises(InputError, match="file path"):
+        tuneready.fix(object())

@@ -92,6 +92,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("bias", "intersect"): Rule(items="pair"),
     ("bias", "lexicon"): Rule(choices=("auto", "always", "never")),
     ("decision", "margin"): UNIT,
+    ("fix", "relabel_min_probability"): UNIT,
 }
 #: keys that must not decrease along the list (a ladder of thresholds)
 ORDERS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -88,6 +88,11 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
     return _finish(before, after, plan, data, cleaned, changes_path, report)
 
 
+def relabel_threshold(policy: str | Path | None) -> float:
+    """``[fix] relabel_min_probability`` of the policy (exit 2 on a bad policy, as ever)."""
+    return float(load_policy(policy).for_check("fix")["relabel_min_probability"])
+
+
 def output_paths(source: Source, out: Path | None, report: Path) -> dict[Path, Path]:
     """Input file -> cleaned file: ``<report>/<name>.cleaned.<ext>``; shards go to a folder
     (``--out`` names it) under their own names."""

@@ -55,6 +55,7 @@ def test_defaults_drop_broken_repeats_and_leaks_and_apply_the_review() -> None:
 def test_relabel_only_above_the_threshold() -> None:
     plan = select(_targets(), FixOptions(relabel_flagged=True))
     assert plan.changes[10].action == Action.RELABEL and plan.changes[10].label_after == "b"
+    assert plan.changes[10].probability == 0.99
     assert 11 not in plan.changes
     low = select(_targets(), FixOptions(relabel_flagged=True, relabel_min_probability=0.5))
     assert low.changes[11].action == Action.RELABEL

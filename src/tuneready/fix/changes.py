@@ -13,13 +13,15 @@ from tuneready.fix.plan import Action, FixPlan
 from tuneready.io.csvsafe import to_csv
 
 COLUMNS = ("row_id", "action", "code", "kept_row", "kept_because", "label_before",
-           "label_after", "input")
+           "label_after", "probability", "input")
 
 
 def render(plan: FixPlan) -> str:
     return to_csv(COLUMNS, ([c.row_id, c.action.value, c.code,
                              "" if c.kept_row is None else c.kept_row, c.kept_reason,
-                             c.label_before or "", c.label_after or "", c.excerpt]
+                             c.label_before or "", c.label_after or "",
+                             "" if c.probability is None else round(c.probability, 4),
+                             c.excerpt]
                             for c in plan.ordered()))
 
 

@@ -143,6 +143,8 @@ class Change:
     label_before: str | None = None
     label_after: str | None = None
     excerpt: str = ""
+    #: the proxy's probability of ``label_after`` (``None``: a person's answer, or a drop)
+    probability: float | None = None
     #: new text per source field for a row that stays (``Action.REPLACE``)
     replacement: dict[str, str] | None = None
 
@@ -235,4 +237,6 @@ def _relabel(targets: Targets, plan: FixPlan, options: FixOptions) -> None:
         if not targets.relabel_possible:
             continue
         plan.add(Change(flag.row_id, Action.RELABEL, flag.code, excerpt=flag.excerpt,
-                        label_before=flag.label, label_after=flag.likely))
+                        label_before=flag.label, label_after=flag.likely,
+                        probability=None if flag.code == "label_noise.reviewed"
+                        else flag.probability))

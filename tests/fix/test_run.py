@@ -153,3 +153,26 @@ def test_python_api(tmp_path: Path) -> None:
     assert result.summary["rows_out"] == result.summary["rows_in"] - 1
     with pytest.raises(InputError, match="file path"):
         tuneready.fix(object())
+
+
+def test_latin1_csv_relabel_is_written_in_latin1(tmp_path: Path) -> None:
+    texts = _texts(40, 3)
+    path = tmp_path / "l.csv"
+    body = "text,label\n" + "".join(f"caf\u00e9 {t},{'ab'[i % 2]}\n" for i, t in enumerate(texts))
+    path.write_bytes(body.encode("latin-1"))
+    review = tmp_path / "reviewed.csv"
+    review.write_text("row_id,correct_label\n2,b\n")  # line 2 holds label a
+    result = run_fix([path], AuditOptions(checks=CHECKS, review_path=review,
+                                          load=LoadOptions(encoding="latin-1")),
+                     FixOptions(), folder=tmp_path / "rep")
+    lines = result.cleaned.read_bytes().split(b"\n")
+    assert lines[1] == f"caf\u00e9 {texts[0]},b".encode("latin-1")
+    assert lines[2:] == body.encode("latin-1").split(b"\n")[2:]
+
+
+def test_output_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"text": "x", "label": "a"}\n')
+    with pytest.raises(InputError, match="inside the input folder"):
+        run_fix([folder], AuditOptions(checks=CHECKS), FixOptions(), out=folder / "clean")

@@ -78,7 +78,7 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
                           "(use --drop-flagged to drop flagged rows)")
     converge(data, plan, policy, evidence.eval_data, options)
     say("write cleaned data")
-    _write(source, data, plan, targets)
+    _write(source, data, plan, targets, audit.load.encoding)
     cleaned = out or (targets[source.files[0]] if len(source.files) == 1
                       else report / f"{source.slug}.cleaned")
     changes_path = cleaned.parent / CHANGES  # beside the file (or the shards' folder)
@@ -109,12 +109,19 @@ def _extension(path: Path) -> str:
 
 
 def refuse_inputs(source: Source, outputs: list[Path]) -> None:
+    """No output may be an input file (by path or as a hard link), nor lie inside an input
+    folder of shards (the next audit of that folder would read it)."""
     inputs = {p.resolve() for p in source.files}
+    root = source.root.resolve() if source.root is not None and source.root.is_dir() else None
     for out in outputs:
-        if out.resolve() in inputs or (out.exists() and any(
-                out.exists() and os.path.samefile(out, p) for p in source.files)):
+        where = out.resolve()
+        if where in inputs or (out.exists() and any(os.path.samefile(out, p)
+                                                    for p in source.files)):
             raise InputError("the output would overwrite the input; choose another --out",
                              path=str(out))
+        if root is not None and where.is_relative_to(root):
+            raise InputError("the output would land inside the input folder; choose another "
+                             "--out", path=str(out))
 
 
 def writable(folder: Path) -> None:
@@ -194,7 +201,8 @@ def _recheck(change: Change) -> Change:
                    if change.kept_reason else "")
 
 
-def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Path]) -> None:
+def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Path],
+           encoding: str) -> None:
     dropped = plan.dropped
     rows = [int(r) for r in data.frame["row_id"].tolist()]
     bad = [p.line for p in data.problems]
@@ -203,7 +211,6 @@ def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Pat
               if c.action == Action.RELABEL and c.label_after is not None}
     label_field = relabel_field(data)
     blocks = data.sources or [{"first_row": 1, "last_row": max([*rows, *bad, 0])}]
-    encoding = "utf-8"
     for path, block in zip(source.files, blocks, strict=True):
         first, last = int(block["first_row"]), int(block["last_row"])
         local = {r - first + 1 for r in keep if first <= r <= last}

@@ -176,3 +176,19 @@ def test_output_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
     (folder / "a.jsonl").write_text('{"text": "x", "label": "a"}\n')
     with pytest.raises(InputError, match="inside the input folder"):
         run_fix([folder], AuditOptions(checks=CHECKS), FixOptions(), out=folder / "clean")
+
+
+def test_parquet_end_to_end_keeps_the_schema(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = _texts(40, 4)
+    rows = [{"text": t, "label": "ab"[i % 2], "score": float(i)} for i, t in enumerate(texts)]
+    rows.append(dict(rows[2]))
+    table = pa.Table.from_pylist(rows)
+    path = tmp_path / "d.parquet"
+    pq.write_table(table, path)
+    result = run_fix([path], AuditOptions(checks=CHECKS), FixOptions(), folder=tmp_path / "r")
+    got = pq.read_table(result.cleaned)
+    assert result.cleaned.name == "d.cleaned.parquet"
+    assert got.schema.equals(table.schema) and got.to_pylist() == rows[:-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 from tuneready.fix.plan import (
     KEPT_COMPLETE,
     KEPT_FIRST,

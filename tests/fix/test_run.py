@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
+from tuneready.engine.pipeline import AuditOptions
 from tuneready.fix.plan import FixOptions
 from tuneready.fix.run import run_fix
 from tuneready.io import LoadOptions
-from tuneready.pipeline import AuditOptions
 
 WORDS = ("apple", "river", "stone", "cloud", "paper", "violet", "engine", "garden", "silver",
          "window", "market", "candle", "forest", "bottle", "yellow", "quiet", "rocket",

@@ -63,22 +63,23 @@ def fix(
     = False,
 ) -> None:
     """Write a cleaned copy of the data, changes.csv, and a re-audit with its diff."""
-    from tuneready import cli
-    from tuneready.errors import InputError
+    from tuneready.cli.audit import _load_arrays, _preflight
+    from tuneready.cli.common import FailOn, _die, _exit_code
+    from tuneready.config.errors import InputError
+    from tuneready.engine.pipeline import AuditOptions
     from tuneready.fix.plan import FixOptions
     from tuneready.fix.run import relabel_threshold, run_fix
     from tuneready.io import LoadOptions
-    from tuneready.pipeline import AuditOptions
 
-    cli._preflight(check, policy)
+    _preflight(check, policy)
     if label_kind not in (None, "auto", "annotation", "outcome"):
-        cli._die(f"--label-kind {label_kind}: choose auto, annotation or outcome")
+        _die(f"--label-kind {label_kind}: choose auto, annotation or outcome")
     options = AuditOptions(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
                          groups=tuple(group or ()), encoding=encoding, split=split),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
         eval_path=eval_path, review_path=review, label_kind=label_kind, workers=True)
-    cli._load_arrays(options, pred_probs, embeddings)
+    _load_arrays(options, pred_probs, embeddings)
     fix_options = FixOptions(drop_flagged=drop_flagged, relabel_flagged=relabel_flagged,
                              drop_bad_answers=drop_bad_answers, keep=tuple(keep or ()),
                              only=tuple(only or ()),
@@ -86,10 +87,10 @@ def fix(
     try:
         result = run_fix(path, options, fix_options, out=out, folder=report_dir)
     except InputError as exc:
-        cli._die(str(exc))
+        _die(str(exc))
         raise  # unreachable
     except OSError as exc:
-        cli._die(f"cannot write {exc.filename or out}: {exc.strerror}")
+        _die(f"cannot write {exc.filename or out}: {exc.strerror}")
         raise  # unreachable
     paths = {"cleaned": str(result.cleaned), "changes": str(result.changes),
              "reports": f"{result.folder}/ (after/ is the re-audit; diff.md)"}
@@ -105,4 +106,4 @@ def fix(
 
         fix_render.render(result.before, result.after, result.summary, result.reaudit,
                           paths, result.notes, Console())
-    raise typer.Exit(cli._exit_code(result.after, cli.FailOn.verdict))
+    raise typer.Exit(_exit_code(result.after, FailOn.verdict))

@@ -22,11 +22,11 @@ def fix(source: Any, out: str | None = None, *, report_dir: str | None = None,
     ``summary`` counts, the ``cleaned`` and ``changes`` paths. Nothing is written when an
     option or path is unusable (``InputError``).
     """
-    from tuneready.errors import InputError
+    from tuneready.config.errors import InputError
+    from tuneready.engine.pipeline import AuditOptions
     from tuneready.fix.plan import FixOptions
     from tuneready.fix.run import relabel_threshold, run_fix
     from tuneready.io import LoadOptions
-    from tuneready.pipeline import AuditOptions
 
     paths = [source] if isinstance(source, (str, Path)) else source
     if not isinstance(paths, (list, tuple)) or not all(isinstance(p, (str, Path))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tuneready.errors import InputError
+from tuneready.config.errors import InputError
 
 
 class Action(StrEnum):

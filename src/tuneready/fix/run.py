@@ -17,8 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tuneready.errors import InputError
-from tuneready.evidence import Evidence
+from tuneready.config.errors import InputError
+from tuneready.config.policy import Policy, load_policy
+from tuneready.core.results import Audit
+from tuneready.engine.pipeline import AuditOptions, load_source, run_audit
+from tuneready.evidence.store import Evidence
 from tuneready.fix import changes as changes_csv
 from tuneready.fix.plan import Action, Change, FixOptions, FixPlan, select
 from tuneready.fix.targets import collect, relabel_field, repeats
@@ -26,9 +29,6 @@ from tuneready.fix.writers import ShardJob, write_shard
 from tuneready.io.dataset import Dataset
 from tuneready.io.sources import Source, resolve
 from tuneready.io.streams import split_suffix
-from tuneready.model import Audit
-from tuneready.pipeline import AuditOptions, load_source, run_audit
-from tuneready.policy import Policy, load_policy
 
 #: re-checks after dropping repeats (clusters can re-form once a member is gone)
 MAX_ROUNDS = 10
@@ -152,8 +152,8 @@ def _review(data: Dataset, audit: AuditOptions) -> Any:
 
 def _evidence(data: Dataset, policy: Policy, audit: AuditOptions, review: Any) -> Evidence:
     """Evidence built as the audit builds it (same seed, settings and side data)."""
+    from tuneready.evidence.label_issues import NoiseSettings
     from tuneready.io import load_dataset
-    from tuneready.noise import NoiseSettings
 
     evidence = Evidence(data, seed=policy.seed,
                         encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),

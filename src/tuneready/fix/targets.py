@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tuneready.evidence import Evidence
+from tuneready.config.policy import Policy
+from tuneready.evidence.store import Evidence
 from tuneready.fix.plan import Cluster, RowFlag, Targets
 from tuneready.io.dataset import Dataset
 from tuneready.io.review_file import Matched
-from tuneready.policy import Policy
 
 EXCERPT = 120
 BAD_ANSWERS = ("empty", "refusal", "truncated")
@@ -141,7 +141,7 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
 
 def _bad_answers(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
                  excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
-    from tuneready.targets import target_defects
+    from tuneready.checks.label_noise.targets import target_defects
 
     kinds = target_defects(data, evidence, policy.for_check("label_noise"))
     out = []

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tuneready.model import VERDICT_TITLE, Audit
+from tuneready.core.results import VERDICT_TITLE, Audit
 
 STYLE = {"full_fine_tune": "green", "lora": "green", "prompt_engineering": "yellow",
          "not_ready": "red"}

@@ -7,10 +7,12 @@ changed row, saying what is done (an ``Action``), under which finding code, whic
 cluster is kept and why, and the label before and after. Nothing is read or written here, so
 every rule can be tested on a handful of hand-made rows.
 
-Adding an action (e.g. redacting private data): add a member to ``Action``, give ``Change``
-its data (``replacement`` already carries new text per field for a row that stays), add its
-codes to ``KNOWN_CODES`` and its selection step to ``select``; the writers call
-``FixPlan.replacement_for`` for every kept row, so they need no change for text edits.
+Adding an action (e.g. redacting private data): add its codes to ``KNOWN_CODES`` (and to
+``OPT_IN`` if an option turns it on), a ``FixOptions`` field, and a step in ``select`` that
+records a ``Change``: ``Action.DROP`` needs nothing more; ``Action.REPLACE`` with
+``replacement`` (new values of top-level fields) is written by every writer already
+(``run.edits_for`` -> ``writers.replace_fields``); an edit inside nested fields (a chat
+message's content) adds its own ``writers.Edit`` in ``run.edits_for``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from tuneready.config.errors import InputError
 
@@ -145,8 +148,8 @@ class Change:
     excerpt: str = ""
     #: the proxy's probability of ``label_after`` (``None``: a person's answer, or a drop)
     probability: float | None = None
-    #: new text per source field for a row that stays (``Action.REPLACE``)
-    replacement: dict[str, str] | None = None
+    #: new values of top-level record fields for a row that stays (``Action.REPLACE``)
+    replacement: dict[str, Any] | None = None
 
 
 @dataclass
@@ -161,10 +164,6 @@ class FixPlan:
     def new_label(self, row_id: int) -> str | None:
         change = self.changes.get(row_id)
         return change.label_after if change and change.action == Action.RELABEL else None
-
-    def replacement_for(self, row_id: int) -> dict[str, str] | None:
-        change = self.changes.get(row_id)
-        return change.replacement if change else None
 
     def add(self, change: Change) -> bool:
         """Record a change unless the row already has one (the first reason stands)."""

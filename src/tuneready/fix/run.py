@@ -25,7 +25,7 @@ from tuneready.evidence.store import Evidence
 from tuneready.fix import changes as changes_csv
 from tuneready.fix.plan import Action, Change, FixOptions, FixPlan, select
 from tuneready.fix.targets import collect, relabel_field, repeats
-from tuneready.fix.writers import ShardJob, write_shard
+from tuneready.fix.writers import Edit, ShardJob, relabel, replace_fields, write_shard
 from tuneready.io.dataset import Dataset
 from tuneready.io.sources import Source, resolve
 from tuneready.io.streams import split_suffix
@@ -207,18 +207,28 @@ def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Pat
     rows = [int(r) for r in data.frame["row_id"].tolist()]
     bad = [p.line for p in data.problems]
     keep = {r for r in rows if r not in dropped} | {b for b in bad if b not in dropped}
-    labels = {c.row_id: c.label_after for c in plan.changes.values()
-              if c.action == Action.RELABEL and c.label_after is not None}
-    label_field = relabel_field(data)
+    edits = edits_for(plan, relabel_field(data))
     blocks = data.sources or [{"first_row": 1, "last_row": max([*rows, *bad, 0])}]
     for path, block in zip(source.files, blocks, strict=True):
         first, last = int(block["first_row"]), int(block["last_row"])
         local = {r - first + 1 for r in keep if first <= r <= last}
         starts = tuple(r - first + 1 for r in [*rows, *bad] if first <= r <= last)
         job = ShardJob(path, data.reader, local,
-                       {r - first + 1: v for r, v in labels.items() if first <= r <= last},
+                       {r - first + 1: e for r, e in edits.items() if first <= r <= last},
                        targets[path], starts)
-        write_shard(job, encoding, label_field)
+        write_shard(job, encoding)
+
+
+def edits_for(plan: FixPlan, label_field: str | None) -> dict[int, Edit]:
+    """Row id -> how its record is rewritten: a relabel sets the label field, a replacement
+    sets the fields it names (a new action adds its own ``Edit`` here)."""
+    edits: dict[int, Edit] = {}
+    for change in plan.changes.values():
+        if change.action == Action.RELABEL and change.label_after is not None and label_field:
+            edits[change.row_id] = relabel(label_field, change.label_after)
+        elif change.action == Action.REPLACE and change.replacement:
+            edits[change.row_id] = replace_fields(change.replacement)
+    return edits
 
 
 def _install(path: Path, text: str) -> None:

@@ -4,11 +4,16 @@ A record that is kept is written back as it was read wherever the format allows 
 
 - JSONL, CSV/TSV and label lines: the physical lines each kept record occupies are copied
   byte for byte (so quoting, key order, unknown fields, line ends and encoding stay as they
-  were; a CSV record with quoted newlines spans several lines and keeps them all). Only a
-  relabelled record is re-serialised (JSON with its key order; CSV with the file's
-  delimiter and line end; ``LABEL text`` with its spacing).
+  were; a CSV record with quoted newlines spans several lines and keeps them all). Only an
+  edited record (relabelled, or any other ``Edit``) is re-serialised (JSON with its key
+  order; CSV with the file's delimiter and line end; ``LABEL text`` with its spacing).
 - JSON arrays: each kept element's source text, between the array's own brackets and
-  separators; a relabelled element is re-serialised with its key order.
+  separators; an edited element is re-serialised with its key order.
+
+An ``Edit`` is a function from a record (a dict, as the reader gave it: a JSON object, a CSV
+row by column name, ``{"label", "text"}`` for a label line, a table row) to the record to
+write. ``relabel`` and ``replace_fields`` build the two the plan needs; a new action that
+rewrites text (redaction) passes its own.
 - Parquet and Arrow: the table filtered with pyarrow, same schema (and Parquet codec).
 
 A compressed input is written with the same compression. Shards give one cleaned file per
@@ -29,12 +34,15 @@ import lzma
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from tuneready.io.streams import Opened
+
+Record = dict[str, Any]
+Edit = Callable[[Record], Record]
 
 
 @dataclass
@@ -44,16 +52,30 @@ class ShardJob:
     path: Path
     reader: str
     keep: set[int]
-    labels: dict[int, str]
+    edits: dict[int, Edit]
     target: Path
     #: first line of every record and bad record in the file (CSV: where each one ends)
     starts: tuple[int, ...] = ()
 
 
-def write_shard(job: ShardJob, encoding: str, label_field: str | None) -> None:
+def relabel(field: str, new: str) -> Edit:
+    """Set the label field, in the type the old label had."""
+    def edit(record: Record) -> Record:
+        return {**record, field: _typed(new, record.get(field))}
+    return edit
+
+
+def replace_fields(values: dict[str, Any]) -> Edit:
+    """Replace top-level fields (their order stays)."""
+    def edit(record: Record) -> Record:
+        return {**record, **{k: v for k, v in values.items() if k in record}}
+    return edit
+
+
+def write_shard(job: ShardJob, encoding: str) -> None:
     """The cleaned copy of one input file, written atomically to ``job.target``."""
     if job.reader in ("parquet", "arrow"):
-        _write_table(job, label_field)
+        _write_table(job)
         return
     with Opened(job.path) as opened:
         data = opened.stream.read()
@@ -62,9 +84,9 @@ def write_shard(job: ShardJob, encoding: str, label_field: str | None) -> None:
     if utf16:  # the reader audits UTF-16 as UTF-8; write it back as it came
         data, encoding = data.decode("utf-16").encode("utf-8"), "utf-8"
     if job.reader == "json":
-        out = _json_array(data, job, encoding, label_field)
+        out = _json_array(data, job, encoding)
     else:
-        out = _line_spans(data, job, encoding, label_field)
+        out = _line_spans(data, job, encoding)
     if utf16:
         out = out.decode("utf-8").encode("utf-16")
     with atomic_binary(job.target) as fh, _compressor(compression, fh) as sink:
@@ -121,23 +143,24 @@ def _physical_lines(data: bytes) -> list[bytes]:
     return data.splitlines(keepends=True)
 
 
-def _line_spans(data: bytes, job: ShardJob, encoding: str, label_field: str | None) -> bytes:
+def _line_spans(data: bytes, job: ShardJob, encoding: str) -> bytes:
     """Copy the lines of kept records; a CSV record runs to the line before the next
     record (kept or not) starts."""
     lines = _physical_lines(data)
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     header = 1 if job.reader in ("csv", "tsv") else 0
-    every = sorted(set(job.starts) | job.keep | set(job.labels))
+    every = sorted(set(job.starts) | job.keep | set(job.edits))
     following = dict(zip(every, [*every[1:], len(lines) + 1], strict=True))
     out: list[bytes] = [lines[0]] if header and lines else []
     head_names = _header(lines[0], job.reader, encoding) if header and lines else []
-    for start in sorted(job.keep | set(job.labels)):
+    for start in sorted(job.keep | set(job.edits)):
         if start <= header or start > len(lines):
             continue
         end = start if job.reader in ("jsonl", "label-lines") else following[start] - 1
         span = lines[start - 1:end]
-        if start in job.labels:
-            span = [_relabel(b"".join(span), job, start, encoding, label_field, head_names)]
+        if start in job.edits:
+            span = [_rewrite(b"".join(span), job.reader, job.edits[start], encoding,
+                             head_names)]
         out.extend(span)
     text = _terminate(out)
     return text if not bom or text.startswith(bom) else bom + text
@@ -163,28 +186,26 @@ def _header(line: bytes, reader: str, encoding: str) -> list[str]:
 _LABEL_LINE = re.compile(r"^(\s*)(\S+)(\s+)(.*?)(\r?\n|\r)?$", re.DOTALL)
 
 
-def _relabel(raw: bytes, job: ShardJob, line: int, encoding: str, label_field: str | None,
-             header: list[str]) -> bytes:
-    new = job.labels[line]
+def _rewrite(raw: bytes, reader: str, edit: Edit, encoding: str, header: list[str]) -> bytes:
+    """One edited record in the file's own syntax, encoding and line end."""
     codec = _codec(encoding)
     bom = raw.startswith(codecs.BOM_UTF8)
     text = raw.decode("utf-8-sig" if bom else codec)
     ending = text[len(text.rstrip("\r\n")):]
-    if job.reader == "jsonl":
-        obj = json.loads(text)
-        field = label_field or "label"
-        obj[field] = _typed(new, obj.get(field))
-        text = json.dumps(obj, ensure_ascii=False) + (ending or "")
-    elif job.reader == "label-lines":
+    if reader == "jsonl":
+        text = json.dumps(edit(json.loads(text)), ensure_ascii=False) + ending
+    elif reader == "label-lines":
         m = _LABEL_LINE.match(text)
         assert m is not None
-        text = f"{m.group(1)}{new}{m.group(3)}{m.group(4)}{m.group(5) or ''}"
+        rec = edit({"label": m.group(2), "text": m.group(4)})
+        text = f"{m.group(1)}{rec['label']}{m.group(3)}{rec['text']}{m.group(5) or ''}"
     else:
-        delimiter = "," if job.reader == "csv" else "\t"
+        delimiter = "," if reader == "csv" else "\t"
         row = next(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter))
-        row[header.index(label_field or "label")] = new
+        rec = edit(dict(zip(header, row, strict=True)))
         buf = io.StringIO()
-        csv.writer(buf, delimiter=delimiter, lineterminator=ending or "\n").writerow(row)
+        csv.writer(buf, delimiter=delimiter, lineterminator=ending or "\n").writerow(
+            [rec[h] for h in header])
         text = buf.getvalue()
     return (codecs.BOM_UTF8 if bom else b"") + text.encode(codec)
 
@@ -204,7 +225,7 @@ def _typed(new: str, old: Any) -> Any:
 
 # --- JSON arrays ------------------------------------------------------------------------
 
-def _json_array(data: bytes, job: ShardJob, encoding: str, label_field: str | None) -> bytes:
+def _json_array(data: bytes, job: ShardJob, encoding: str) -> bytes:
     """The array's own opening, separators and closing around the kept elements' text."""
     from tuneready.io.jsonarray import elements
 
@@ -220,10 +241,10 @@ def _json_array(data: bytes, job: ShardJob, encoding: str, label_field: str | No
     close_ws = before_close[len(before_close.rstrip()):]
     kept: list[str] = []
     for line, item in elements(text, job.path):
-        if isinstance(item, tuple) and line in job.keep | set(job.labels):
+        if isinstance(item, tuple) and line in job.keep | set(job.edits):
             obj, source = item
-            if line in job.labels:
-                source = _element(obj, job.labels[line], label_field, lead)
+            if line in job.edits:
+                source = _element(job.edits[line](dict(obj)), lead)
             kept.append(source)
     separator = "," + (lead or " ") if lead else ", "
     body_text = (lead + separator.join(kept) + close_ws) if kept else close_ws
@@ -231,10 +252,7 @@ def _json_array(data: bytes, job: ShardJob, encoding: str, label_field: str | No
     return (codecs.BOM_UTF8 if bom else b"") + result.encode(codec)
 
 
-def _element(obj: Any, new: str, label_field: str | None, lead: str) -> str:
-    field = label_field or "label"
-    obj = dict(obj)
-    obj[field] = _typed(new, obj.get(field))
+def _element(obj: Any, lead: str) -> str:
     indent = lead.rsplit("\n", 1)[-1]
     if "\n" not in lead:
         return json.dumps(obj, ensure_ascii=False)
@@ -244,21 +262,13 @@ def _element(obj: Any, new: str, label_field: str | None, lead: str) -> str:
 
 # --- tables -----------------------------------------------------------------------------
 
-def _write_table(job: ShardJob, label_field: str | None) -> None:
+def _write_table(job: ShardJob) -> None:
     import pyarrow as pa
 
     table, stream, codec = _read_table(job.path, job.reader)
     numbers = range(1, table.num_rows + 1)
-    mask = pa.array([n in job.keep or n in job.labels for n in numbers])
-    if job.labels and label_field in table.column_names:
-        column = table.column(label_field)
-        values = column.to_pylist()
-        for n, new in job.labels.items():
-            values[n - 1] = _typed(new, values[n - 1])
-        index = table.column_names.index(label_field)
-        table = table.set_column(index, table.schema.field(index),
-                                 pa.array(values, type=column.type))
-    table = table.filter(mask)
+    mask = pa.array([n in job.keep or n in job.edits for n in numbers])
+    table = _edit_table(table, job.edits).filter(mask)
     with atomic_binary(job.target) as fh:
         if job.reader == "parquet":
             import pyarrow.parquet as pq
@@ -269,6 +279,29 @@ def _write_table(job: ShardJob, label_field: str | None) -> None:
             opener = pa.ipc.new_stream if stream else pa.ipc.new_file
             with opener(sink, table.schema) as writer:
                 writer.write_table(table)
+
+
+def _edit_table(table: Any, edits: dict[int, Edit]) -> Any:
+    """Apply each row's edit; only the columns an edit changed are rebuilt (same type)."""
+    import pyarrow as pa
+
+    if not edits:
+        return table
+    changed: dict[str, dict[int, Any]] = {}
+    for n, edit in edits.items():
+        before = table.slice(n - 1, 1).to_pylist()[0]
+        after = edit(dict(before))
+        for name in table.column_names:
+            if after.get(name) != before.get(name):
+                changed.setdefault(name, {})[n - 1] = after[name]
+    for name, values in changed.items():
+        index = table.column_names.index(name)
+        column = table.column(name).to_pylist()
+        for i, value in values.items():
+            column[i] = value
+        table = table.set_column(index, table.schema.field(index),
+                                 pa.array(column, type=table.schema.field(index).type))
+    return table
 
 
 def _read_table(path: Path, reader: str) -> tuple[Any, bool, str | None]:

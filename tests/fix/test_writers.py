@@ -186,7 +186,7 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     def boom(*_a: object) -> bytes:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tuneready.fix.writers._line_spans", boom)
+    monkeypatch.setattr("tuneready.fix.writers._copy_spans", boom)
     with pytest.raises(RuntimeError):
         write_shard(ShardJob(src, "jsonl", {1}, {}, out, (1,)), "utf-8")
     assert list(tmp_path.iterdir()) == [src]
@@ -205,3 +205,17 @@ def test_replace_fields_is_written_by_every_line_format(tmp_path: Path) -> None:
     write_shard(ShardJob(jl, "jsonl", {1}, {1: edit}, tmp_path / "o.jsonl", (1,)), "utf-8")
     assert json.loads((tmp_path / "o.jsonl").read_text()) == {"text": "call [PHONE]",
                                                                 "label": "a"}
+
+
+def test_missing_final_newline_and_old_mac_line_ends(tmp_path: Path) -> None:
+    src = tmp_path / "d.jsonl"
+    src.write_bytes(b'{"a": 1}\n\n{"a": 2}')
+    out = tmp_path / "o.jsonl"
+    write_shard(ShardJob(src, "jsonl", {1, 3}, {}, out, (1, 3)), "utf-8")
+    assert out.read_bytes() == b'{"a": 1}\n{"a": 2}'
+    write_shard(ShardJob(src, "jsonl", {3}, {1: relabel("a", "5")}, out, (1, 3)), "utf-8")
+    assert out.read_bytes() == b'{"a": 5}\n{"a": 2}'
+    mac = tmp_path / "m.csv"
+    mac.write_bytes(b"text,label\rone,a\rtwo,b\r")
+    write_shard(_job(mac, "csv", {3}, tmp_path / "o.csv"), "utf-8")
+    assert (tmp_path / "o.csv").read_bytes() == b"text,label\rtwo,b\r"

@@ -73,24 +73,29 @@ def replace_fields(values: dict[str, Any]) -> Edit:
 
 
 def write_shard(job: ShardJob, encoding: str) -> None:
-    """The cleaned copy of one input file, written atomically to ``job.target``."""
+    """The cleaned copy of one input file, written atomically to ``job.target``.
+
+    Line formats are streamed (memory holds one record, as when reading); a JSON array is
+    one document and is read whole, as the reader does."""
     if job.reader in ("parquet", "arrow"):
         _write_table(job)
         return
-    with Opened(job.path) as opened:
-        data = opened.stream.read()
-        compression = opened.compression
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
-    if utf16:  # the reader audits UTF-16 as UTF-8; write it back as it came
-        data, encoding = data.decode("utf-16").encode("utf-8"), "utf-8"
-    if job.reader == "json":
-        out = _json_array(data, job, encoding)
-    else:
-        out = _line_spans(data, job, encoding)
-    if utf16:
-        out = out.decode("utf-8").encode("utf-16")
-    with atomic_binary(job.target) as fh, _compressor(compression, fh) as sink:
-        sink.write(out)
+    with Opened(job.path) as opened, atomic_binary(job.target) as fh, \
+            _compressor(opened.compression, fh) as sink:
+        utf16 = opened.stream.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff")
+        if utf16 or job.reader == "json":
+            data = opened.stream.read()
+            if utf16:  # the reader audits UTF-16 as UTF-8; write it back as it came
+                data, encoding = data.decode("utf-16").encode("utf-8"), "utf-8"
+            if job.reader == "json":
+                out = _json_array(data, job, encoding)
+            else:
+                buffer = io.BytesIO()
+                _copy_spans(_split(io.BytesIO(data)), job, encoding, buffer.write)
+                out = buffer.getvalue()
+            sink.write(out.decode("utf-8").encode("utf-16") if utf16 else out)
+        else:
+            _copy_spans(_split(opened.stream), job, encoding, sink.write)
 
 
 @contextlib.contextmanager
@@ -139,41 +144,65 @@ def _codec(encoding: str) -> str:
 
 # --- line-based formats -----------------------------------------------------------------
 
-def _physical_lines(data: bytes) -> list[bytes]:
-    return data.splitlines(keepends=True)
+def _split(stream: IO[bytes]) -> Iterator[bytes]:
+    """Physical lines with their ends, as the reader counts them (a lone ``\\r`` ends one)."""
+    for line in iter(stream.readline, b""):
+        if b"\r" in line.rstrip(b"\r\n") or line.endswith(b"\r"):
+            yield from line.splitlines(keepends=True)
+        else:
+            yield line
 
 
-def _line_spans(data: bytes, job: ShardJob, encoding: str) -> bytes:
+class _Out:
+    """Writes pieces, keeping a UTF-8 BOM first and a line end between records."""
+
+    def __init__(self, write: Callable[[bytes], Any]) -> None:
+        self.write, self.bom, self.started, self.open_line = write, False, False, False
+
+    def emit(self, piece: bytes) -> None:
+        if not self.started:
+            if self.bom and not piece.startswith(codecs.BOM_UTF8):
+                piece = codecs.BOM_UTF8 + piece
+            self.started = True
+        elif self.open_line:  # the input's last record had no final newline
+            self.write(b"\n")
+        self.write(piece)
+        self.open_line = not piece.endswith((b"\n", b"\r"))
+
+
+def _copy_spans(lines: Iterator[bytes], job: ShardJob, encoding: str,
+                write: Callable[[bytes], Any]) -> None:
     """Copy the lines of kept records; a CSV record runs to the line before the next
-    record (kept or not) starts."""
-    lines = _physical_lines(data)
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    record (kept or not) starts; an edited record is collected and rewritten."""
     header = 1 if job.reader in ("csv", "tsv") else 0
-    every = sorted(set(job.starts) | job.keep | set(job.edits))
-    following = dict(zip(every, [*every[1:], len(lines) + 1], strict=True))
-    out: list[bytes] = [lines[0]] if header and lines else []
-    head_names = _header(lines[0], job.reader, encoding) if header and lines else []
-    for start in sorted(job.keep | set(job.edits)):
-        if start <= header or start > len(lines):
+    per_line = job.reader in ("jsonl", "label-lines")
+    starts = sorted(set(job.starts) | job.keep | set(job.edits))
+    wanted = job.keep | set(job.edits)
+    out = _Out(write)
+    names: list[str] = []
+    idx, current = 0, 0
+    pending: list[bytes] = []
+    for n, line in enumerate(lines, start=1):
+        if n == 1:
+            out.bom = line.startswith(codecs.BOM_UTF8)
+        if n <= header:
+            out.emit(line)
+            names = _header(line, job.reader, encoding)
             continue
-        end = start if job.reader in ("jsonl", "label-lines") else following[start] - 1
-        span = lines[start - 1:end]
-        if start in job.edits:
-            span = [_rewrite(b"".join(span), job.reader, job.edits[start], encoding,
-                             head_names)]
-        out.extend(span)
-    text = _terminate(out)
-    return text if not bom or text.startswith(bom) else bom + text
-
-
-def _terminate(out: list[bytes]) -> bytes:
-    """A record that was last in the input (no final newline) gets one when others follow."""
-    fixed = []
-    for i, piece in enumerate(out):
-        if i < len(out) - 1 and not piece.endswith((b"\n", b"\r")):
-            piece += b"\n"
-        fixed.append(piece)
-    return b"".join(fixed)
+        while idx < len(starts) and starts[idx] <= n:
+            if pending:
+                out.emit(_rewrite(b"".join(pending), job.reader, job.edits[current],
+                                  encoding, names))
+                pending = []
+            current, idx = starts[idx], idx + 1
+        if current not in wanted or (per_line and current != n):
+            continue
+        if current in job.edits:
+            pending.append(line)
+        else:
+            out.emit(line)
+    if pending:
+        out.emit(_rewrite(b"".join(pending), job.reader, job.edits[current], encoding, names))
 
 
 def _header(line: bytes, reader: str, encoding: str) -> list[str]:

@@ -203,20 +203,28 @@ def _recheck(change: Change) -> Change:
 
 def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Path],
            encoding: str) -> None:
+    """One job per shard; each shard's row ids found by binary search (sorted arrays)."""
     dropped = plan.dropped
-    rows = [int(r) for r in data.frame["row_id"].tolist()]
-    bad = [p.line for p in data.problems]
-    keep = {r for r in rows if r not in dropped} | {b for b in bad if b not in dropped}
+    rows = data.frame["row_id"].to_numpy(dtype=np.int64)
+    bad = np.asarray([p.line for p in data.problems], dtype=np.int64)
+    every = np.sort(np.concatenate([rows, bad]))
+    keep = np.asarray([r for r in every.tolist() if r not in dropped], dtype=np.int64)
     edits = edits_for(plan, relabel_field(data))
-    blocks = data.sources or [{"first_row": 1, "last_row": max([*rows, *bad, 0])}]
+    edit_rows = np.sort(np.asarray(list(edits), dtype=np.int64))
+    last_row = int(every[-1]) if len(every) else 0
+    blocks = data.sources or [{"first_row": 1, "last_row": last_row}]
     for path, block in zip(source.files, blocks, strict=True):
         first, last = int(block["first_row"]), int(block["last_row"])
-        local = {r - first + 1 for r in keep if first <= r <= last}
-        starts = tuple(r - first + 1 for r in [*rows, *bad] if first <= r <= last)
-        job = ShardJob(path, data.reader, local,
-                       {r - first + 1: e for r, e in edits.items() if first <= r <= last},
-                       targets[path], starts)
+        job = ShardJob(path, data.reader, set(_local(keep, first, last)),
+                       {r: edits[r + first - 1] for r in _local(edit_rows, first, last)},
+                       targets[path], tuple(_local(every, first, last)))
         write_shard(job, encoding)
+
+
+def _local(sorted_ids: np.ndarray, first: int, last: int) -> list[int]:
+    """Ids in ``[first, last]`` as line numbers of their shard (1-based)."""
+    lo, hi = np.searchsorted(sorted_ids, [first, last + 1])
+    return (sorted_ids[lo:hi] - first + 1).tolist()
 
 
 def edits_for(plan: FixPlan, label_field: str | None) -> dict[int, Edit]:

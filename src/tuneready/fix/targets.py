@@ -126,16 +126,20 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
     inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
     _, _, leaked = _leakage(evidence, inp, params, threshold, table)
     position = {int(r): i for i, r in enumerate(rows.tolist())}
-    train_pos = pd.Series(np.arange(len(rows))).groupby(evidence.input_hash).transform("min")
-    first_of = dict(zip(rows.tolist(), rows[train_pos.to_numpy()].tolist(), strict=True))
-    same_prompt = pd.Series(rows).groupby(evidence.input_hash).agg(list)
-    members = {int(r): [int(x) for x in group] for group in same_prompt for r in group}
+    hashes = evidence.input_hash
+    grouped = pd.Series(np.arange(len(rows))).groupby(hashes).agg(list)
+    same_prompt: dict[Any, list[int]] = dict(zip(grouped.index, grouped.tolist(), strict=True))
     out: dict[int, RowFlag] = {}
-    for entry in leaked:
-        for row in members.get(first_of[int(entry["row_id"])], [int(entry["row_id"])]):
-            i = position[row]
-            out.setdefault(row, RowFlag(row, "duplicates.eval_leakage", excerpts[i], labels[i],
-                                        other=int(entry["eval_row_id"])))
+    done: set[Any] = set()
+    for entry in leaked:  # every training row with the leaked prompt, each group once
+        key = hashes[position[int(entry["row_id"])]]
+        if key in done:
+            continue
+        done.add(key)
+        for i in same_prompt[key]:
+            row = int(rows[i])
+            out[row] = RowFlag(row, "duplicates.eval_leakage", excerpts[i], labels[i],
+                               other=int(entry["eval_row_id"]))
     return [out[r] for r in sorted(out)]
 
 

@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from tuneready.cli.common import FailOn
+
 
 def fix(
     path: Annotated[list[Path], typer.Argument(help="Dataset, as for audit: a file, a folder "
@@ -58,13 +60,18 @@ def fix(
     policy: Annotated[str | None, typer.Option(help="Policy TOML file or packaged name.")]
     = None,
     check: Annotated[list[str] | None, typer.Option(help="Run only these checks.")] = None,
+    intersect: Annotated[list[str] | None, typer.Option(help="As for audit.")] = None,
+    reference_path: Annotated[Path | None, typer.Option("--reference", help="As for audit.")]
+    = None,
+    fail_on: Annotated[FailOn, typer.Option(help="As for audit, applied to the "
+                                            "re-audit.")] = FailOn.verdict,
     split: Annotated[str | None, typer.Option(help="As for audit.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
     = False,
 ) -> None:
     """Write a cleaned copy of the data, changes.csv, and a re-audit with its diff."""
     from tuneready.cli.audit import _load_arrays, _preflight
-    from tuneready.cli.common import FailOn, _die, _exit_code
+    from tuneready.cli.common import _die, _exit_code
     from tuneready.config.errors import InputError
     from tuneready.engine.pipeline import AuditOptions
     from tuneready.fix.plan import FixOptions
@@ -78,7 +85,8 @@ def fix(
         load=LoadOptions(reader=reader, format=fmt, text=text, label=label,
                          groups=tuple(group or ()), encoding=encoding, split=split),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
-        eval_path=eval_path, review_path=review, label_kind=label_kind, workers=True)
+        eval_path=eval_path, review_path=review, label_kind=label_kind, workers=True,
+        intersect=list(intersect or ()), reference_path=reference_path)
     _load_arrays(options, pred_probs, embeddings)
     fix_options = FixOptions(drop_flagged=drop_flagged, relabel_flagged=relabel_flagged,
                              drop_bad_answers=drop_bad_answers, keep=tuple(keep or ()),
@@ -106,4 +114,4 @@ def fix(
 
         fix_render.render(result.before, result.after, result.summary, result.reaudit,
                           paths, result.notes, Console())
-    raise typer.Exit(_exit_code(result.after, FailOn.verdict))
+    raise typer.Exit(_exit_code(result.after, fail_on))

@@ -88,3 +88,9 @@ def test_no_relabel_when_labels_are_answers() -> None:
 def test_bad_options_are_input_errors(options: FixOptions) -> None:
     with pytest.raises(InputError):
         options.validate()
+
+
+def test_a_row_reviewed_as_right_stays_whatever_the_flags() -> None:
+    targets = Targets(flags=[RowFlag(14, "label_noise.reviewed", "q", "a", likely="a")])
+    for options in (FixOptions(drop_flagged=True), FixOptions(relabel_flagged=True)):
+        assert select(targets, options).changes == {}

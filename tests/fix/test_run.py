@@ -192,3 +192,54 @@ def test_parquet_end_to_end_keeps_the_schema(tmp_path: Path) -> None:
     got = pq.read_table(result.cleaned)
     assert result.cleaned.name == "d.cleaned.parquet"
     assert got.schema.equals(table.schema) and got.to_pylist() == rows[:-1]
+
+
+def test_converge_rechecks_until_nothing_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dropping members can let two other rows pair up: the loop drops those too, then stops."""
+    import pandas as pd
+
+    from tuneready.fix import run as fix_run
+    from tuneready.fix.plan import Cluster, FixPlan, Targets
+    from tuneready.io.dataset import Dataset
+
+    frame = pd.DataFrame({"row_id": [1, 2, 3, 4], "input": list("abcd"), "target": [""] * 4,
+                          "label": [None] * 4, "split": [None] * 4, "roles": [""] * 4,
+                          "n_train_turns": [1] * 4})
+    data = Dataset(path="x", format="text", reader="jsonl", frame=frame)
+    rounds = iter([Targets(clusters=[Cluster((2, 4), (0, 0))]), Targets()])
+    seen: list[list[int]] = []
+
+    def fake(evidence: object, policy: object) -> Targets:
+        seen.append(evidence.data.frame["row_id"].tolist())  # type: ignore[attr-defined]
+        return next(rounds)
+
+    monkeypatch.setattr(fix_run, "repeats", fake)
+    plan = FixPlan()
+    from tuneready.config.policy import load_policy
+
+    assert fix_run.converge(data, plan, load_policy(None), None, FixOptions()) == 2
+    assert seen == [[1, 2, 3, 4], [1, 2, 3]]
+    assert plan.changes[4].kept_row == 2 and "re-check" in plan.changes[4].kept_reason
+
+
+def test_hugging_face_folder_gives_an_arrow_file(tmp_path: Path) -> None:
+    """A save_to_disk folder of one Arrow file: one cleaned Arrow IPC stream file."""
+    import pyarrow as pa
+
+    texts = _texts(30, 5)
+    rows = [{"text": t, "label": "ab"[i % 2]} for i, t in enumerate(texts)] + [
+        {"text": texts[0], "label": "a"}]
+    folder = tmp_path / "hf"
+    folder.mkdir()
+    table = pa.Table.from_pylist(rows)
+    with pa.OSFile(str(folder / "data-00000-of-00001.arrow"), "wb") as sink, \
+            pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    (folder / "state.json").write_text(json.dumps(
+        {"_data_files": [{"filename": "data-00000-of-00001.arrow"}]}))
+    result = run_fix([folder], AuditOptions(checks=CHECKS), FixOptions(), folder=tmp_path / "r")
+    out = result.cleaned
+    assert out.name == "hf.cleaned.arrow"
+    got = pa.ipc.open_stream(pa.memory_map(str(out))).read_all()
+    assert got.schema.equals(table.schema) and got.to_pylist() == rows[:-1]
+    assert result.reaudit["exact_duplicates"] == 0

@@ -261,6 +261,15 @@ class Evidence:
         texts = self.data.frame["input"].fillna("").astype(str).tolist()
         return self._timed("sentence vectors", lambda: embed(texts))
 
+    @functools.cached_property
+    def answer_vectors(self) -> np.ndarray | None:
+        """Unit-length static sentence vectors of the free-form answers (targets), as
+        ``sentence_vectors`` for the inputs; ``None`` when wordllama is not installed."""
+        from tuneready.sentence import embed
+
+        texts = self.data.frame["target"].fillna("").astype(str).tolist()
+        return self._timed("sentence vectors", lambda: embed(texts))
+
     def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
         """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same
         fitted vocabulary and idf, L2 rows): their dot products with ``tfidf`` rows are

@@ -1,0 +1,198 @@
+"""All answer findings of one data set, row by row, with their evidence.
+
+``detect_all`` runs every rule once and returns one ``Flag`` per (row, type): the type, its
+reason, the scores behind it and, for an off-topic answer, the row of the prompt it fits
+better. A row gets at most one flag: the first type that applies in ``ORDER`` (an empty
+answer is not also "truncated"; a refusal or a canned reply is not also "off-topic").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.checks.answers import canned as canned_mod
+from tuneready.checks.answers import consistency as consistency_mod
+from tuneready.checks.answers.severity import leaves_effective_size, precision
+
+if TYPE_CHECKING:
+    from tuneready.checks.answers.offtopic import OffTopic
+
+#: the first type that applies to a row is its flag
+ORDER = ("empty", "echo", "refusal", "canned", "language", "truncated", "contradiction",
+         "off_topic")
+
+
+@dataclass
+class Flag:
+    position: int
+    kind: str
+    reason: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        """The finding type whose precision was measured (``truncated.mid_word``)."""
+        return f"{self.kind}.{self.reason}" if self.kind == "truncated" else self.kind
+
+
+@dataclass
+class Detections:
+    n: int
+    flags: list[Flag] = field(default_factory=list)
+    min_precision: float = 0.9
+    metrics: dict[str, Any] = field(default_factory=dict)
+    language_mix: dict[str, int] = field(default_factory=dict)
+    canned_groups: list[list[int]] = field(default_factory=list)
+
+    def positions_by_kind(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {k: set() for k in ORDER}
+        for f in self.flags:
+            out[f.kind].add(f.position)
+        return out
+
+    def excluded_positions(self) -> set[int]:
+        """Rows whose finding type is measured precise enough to leave the effective size;
+        a canned reply keeps one copy."""
+        first = {g[0] for g in self.canned_groups}
+        return {f.position for f in self.flags
+                if leaves_effective_size(f.type, self.min_precision)
+                and not (f.kind == "canned" and f.position in first)}
+
+
+def _setting(policy: Any, key: str) -> Any:
+    return policy[key]
+
+
+def detect_all(data: Any, evidence: Any, policy: Any | None = None) -> Detections:
+    """Every answer flag of ``data`` (frame positions)."""
+    if policy is None:
+        from tuneready.policy import load_policy
+
+        policy = load_policy().for_check("answers")
+    frame = data.frame
+    prompts = frame["input"].fillna("").astype(str).tolist()
+    answers = frame["target"].fillna("").astype(str).tolist()
+    found = Detections(len(answers), min_precision=float(policy["exclude_min_precision"]))
+    taken = np.zeros(len(answers), dtype=bool)
+
+    def add(pos: int, kind: str, reason: str = "", **ev: Any) -> None:
+        if not taken[pos]:
+            taken[pos] = True
+            found.flags.append(Flag(pos, kind, reason, ev))
+
+    _rules(found, add, prompts, answers, evidence, policy)
+    _canned(found, add, prompts, answers, int(policy["canned_min_prompts"]))
+    _language(found, add, prompts, answers, float(policy["language_min_confidence"]))
+    _truncation(add, prompts, answers, evidence)
+    _contradictions(found, add, prompts, answers, float(policy["contradiction_similarity"]),
+                    float(policy["contradiction_max_diversity"]))
+    _off_topic(found, add, evidence, answers, taken, policy)
+    found.flags.sort(key=lambda f: (ORDER.index(f.kind), f.position))
+    for f in found.flags:
+        f.evidence["precision"] = precision(f.type)
+    return found
+
+
+def _rules(found: Detections, add: Any, prompts: list[str], answers: list[str],
+           evidence: Any, policy: Any) -> None:
+    from tuneready.checks.answers.rules import echoes, refusals
+
+    stripped = [a.strip() for a in answers]
+    empty = np.array([len(a) <= int(policy["empty_max_chars"]) for a in stripped])
+    for p in np.flatnonzero(empty).tolist():
+        add(p, "empty")
+    echo = echoes(evidence.norm_input.tolist(), evidence.norm_target.tolist(),
+                  float(policy["echo_overlap"]))
+    for p in np.flatnonzero(echo & ~empty).tolist():
+        add(p, "echo")
+    for p in np.flatnonzero(refusals(answers) & ~empty).tolist():
+        add(p, "refusal")
+    found.metrics["answers_n"] = int((~empty).sum())
+
+
+def _canned(found: Detections, add: Any, prompts: list[str], answers: list[str],
+            min_prompts: int) -> None:
+    groups = canned_mod.canned_groups(prompts, answers, min_prompts)
+    found.canned_groups = groups
+    for g, members in enumerate(groups):
+        for p in members:
+            add(p, "canned", group=g + 1, copies=len(members), first_position=members[0])
+
+
+def _language(found: Detections, add: Any, prompts: list[str], answers: list[str],
+              min_confidence: float) -> None:
+    from tuneready.checks.answers.language import mismatches
+
+    wrong, mix = mismatches(prompts, answers, min_confidence)
+    found.language_mix = mix
+    for p, expected, got in wrong:
+        add(p, "language", expected=expected, answer_language=got)
+
+
+def _truncation(add: Any, prompts: list[str], answers: list[str], evidence: Any) -> None:
+    from tuneready.checks.answers.truncation import truncation_reasons
+
+    reasons = truncation_reasons(prompts, answers, np.asarray(evidence.target_tokens))
+    for p, reason in enumerate(reasons):
+        if reason:
+            add(p, "truncated", reason)
+
+
+def _contradictions(found: Detections, add: Any, prompts: list[str], answers: list[str],
+                    similarity: float, max_diversity: float) -> None:
+    result = consistency_mod.consistency(prompts, answers, similarity, max_diversity)
+    for p, other in result.contradictions:
+        add(p, "contradiction", contradicts_position=other)
+    found.metrics.update(repeated_prompts=result.repeated_prompts,
+                         repeated_answered_differently=result.answered_differently,
+                         open_repeated_differing=result.open_differing,
+                         contradictions_not_reported=result.suppressed,
+                         answer_diversity=(None if result.answer_diversity is None
+                                           else round(result.answer_diversity, 4)))
+
+
+def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
+               taken: np.ndarray, policy: Any) -> None:
+    vectors = evidence.answer_vectors
+    prompts_v = evidence.sentence_vectors
+    if vectors is None or prompts_v is None:
+        found.metrics["off_topic_scored"] = False
+        return
+    from tuneready.checks.answers.offtopic import score
+
+    codes = pd.factorize(evidence.norm_input)[0]
+    usable = ~taken & np.array([bool(a.strip()) for a in answers]) \
+        & (np.linalg.norm(prompts_v, axis=1) > 0)
+    result = score(prompts_v, vectors, codes, usable, evidence.seed)
+    flagged, gap_min = off_topic_flags(result, policy)
+    found.metrics.update(off_topic_scored=True, off_topic_coupling=_round(result.coupling),
+                         off_topic_shuffled_median_rank=_round(result.shuffled_median),
+                         off_topic_gap_min=_round(gap_min))
+    for p in np.flatnonzero(flagged).tolist():
+        add(p, "off_topic", own_similarity=_round(result.own[p]),
+            rank=_round(result.rank[p]), better_position=int(result.best_position[p]),
+            better_similarity=_round(result.best[p]))
+
+
+def off_topic_flags(result: OffTopic, policy: Any) -> tuple[np.ndarray, float]:
+    """The rows judged off-topic and the similarity gap they had to pass (see offtopic.py)."""
+    scored = np.isfinite(result.rank)
+    none = np.zeros(len(result.rank), dtype=bool)
+    if scored.sum() < 20 or not np.isfinite(result.coupling) \
+            or result.coupling < float(policy["offtopic_min_coupling"]):
+        return none, float("nan")
+    rank_min = float(np.quantile(result.shuffled_rank[scored],
+                                 float(policy["offtopic_null_quantile"])))
+    gap = result.best - result.own
+    gap_min = max(float(policy["offtopic_gap_floor"]),
+                  float(policy["offtopic_gap_scale"]) * float(np.quantile(gap[scored], 0.9)))
+    with np.errstate(invalid="ignore"):
+        return scored & (result.rank >= rank_min) & (gap >= gap_min), gap_min
+
+
+def _round(x: float) -> float | None:
+    return round(float(x), 4) if np.isfinite(x) else None

@@ -186,7 +186,7 @@ def planted_case(name: str, seed: int = 0) -> Case:
 
 
 def _truncate(case: Case, rows: list[int], rng: random.Random) -> None:
-    from tuneready.tokens import get_encoding
+    from tuneready.evidence.tokens import get_encoding
 
     enc = get_encoding()
     limit_rows = rows[: len(rows) // 5]

@@ -75,7 +75,7 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
 
 def run_case(case: Case, detector: Detector) -> dict[str, Any]:
     from bench.answer_cases import to_dataset
-    from tuneready.evidence import Evidence
+    from tuneready.evidence.store import Evidence
 
     data = to_dataset(case)
     evidence = Evidence(data, seed=0)

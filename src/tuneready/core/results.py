@@ -204,7 +204,9 @@ def locate(sources: list[dict[str, Any]], row_id: int) -> tuple[str, int] | None
     return None
 
 
-SCHEMA_VERSION = "1.0"
+#: 2.0: free-form answer findings moved from ``label_noise`` to the ``answers`` check
+#: (``core/upgrade.py`` reads 1.x audits)
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass
@@ -246,6 +248,10 @@ class Audit:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Audit:
+        """An audit dict of this or an older schema (upgraded first, ``core/upgrade.py``)."""
+        from tuneready.core.upgrade import upgrade
+
+        d = upgrade(d)
         return cls(
             dataset=d["dataset"],
             policy=d["policy"],

@@ -265,7 +265,7 @@ class Evidence:
     def answer_vectors(self) -> np.ndarray | None:
         """Unit-length static sentence vectors of the free-form answers (targets), as
         ``sentence_vectors`` for the inputs; ``None`` when wordllama is not installed."""
-        from tuneready.sentence import embed
+        from tuneready.evidence.sentence import embed
 
         texts = self.data.frame["target"].fillna("").astype(str).tolist()
         return self._timed("sentence vectors", lambda: embed(texts))
@@ -329,7 +329,8 @@ STAGES: tuple[str, ...] = tuple(k for k, v in vars(Evidence).items()
                                 if isinstance(v, functools.cached_property))
 #: the stages that fit or apply a model (seconds each on large sets); the rest read only the
 #: rows, their hashes and token counts, so checks needing none of these can run anywhere
-MODEL_STAGES = frozenset({"tfidf", "embedding", "sentence_vectors", "proxy", "label_issues"})
+MODEL_STAGES = frozenset({"tfidf", "embedding", "sentence_vectors", "answer_vectors", "proxy",
+                          "label_issues"})
 
 
 def single_threaded_math() -> Any:

@@ -70,7 +70,7 @@ def _setting(policy: Any, key: str) -> Any:
 def detect_all(data: Any, evidence: Any, policy: Any | None = None) -> Detections:
     """Every answer flag of ``data`` (frame positions)."""
     if policy is None:
-        from tuneready.policy import load_policy
+        from tuneready.config.policy import load_policy
 
         policy = load_policy().for_check("answers")
     frame = data.frame

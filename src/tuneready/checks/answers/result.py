@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
-from tuneready.checks.base import example_rows, status_of
+from tuneready.checks.contract import example_rows, status_of
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.io.dataset import Dataset
-from tuneready.model import CheckResult, Finding, Severity, Verdict
-from tuneready.policy import CheckPolicy
 
 DESCRIBE = {"empty": "are empty", "echo": "repeat their prompt",
             "refusal": "are refusals or AI disclaimers",
@@ -149,7 +149,7 @@ def _tables(data: Dataset, found: Detections) -> dict[str, list[dict[str, Any]]]
     excluded = found.excluded_positions()
     rows = []
     for f in found.flags[:TABLE_ROWS]:
-        ev = {k: v for k, v in f.evidence.items() if v is not None}
+        ev = {k: v for k, v in f.evidence.items() if v is not None or k == "precision"}
         for key in ("better_position", "contradicts_position", "first_position"):
             if key in ev:  # positions -> the row ids a user can find in the file
                 ev[key.replace("_position", "_row")] = int(row_ids[int(ev.pop(key))])

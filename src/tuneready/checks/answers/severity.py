@@ -36,6 +36,13 @@ def precision(kind: str) -> float | None:
     return PRECISION.get(kind)
 
 
+#: types that never leave the effective size whatever their precision: a refusal may be the
+#: behaviour the data is meant to teach (out-of-scope or safety answers)
+NEVER_REMOVED = frozenset({"refusal"})
+
+
 def leaves_effective_size(kind: str, min_precision: float) -> bool:
+    if kind in NEVER_REMOVED:
+        return False
     p = PRECISION.get(kind)
     return p is not None and p >= min_precision

@@ -1,1 +1,1 @@
-"""The label_noise check: the check, its tables, and free-form answer targets."""
+"""The label_noise check: the check and its tables (free-form answers: checks/answers)."""

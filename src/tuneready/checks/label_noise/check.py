@@ -16,7 +16,7 @@ a person's review). This module only turns them into findings, tables and caps:
   to the flags' measured precision); the other flagged rows are candidates to review;
 - every audit with labels gets a **review sample** (``review.csv``, ``tuneready.evidence.review``).
 
-Without labels, free-form targets are checked by ``tuneready.checks.label_noise.targets`` instead.
+Without labels, free-form answers are checked by the ``answers`` check instead.
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ SPEC = CheckSpec(
           "independent views reject; cleanlab confident learning on the "
           "stacked proxy's out-of-fold predictions) and the noise rate as a "
           "range that counts the proxy's own error, per class, with a review "
-          "sample that measures it; for free-form targets: contradictory, "
-          "empty, truncated, refusal and echoed answers"),
+          "sample that measures it"),
     why=("a model tuned on wrong labels learns to give wrong answers; the "
          "flagged rows, worst first, say what to relabel"),
     needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf",
@@ -61,9 +60,8 @@ class LabelNoiseCheck:
         if data.n == 0:
             return skipped(self.name, "no rows", policy)
         if not data.has_labels:
-            from tuneready.checks.label_noise.targets import target_result
-
-            return target_result(self.name, data, evidence, policy)
+            return skipped(self.name, "no labels: free-form answers are checked by the "
+                                      "answers check", policy)
         issues = evidence.label_issues
         if issues is None:  # pragma: no cover - has_labels guarantees a labelled row
             return skipped(self.name, "no labelled rows", policy)

@@ -1,0 +1,101 @@
+"""Audits written by older versions, upgraded to the current schema before anything reads them.
+
+``report`` and ``diff`` accept an ``audit.json`` from a previous release: a CI job compares
+today's run against last month's saved audit. Each schema step is one function here, applied
+in order to the plain dict (no tuneready imports: this is ``core``).
+
+- **1.x -> 2.0** (free-form answers split out of ``label_noise``): a 1.x ``label_noise`` result
+  for unlabelled data carried the free-form answer findings (``label_noise.target_*``, its
+  ``rate_above_*`` on answers, the ``flagged_targets`` table, ``targets_n`` and ``*_n``
+  metrics). They move to an ``answers`` check result (codes ``answers.<kind>``; the old
+  pseudo-label "misfit" becomes ``answers.off_topic``; the table ``flagged_answers``), and
+  ``label_noise`` is left skipped, as a 2.0 audit of the same data has it. Recommendation
+  reasons and the effective-size breakdown follow the moved findings. The messages stay as
+  written then (they describe what that version measured).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+CURRENT = "2.0"
+
+
+def upgrade(audit: dict[str, Any]) -> dict[str, Any]:
+    """The audit dict in the current schema (a copy when anything changed)."""
+    version = str(audit.get("schema_version", "1.0"))
+    if _major(version) < 2:
+        audit = _answers_split(copy.deepcopy(audit))
+    return audit
+
+
+def _major(version: str) -> int:
+    try:
+        return int(version.split(".", 1)[0])
+    except ValueError:
+        return 0
+
+
+#: 1.x free-form metric names -> 2.0 names in the answers result
+_METRICS = {"targets_n": "answers_rows", "flagged_n": "excluded_n", "defect_rate": "defect_rate",
+            "misfit_n": "off_topic_n", "empty_n": "empty_n", "refusal_n": "refusal_n",
+            "echo_n": "echo_n", "truncated_n": "truncated_n",
+            "contradiction_n": "contradiction_n"}
+
+
+def _answers_split(audit: dict[str, Any]) -> dict[str, Any]:
+    audit["schema_version"] = CURRENT
+    checks = audit.get("checks", [])
+    for i, check in enumerate(checks):
+        if check.get("name") == "label_noise" and _is_free_form(check):
+            checks[i:i + 1] = [_skipped_label_noise(check), _answers_result(check)]
+            _rename_references(audit)
+            break
+    return audit
+
+
+def _is_free_form(check: dict[str, Any]) -> bool:
+    return ("targets_n" in check.get("metrics", {})
+            or any(str(f.get("code", "")).startswith("label_noise.target_")
+                   for f in check.get("findings", [])))
+
+
+def _code(code: str) -> str:
+    if code == "label_noise.target_misfit":
+        return "answers.off_topic"
+    if code.startswith("label_noise.target_"):
+        return "answers." + code[len("label_noise.target_"):]
+    if code.startswith("label_noise."):
+        return "answers." + code[len("label_noise."):]
+    return code
+
+
+def _answers_result(old: dict[str, Any]) -> dict[str, Any]:
+    findings = [{**f, "code": _code(str(f.get("code", "")))} for f in old.get("findings", [])]
+    metrics = {_METRICS.get(k, k): v for k, v in old.get("metrics", {}).items()}
+    tables = {("flagged_answers" if k == "flagged_targets" else k): v
+              for k, v in old.get("tables", {}).items()}
+    return {**old, "name": "answers", "findings": findings, "metrics": metrics,
+            "tables": tables}
+
+
+def _skipped_label_noise(old: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "label_noise", "status": "skipped",
+            "summary": "no labels: free-form answers are checked by the answers check",
+            "metrics": {}, "findings": [], "params": old.get("params", {}),
+            "excluded_rows": [], "tables": {}, "error": None}
+
+
+def _rename_references(audit: dict[str, Any]) -> None:
+    rec = audit.get("recommendation", {})
+    for reason in rec.get("reasons", []):
+        if reason.get("check") == "label_noise":
+            reason["check"], reason["code"] = "answers", _code(str(reason.get("code", "")))
+    breakdown = rec.get("effective_n_breakdown", {})
+    if "label_noise" in breakdown:
+        rec["effective_n_breakdown"] = {("answers" if k == "label_noise" else k): v
+                                        for k, v in breakdown.items()}
+    audit["findings"] = [{**f, "check": "answers", "code": _code(str(f.get("code", "")))}
+                         if f.get("check") == "label_noise" else f
+                         for f in audit.get("findings", [])]

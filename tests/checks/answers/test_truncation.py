@@ -1,0 +1,69 @@
+"""Truncation read from the text: each reason, and casual style left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tuneready.checks.answers.truncation import export_limit, truncation_reasons
+
+VOCAB = ("Preparation of the dough takes time, and preparation of the filling takes longer. "
+         "Careful preparation matters.")
+
+
+def reasons(answers: list[str], prompts: list[str] | None = None,
+            tokens: list[int] | None = None) -> list[str | None]:
+    prompts = prompts or ["Tell me about it"] * len(answers)
+    counts = np.asarray(tokens or [len(a.split()) for a in answers])
+    return truncation_reasons(prompts, answers, counts)
+
+
+def test_each_reason() -> None:
+    got = reasons([
+        "Here is the code:\n```python\nprint('hi')\n",
+        "The result (after three rounds of testing is better than before",
+        "Recursion is when a function calls itself, and",
+        "You need flour, eggs, milk, butter and the",
+        "First you start the careful prepa",
+        "The pan is hot. The batter is ready. Now pour a small amount of batter into the",
+        VOCAB,
+    ])
+    assert got[:5] == ["unclosed_fence", "unclosed_bracket", "dangling_word", "dangling_word",
+                       "mid_word"]
+    assert got[5] == "dangling_word" and got[6] is None
+
+
+def test_unterminated_in_a_punctuated_answer() -> None:
+    text = ("Mix the flour and eggs. Add the milk slowly. Let it rest for an hour. "
+            "Then heat the pan over a medium flame until it")
+    assert reasons([text, VOCAB])[0] in ("dangling_word", "unterminated")
+    cut = "Mix the flour and eggs. Add the milk slowly. Then heat the pan over a medium flame"
+    assert reasons([cut, VOCAB])[0] == "unterminated"
+
+
+def test_casual_style_is_not_truncation() -> None:
+    casual = ["sure thing", "i like it a lot honestly", "haha yeah that was fun lol",
+              "ok see you tomorrow then", "Not much, just chilling at home today",
+              "Bored? Play our board games :(", "1) open the app\n2) tap reset",
+              '"Friendship is a gift." - C.S. Lewis', "Stay curious #science #learning"]
+    assert reasons(casual) == [None] * len(casual)
+
+
+def test_too_short_for_what_the_prompt_asks() -> None:
+    prompts = ["Write an essay of 300 words about rivers.", "List 10 ways to save water.",
+               "Write about rivers."]
+    answers = ["Rivers are long.", "Turn off the tap.", "Rivers are long."]
+    assert reasons(answers, prompts) == ["too_short", "too_short", None]
+
+
+def test_export_limit_is_a_spike_of_unended_answers() -> None:
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(10, 200, 300)
+    answers = ["A complete sentence."] * 300
+    assert export_limit(tokens, answers) is None
+    tokens[:30] = 128
+    for i in range(30):
+        answers[i] = "this answer stops in the middle of"
+    assert export_limit(tokens, answers) == 128
+    short = ["it was going well"] * 30 + answers[30:]  # four words: only the limit tells
+    got = reasons(short, tokens=tokens.tolist())
+    assert got[:30] == ["token_limit"] * 30 and set(got[30:]) == {None}

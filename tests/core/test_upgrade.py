@@ -1,0 +1,69 @@
+"""1.x audits (free-form findings under label_noise) read as 2.0 audits."""
+
+from __future__ import annotations
+
+import copy
+
+from tuneready.core.results import SCHEMA_VERSION, Audit
+from tuneready.core.upgrade import upgrade
+
+
+def old_audit() -> dict:
+    finding = {"code": "label_noise.target_truncated", "severity": "warn",
+               "message": "3 answers are cut off mid-sentence or mid-code", "observed": 3,
+               "threshold": 0, "rows": [4, 5, 6], "n_rows": 3, "caps": None, "remedy": None,
+               "blocks": False}
+    rate = {**finding, "code": "label_noise.rate_above_warn", "caps": None}
+    misfit = {**finding, "code": "label_noise.target_misfit", "severity": "info"}
+    return {
+        "schema_version": "1.0", "dataset": {"n": 40}, "policy": {}, "context": {}, "meta": {},
+        "checks": [
+            {"name": "size", "status": "pass", "summary": "", "metrics": {}, "findings": [],
+             "params": {}, "excluded_rows": [], "tables": {}, "error": None},
+            {"name": "label_noise", "status": "warn", "summary": "7.5% unusable",
+             "metrics": {"targets_n": 40, "flagged_n": 3, "defect_rate": 0.075,
+                         "truncated_n": 3, "misfit_n": 1},
+             "findings": [rate, finding, misfit], "params": {"warn_rate": 0.05},
+             "excluded_rows": [4, 5, 6],
+             "tables": {"flagged_targets": [{"row_id": 4, "kind": "truncated"}]},
+             "error": None}],
+        "findings": [{"check": "label_noise", **finding}],
+        "recommendation": {"verdict": "lora", "ready": True, "required": "lora",
+                           "confidence": "medium", "effective_n": 37,
+                           "effective_n_breakdown": {"label_noise": 3},
+                           "reasons": [{"check": "label_noise",
+                                        "code": "label_noise.rate_above_warn",
+                                        "message": "m"}]},
+    }
+
+
+def test_free_form_findings_move_to_answers() -> None:
+    before = old_audit()
+    kept = copy.deepcopy(before)
+    new = upgrade(before)
+    assert before == kept  # the input is not modified
+    assert new["schema_version"] == SCHEMA_VERSION == "2.0"
+    names = [c["name"] for c in new["checks"]]
+    assert names == ["size", "label_noise", "answers"]
+    noise, answers = new["checks"][1], new["checks"][2]
+    assert noise["status"] == "skipped" and noise["findings"] == []
+    codes = [f["code"] for f in answers["findings"]]
+    assert codes == ["answers.rate_above_warn", "answers.truncated", "answers.off_topic"]
+    assert answers["excluded_rows"] == [4, 5, 6]
+    assert answers["metrics"]["answers_rows"] == 40 and answers["metrics"]["off_topic_n"] == 1
+    assert "flagged_answers" in answers["tables"]
+    rec = new["recommendation"]
+    assert rec["reasons"][0] == {"check": "answers", "code": "answers.rate_above_warn",
+                                 "message": "m"}
+    assert rec["effective_n_breakdown"] == {"answers": 3}
+
+
+def test_old_audits_load_and_current_ones_pass_through() -> None:
+    audit = Audit.from_dict(old_audit())
+    assert audit.check("answers") is not None and audit.schema_version == "2.0"
+    current = audit.to_dict()
+    assert upgrade(current) is current
+    labelled = old_audit()
+    labelled["checks"][1]["metrics"] = {"noise_rate": 0.1}
+    labelled["checks"][1]["findings"] = []
+    assert [c["name"] for c in upgrade(labelled)["checks"]] == ["size", "label_noise"]

@@ -176,6 +176,7 @@ def planted_case(name: str, seed: int = 0) -> Case:
     taken = set(case.truth["truncated"])
     free = [i for i in free if i not in taken]
     counts = {k: round(RATES[k] * n) for k in ("off_topic", "refusal", "language", "canned")}
+    counts["canned"] = max(counts["canned"], 6 * len(CANNED))  # a template: 6+ prompts each
     for kind, count in counts.items():
         rows, free = free[:count], free[count:]
         for j, i in enumerate(rows):

@@ -40,7 +40,7 @@ def test_closed_prompts_with_different_answers_contradict() -> None:
               for c in "ABCDEFGH"] * 2  # repeated closed prompts agree elsewhere
     pairs += [("What is the capital of France?", "Paris."),
               ("what is the capital of france", "Berlin, in the south.")]
-    data, result = run_answers(pairs)
+    _data, result = run_answers(pairs)
     flagged = [r for r in result.tables["flagged_answers"] if r["kind"] == "contradiction"]
     assert {r["row_id"] for r in flagged} & {57, 58}
     assert all("contradicts_row" in r for r in flagged)
@@ -56,7 +56,7 @@ def test_clean_chat_passes_and_rows_carry_evidence() -> None:
         ("How do I fix my bike chain?",
          "Ouvrez le menu, puis choisissez les paramètres de votre téléphone portable."),
         ("Anything else?", "")]
-    data, result = run_answers(pairs)
+    _data, result = run_answers(pairs)
     kinds = {r["row_id"]: r for r in result.tables["flagged_answers"]}
     assert kinds[41]["kind"] == "truncated" and kinds[41]["reason"] == "dangling_word"
     assert kinds[42]["kind"] == "refusal" and kinds[43]["kind"] == "language"
@@ -74,11 +74,11 @@ def test_clean_chat_passes_and_rows_carry_evidence() -> None:
 def test_only_precise_types_leave_the_effective_size() -> None:
     pairs = [good(i) for i in range(40)] + [(f"Anything {i}?", "") for i in range(3)] + [
         ("Explain recursion", "Recursion is when a function calls itself, and")]
-    data, result = run_answers(pairs)
+    _data, result = run_answers(pairs)
     rows = {r["row_id"]: r for r in result.tables["flagged_answers"]}
     removed = {rid for rid, r in rows.items() if r["removed"]}
     assert removed == set(result.excluded_rows)
-    for rid, r in rows.items():
+    for _rid, r in rows.items():
         kind = r["kind"] + (f".{r['reason']}" if r["reason"] else "")
         assert r["removed"] == leaves_effective_size(kind, 0.9), r
 

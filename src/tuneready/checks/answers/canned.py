@@ -1,9 +1,10 @@
 """Canned replies: one answer (or a template of it) given to many different prompts.
 
 A model tuned on them learns to reach for the template. Two answers are "the same" when they
-share a key: the answer with case, digits, punctuation and spacing folded, or its skeleton
+share a key: the answer with case, digits, punctuation and spacing folded, the same
 without its slots (capitalised words inside a sentence: names), or its skeleton (the first
-``HEAD`` and last ``TAIL`` folded words, so a phrase varied in the middle still matches). A key given to at least ``min_prompts`` distinct prompts (other than its home prompt, below)
+``HEAD`` and last ``TAIL`` folded words, so a phrase varied in the middle still matches). A
+key given to at least ``min_prompts`` distinct prompts (other than its home prompt, below)
 is a canned reply.
 Short answers ("Yes.", "Thank you!") are left alone: closed questions share them by right.
 One groupby per key: linear in rows.
@@ -38,8 +39,8 @@ def canned_groups(prompts: list[str], answers: list[str],
     """Positions of each canned reply's rows, largest group first."""
     folded = pd.Series([fold(a) for a in answers])
     words = folded.str.split()
-    long_enough = words.str.len() >= MIN_WORDS
-    skeleton = words.map(lambda w: " ".join(w[:HEAD] + ["..."] + w[-TAIL:]))
+    long_enough = words.map(len) >= MIN_WORDS
+    skeleton = words.map(lambda w: " ".join([*w[:HEAD], "...", *w[-TAIL:]]))
     prompt_key = pd.Series([fold(p) for p in prompts])
     group = pd.Series(-1, index=folded.index)
     next_id = 0

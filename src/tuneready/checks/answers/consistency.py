@@ -10,7 +10,8 @@ diversity, not a defect; greetings and small talk are never closed even when the
 with "what" ("what's up", "what are you doing"). And "low answer diversity elsewhere in the
 data": when most repeated prompts of the data set (``max_diversity``) are answered
 differently, answering differently is the data's style (a chit-chat corpus such as
-chatterbot: 58 % of its 136 repeated prompts), and no contradiction is reported. For them the check reports the share of
+chatterbot: 58 % of its 136 repeated prompts), and no contradiction is reported. For them
+the check reports the share of
 repeated prompts answered differently (``answer_diversity``), never a finding that caps.
 One groupby over the folded prompts, at most ``MAX_GROUP`` rows compared per group.
 """

@@ -32,8 +32,13 @@ import numpy as np
 
 #: words that cannot end an English sentence (articles, conjunctions, prepositions that need
 #: an object, auxiliaries of a clause that goes on)
-DANGLING_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "nor", "because", "although", "though", "whereas", "while", "if", "unless", "than", "of", "with", "without", "from", "into", "onto", "upon", "between", "among", "towards", "toward", "via", "such", "my", "your", "our", "their", "its", "his", "whose", "which", "whom", "very", "also", "including", "especially", "namely", "e.g.", "i.e.", "like"])
+DANGLING_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "nor", "because", "although", "though", "whereas",
+    "while", "if", "unless", "than", "of", "with", "without", "from", "into", "onto", "upon",
+    "between", "among", "towards", "toward", "via", "such", "my", "your", "our", "their",
+    "its", "his", "whose", "which", "whom", "very", "also", "including", "especially",
+    "namely", "e.g.", "i.e.", "like",
+))
 DANGLING_END = re.compile(r"(?:[,:;(\[{/\-–—]|\b\w+)$")
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 TERMINAL = re.compile(r"[.!?…)\]}\"'”’`*:;>|~]\s*$|[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*$"

@@ -39,7 +39,11 @@ def after(data: Any, evidence: Any) -> tuple[dict[str, set[int]], set[int]]:
     from tuneready.checks.answers.detect import detect_all
 
     found = detect_all(data, evidence)
-    return found.positions_by_kind(), found.excluded_positions()
+    flags = found.positions_by_kind()
+    for f in found.flags:  # each truncation reason is a finding type with its own precision
+        if f.kind == "truncated":
+            flags.setdefault(f.type, set()).add(f.position)
+    return flags, found.excluded_positions()
 
 
 #: the before detector's names for the same defects
@@ -51,6 +55,13 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
     source = set().union(*case.source.values()) if case.source else set()
     clean = set(range(len(case.prompts))) - planted - source
     any_flag = set().union(*flags.values()) if flags else set()
+    real_trunc = case.source.get("truncated", set())
+    out_types = {}
+    for key, got in flags.items():
+        if key.startswith("truncated."):
+            judged = got - real_trunc
+            out_types[key] = (len(got), len(judged & case.truth.get("truncated", set()))
+                              / len(judged) if judged else None)
     out: dict[str, Any] = {"rows": len(case.prompts),
                            "clean_flagged": len(any_flag & clean) / max(1, len(clean)),
                            "clean_excluded": len(excluded & clean) / max(1, len(clean))}
@@ -66,6 +77,7 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
             hit, found = len(got_planted & truth), len(got & truth)
         out[kind] = (len(got), hit / len(got_planted) if got_planted else None,
                      found / len(truth) if truth else None, len(truth), len(got & real))
+    out["types"] = out_types
     if case.truth.get("refusal"):
         held = {i for i in case.truth["refusal"] if case.answers[i] in REFUSALS_HELD_OUT}
         out["refusal_held_out_recall"] = (len(flags.get("refusal", set()) & held) / len(held)
@@ -98,6 +110,8 @@ def report(name: str, label: str, r: dict[str, Any]) -> None:
         if planted or n:
             print(f"    {kind:14s} flagged {n:4d}  P {_fmt(p)}  R {_fmt(rec)}  planted {planted}"
                   + (f"  (+{real} real defects of the source)" if real else ""))
+    for key, (n, p) in sorted(r["types"].items()):
+        print(f"      {key:28s} flagged {n:4d}  P {_fmt(p)}")
     if r.get("refusal_held_out_recall") is not None:
         print(f"    refusal recall on held-out phrasing {r['refusal_held_out_recall']:.2f}")
 

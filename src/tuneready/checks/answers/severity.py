@@ -2,9 +2,10 @@
 
 ``bench/answers.py`` plants every defect type into three public sets (chatterbot
 conversations, alpaca_en_demo, glaive_toolcall_en_demo; seed 0) and measures, per finding
-type, the share of flagged rows that carry the planted defect. The number kept here is the
-**lowest** of the three sets (where the type flagged at least 5 rows), rounded down to two
-decimals; a real defect of a source counts against it, so it is a floor. Only types measured
+type, the share of flagged rows that carry the planted defect, pooled over the three sets
+(flags on rows a person read and judged a real defect of the source are left out of both
+counts; any other flag on an unplanted row counts as false). Fewer than 10 flags in all:
+not measured (``None``). Rounded down to two decimals. Only types measured
 at ``exclude_min_precision`` (0.9 by default) or better leave the effective size; the others
 are listed for review (and join ``review.csv`` when the audit writes one). ``None``: not
 measured, never excluded. Rerun the benchmark and update this table when a rule changes
@@ -16,19 +17,19 @@ from __future__ import annotations
 #: finding type -> measured precision (``bench/answers.py``, seed 0, lowest of three sets)
 PRECISION: dict[str, float | None] = {
     "empty": 1.0,  # by definition: the answer has no text
-    "echo": None,
-    "refusal": None,
-    "truncated.unclosed_fence": None,
-    "truncated.unclosed_bracket": None,
-    "truncated.dangling_word": None,
-    "truncated.mid_word": None,
-    "truncated.unterminated": None,
-    "truncated.token_limit": None,
-    "truncated.too_short": None,
-    "off_topic": None,
-    "language": None,
-    "canned": None,
-    "contradiction": None,
+    "echo": None,  # not planted
+    "refusal": 0.91,  # 56/61 (chatterbot 0.95, alpaca 0.93, glaive 0.78); never removed
+    "truncated.unclosed_fence": 0.77,  # 17/22 (chatterbot's coding answers: 13/17)
+    "truncated.unclosed_bracket": None,  # 2/3
+    "truncated.dangling_word": 0.97,  # 34/35
+    "truncated.mid_word": 1.0,  # 12/12
+    "truncated.token_limit": None,  # never fired on the planted limit (other reasons first)
+    "truncated.too_short": None,  # 0/1
+    "truncated.unterminated": 1.0,  # 12/12
+    "off_topic": 0.78,  # 67/85 (chatterbot 0.57, alpaca 0.92, glaive 0.88)
+    "language": 1.0,  # 51/51
+    "canned": 0.93,  # 75/80; the template's first copy stays
+    "contradiction": None,  # 3/3 (alpaca); chit-chat data suppresses them by design
 }
 
 

@@ -46,7 +46,7 @@ def test_partition_forks_model_free_checks_first_and_bias_late(
     plan = lanes.partition(all_checks(None), lanes.MIN_ROWS)
     assert _names(plan.side) == ["schema", "size", "duplicates"]
     assert _names(plan.late) == ["bias"]
-    assert _names(plan.main) == ["label_noise", "domain"]
+    assert _names(plan.main) == ["label_noise", "answers", "domain"]
     assert {k: _names(v) for k, v in plan.after.items()} == {"label_noise": ["bias"]}
     monkeypatch.setenv(lanes.SERIAL_ENV, "1")
     assert lanes.partition(all_checks(None), lanes.MIN_ROWS).side == []

@@ -3,7 +3,8 @@
 Prompt and answer are not paraphrases of each other, so their raw cosine says little ("How do
 I reset it?" vs "Open settings, then Security"). Instead a ridge regression learns, out of
 fold, where in answer space each prompt's answer usually lies: prompt vector -> predicted
-answer vector (the shipped static sentence vectors, ``tuneready.evidence.sentence``). For each answer:
+answer vector (the shipped static sentence vectors, ``tuneready.evidence.sentence``). For
+each answer:
 
 - ``own``: its cosine with its own prompt's prediction;
 - ``rank``: the share of candidate prompts whose prediction fits it better (a seeded sample

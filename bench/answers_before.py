@@ -145,10 +145,10 @@ def _cluster_answers(texts: list[str], seed: int) -> np.ndarray:
 
 def _proxy_helpers() -> tuple[Any, Any, int, Any]:
     """cleanlab's count and ranking and the proxy's cross-validation, before or after the
-    layout move (``tuneready.noise``/``proxy`` -> ``tuneready.evidence.*``)."""
+    layout move (``tuneready.noise``/``proxy`` -> ``tuneready.evidence.label_issues``/``proxy``)."""
     import importlib
 
-    for noise_mod, proxy_mod in (("tuneready.evidence.noise", "tuneready.evidence.proxy"),
+    for noise_mod, proxy_mod in (("tuneready.evidence.label_issues", "tuneready.evidence.proxy"),
                                  ("tuneready.noise", "tuneready.proxy")):
         try:
             noise = importlib.import_module(noise_mod)

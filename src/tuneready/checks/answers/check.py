@@ -11,7 +11,6 @@ from tuneready.core.results import CheckResult
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
-
 SPEC = CheckSpec(
     name="answers", cls="AnswersCheck",
     what=("free-form answers that are empty, echoed, refusals, truncated (read from the text), "

@@ -25,7 +25,7 @@ def _targets() -> Targets:
                RowFlag(9, "label_noise.reviewed", "q9", "a", likely="b"),
                RowFlag(10, "label_noise.flagged", "q10", "a", likely="b", probability=0.99),
                RowFlag(11, "label_noise.flagged", "q11", "a", likely="b", probability=0.6),
-               RowFlag(12, "label_noise.target_empty", "q12")],
+               RowFlag(12, "answers.empty", "q12")],
         clusters=[Cluster((1, 3, 4), (5, 5, 5), frozenset({3})),
                   Cluster((6, 8), (3, 40)),
                   Cluster((7, 13), (9, 9))],

@@ -243,3 +243,27 @@ def test_hugging_face_folder_gives_an_arrow_file(tmp_path: Path) -> None:
     got = pa.ipc.open_stream(pa.memory_map(str(out))).read_all()
     assert got.schema.equals(table.schema) and got.to_pylist() == rows[:-1]
     assert result.reaudit["exact_duplicates"] == 0
+
+
+def test_drop_bad_answers_reads_the_answers_check(tmp_path: Path) -> None:
+    """Empty and refusal-style answers are dropped only with the option, under the answers
+    check's codes; good answers stay."""
+    texts = _texts(40, 3)
+    rows = [{"prompt": f"Describe the {t}?", "completion": f"The {t} is bright and calm."}
+            for t in texts]
+    rows[4]["completion"] = ""
+    rows[9]["completion"] = "I'm sorry, but I can't help with describing that."
+    path = tmp_path / "chat.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    checks = ["schema", "size", "duplicates", "answers"]
+    kept = run_fix([path], AuditOptions(checks=checks), FixOptions(), folder=tmp_path / "a")
+    default_log = {int(r["row_id"]): r["code"] for r in csv.DictReader(kept.changes.open())}
+    assert 10 not in default_log  # the refusal stays without the option
+    assert kept.summary["rows_out"] == 40 - len(default_log)
+    result = run_fix([path], AuditOptions(checks=checks), FixOptions(drop_bad_answers=True),
+                     folder=tmp_path / "b")
+    log = {int(r["row_id"]): r["code"] for r in csv.DictReader(result.changes.open())}
+    assert log[10] == "answers.refusal"
+    assert all(code.startswith(("answers.", "schema.")) for code in log.values())
+    assert 5 in log  # the empty answer, by the schema rule or the answers check
+    assert result.summary["rows_out"] == 40 - len(log)

@@ -45,13 +45,13 @@ KNOWN_CODES = (
     "size.exact_duplicates", "duplicates.redundant_rows", "duplicates.eval_leakage",
     "label_noise.reviewed", "label_noise.flagged", "label_noise.confirmed",
     "label_noise.conflicting_duplicates",
-    "label_noise.target_empty", "label_noise.target_refusal", "label_noise.target_truncated",
+    "answers.empty", "answers.refusal", "answers.truncated",
 )
 #: codes that act only when their option is given
 OPT_IN = {"label_noise.flagged": "flagged", "label_noise.confirmed": "flagged",
           "label_noise.conflicting_duplicates": "flagged",
-          "label_noise.target_empty": "answers", "label_noise.target_refusal": "answers",
-          "label_noise.target_truncated": "answers"}
+          "answers.empty": "answers", "answers.refusal": "answers",
+          "answers.truncated": "answers"}
 KEPT_FIRST = "first"
 KEPT_COMPLETE = "most complete answer"
 

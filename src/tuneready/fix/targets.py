@@ -145,15 +145,18 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
 
 def _bad_answers(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
                  excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
-    from tuneready.checks.label_noise.targets import target_defects
+    """Rows the answers check flags as empty, refusal-style or truncated (its own rules,
+    run once more on the same evidence; other answer findings are for review, not removal)."""
+    if data.has_labels or not data.has_targets:
+        return []
+    from tuneready.checks.answers.detect import detect_all
 
-    kinds = target_defects(data, evidence, policy.for_check("label_noise"))
+    found = detect_all(data, evidence, policy.for_check("answers"))
     out = []
-    for i in range(len(rows)):
-        kind = next((k for k in BAD_ANSWERS if bool(kinds[k].iat[i])), None)
-        if kind:
-            out.append(RowFlag(int(rows[i]), f"label_noise.target_{kind}", excerpts[i],
-                               labels[i]))
+    for flag in sorted(found.flags, key=lambda f: f.position):
+        if flag.kind in BAD_ANSWERS:
+            i = flag.position
+            out.append(RowFlag(int(rows[i]), f"answers.{flag.kind}", excerpts[i], labels[i]))
     return out
 
 

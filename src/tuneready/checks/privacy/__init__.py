@@ -1,0 +1,1 @@
+"""privacy: personal data and secrets in training text (the check is added below)."""

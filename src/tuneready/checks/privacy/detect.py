@@ -76,7 +76,7 @@ _GLUED = re.compile(r"[A-Za-z](?=\d)|(?<=\d)[A-Za-z]")
 def find_phones(text: str, regions: Sequence[str] = DEFAULT_REGIONS) -> Iterator[Span]:
     """``phonenumbers`` at leniency VALID, once per region; the first region to accept a span
     wins. Prose numbers are refused: fewer than 9 digits without a ``+`` (year ranges such as
-    1642-1649), or a decimal (0.3571428571) or digits continuing one."""
+    1642-1649), a decimal (0.3571428571) or digits continuing one, or an address (1.2.3.4 56)."""
     if not DIGIT_RUN.search(text):
         return
     import phonenumbers
@@ -92,12 +92,14 @@ def find_phones(text: str, regions: Sequence[str] = DEFAULT_REGIONS) -> Iterator
             yield Span(m.start, m.end, "phone", text[m.start:m.end], region)
 
 
+_DOTTED_QUAD = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _DECIMAL = re.compile(r"\(?-?\d+[.,]\d+\)?")
 
 
 def _phone_like(text: str, m: Any) -> bool:
     raw = text[m.start:m.end]
-    if ("+" not in raw and sum(c.isdigit() for c in raw) < 9) or _DECIMAL.fullmatch(raw):
+    if ("+" not in raw and sum(c.isdigit() for c in raw) < 9) or _DECIMAL.fullmatch(raw) \
+            or _DOTTED_QUAD.match(raw):
         return False
     before = text[max(0, m.start - 2):m.start]
     return not (before[-1:] in (".", ",") and before[:1].isdigit()) and not (

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from tuneready.checks.privacy.detect import DEFAULT_REGIONS, Span, find_all
+from tuneready.checks.privacy.detect import DEFAULT_REGIONS, Span, find_all, resolve_overlaps
 from tuneready.checks.privacy.mask import apply
 
 #: table keys whose values are training text (blanked by ``--no-excerpts``)
@@ -51,10 +51,22 @@ class Masker:
         for full in self._frame.get(row_id, ()) if row_id is not None else ():
             if len(full) > len(value) and full.startswith(value):
                 return _cut_mask(value, find_all(full, self.regions))
-        masked = apply(value, find_all(value, self.regions))
+        masked = apply(value, self._spans(value))
         if len(value) >= _CUT_MIN and not masked.endswith(">"):
             masked = _TAIL.sub("<CUT>", masked)
         return masked
+
+
+    def _spans(self, value: str) -> list[Span]:
+        """Spans of the cell, and of its upper-cased copy: some tables fold case (openings),
+        and a folded key (``akia...``) no longer matches its scanner's pattern."""
+        spans = find_all(value, self.regions)
+        upper = value.upper()
+        if upper != value and len(upper) == len(value):
+            found = [replace(s, value=value[s.start:s.end])
+                     for s in find_all(upper, self.regions)]
+            spans = resolve_overlaps(spans + found)
+        return spans
 
 
 def _cut_mask(cell: str, spans: list[Span]) -> str:

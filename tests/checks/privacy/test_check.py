@@ -8,11 +8,11 @@ from tests.checks.privacy.fixtures import CLEAN, PLANTED
 from tests.conftest import evidence_for
 from tuneready.checks import get_check
 from tuneready.checks.privacy.protect import protect
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Severity, Status
+from tuneready.engine.runner import run_one
 from tuneready.io import LoadOptions, load_frame
 from tuneready.io.dataset import Dataset
-from tuneready.model import Severity, Status
-from tuneready.policy import load_policy
-from tuneready.runner import run_one
 
 
 def _data(extra: dict[str, list[str]] | None = None, rows: int = 40) -> Dataset:

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from tuneready.checks.base import example_rows, skipped, status_of
+from tuneready.checks.contract import example_rows, skipped, status_of
 from tuneready.checks.privacy.columns import personal_columns
 from tuneready.checks.privacy.detect import KINDS, Span
 from tuneready.checks.privacy.mask import mask_value
 from tuneready.checks.privacy.scan import scan
-from tuneready.evidence import Evidence
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity
+from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
-from tuneready.model import CheckResult, Finding, Severity
-from tuneready.policy import CheckPolicy
 
 WORDS = {"email": "e-mail addresses", "phone": "phone numbers", "card": "payment card numbers",
          "iban": "IBANs", "national_id": "national identifiers", "ip": "IP addresses",

@@ -274,7 +274,7 @@ def add_source_columns(frame: pd.DataFrame, records: list[dict[str, Any]], keys:
         values = [rec.get(key) for rec in records]
         if any(isinstance(v, (dict, list)) for v in values):
             continue
-        frame[SOURCE_PREFIX + key] = ["" if v is None else str(v) for v in values]
+        frame[SOURCE_PREFIX + key] = ["" if v is None or v != v else str(v) for v in values]
 
 
 def _labels_from_targets(frame: pd.DataFrame, max_classes: int) -> int:

@@ -13,14 +13,15 @@ training-text cell instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from tuneready.checks.privacy.detect import DEFAULT_REGIONS, Span, find_all, resolve_overlaps
+from tuneready.checks.privacy.detect import DEFAULT_REGIONS, Span, resolve_overlaps
 from tuneready.checks.privacy.mask import apply
+from tuneready.checks.privacy.scan import scan
 
 #: table keys whose values are training text (blanked by ``--no-excerpts``)
 EXCERPT_KEYS = frozenset({"input", "target", "example", "opening", "text", "answer",
@@ -33,40 +34,64 @@ _CUT_MIN = 300
 
 
 class Masker:
-    """Masks cells, reading the whole row text where the cell is a cut excerpt of it."""
+    """Masks cells, reading the whole row text where the cell is a cut excerpt of it. All cells
+    are scanned together (``prepare``: one gated pass, ``scan.py``), then looked up."""
 
     def __init__(self, frame: pd.DataFrame | None, regions: Sequence[str] = DEFAULT_REGIONS):
         self.regions = tuple(regions)
+        self._frame: dict[int, tuple[str, str]] = {}
         if frame is not None and len(frame):
             ids = frame["row_id"].astype(int).tolist()
             self._frame = dict(zip(ids, zip(frame["input"].fillna("").astype(str),
                                             frame["target"].fillna("").astype(str),
                                             strict=True), strict=True))
-        else:
-            self._frame = {}
+        self._done: dict[tuple[str, int | None], str] = {}
+
+    def prepare(self, cells: Iterable[tuple[str, int | None]]) -> None:
+        """Mask every ``(text, row_id)`` at once; ``text`` then answers from the table."""
+        todo = [c for c in dict.fromkeys(cells) if c not in self._done and c[0]]
+        fulls: dict[tuple[str, int | None], str] = {}
+        for value, rid in todo:
+            for full in self._frame.get(rid, ()) if rid is not None else ():
+                if len(full) > len(value) and full.startswith(value):
+                    fulls[(value, rid)] = full
+                    break
+        plain = [v for v, r in todo if (v, r) not in fulls]
+        spans = dict(zip(plain, self._spans(plain), strict=True))
+        full_texts = list(fulls.values())
+        full_spans = dict(zip(full_texts, scan(full_texts, self.regions), strict=True))
+        for value, rid in todo:
+            if (value, rid) in fulls:
+                self._done[(value, rid)] = _cut_mask(value, full_spans[fulls[(value, rid)]])
+            else:
+                self._done[(value, rid)] = _tail(value, apply(value, spans[value]))
 
     def text(self, value: str, row_id: int | None = None) -> str:
         if not value:
             return value
-        for full in self._frame.get(row_id, ()) if row_id is not None else ():
-            if len(full) > len(value) and full.startswith(value):
-                return _cut_mask(value, find_all(full, self.regions))
-        masked = apply(value, self._spans(value))
-        if len(value) >= _CUT_MIN and not masked.endswith(">"):
-            masked = _TAIL.sub("<CUT>", masked)
-        return masked
+        if (value, row_id) not in self._done:
+            self.prepare([(value, row_id)])
+        return self._done[(value, row_id)]
 
-
-    def _spans(self, value: str) -> list[Span]:
-        """Spans of the cell, and of its upper-cased copy: some tables fold case (openings),
+    def _spans(self, values: list[str]) -> list[list[Span]]:
+        """Spans of each cell, and of its upper-cased copy: some tables fold case (openings),
         and a folded key (``akia...``) no longer matches its scanner's pattern."""
-        spans = find_all(value, self.regions)
-        upper = value.upper()
-        if upper != value and len(upper) == len(value):
-            found = [replace(s, value=value[s.start:s.end])
-                     for s in find_all(upper, self.regions)]
-            spans = resolve_overlaps(spans + found)
+        spans = scan(values, self.regions)
+        folded = [v.upper() for v in values]
+        folded = [u if u != v and len(u) == len(v) else "" for u, v in zip(folded, values,
+                                                                             strict=True)]
+        for i, extra in enumerate(scan(folded, self.regions)):
+            if extra:
+                value = values[i]
+                spans[i] = resolve_overlaps(spans[i] + [replace(s, value=value[s.start:s.end])
+                                                        for s in extra])
         return spans
+
+
+def _tail(value: str, masked: str) -> str:
+    if len(value) >= _CUT_MIN and not masked.endswith(">"):
+        return _TAIL.sub("<CUT>", masked)
+    return masked
 
 
 def _cut_mask(cell: str, spans: list[Span]) -> str:
@@ -83,6 +108,7 @@ def protect(results: list[Any], frame: pd.DataFrame | None, no_excerpts: bool = 
     """Copies of ``CheckResult``s with every table cell, finding message and summary masked
     (and training-text cells blanked when ``no_excerpts``)."""
     masker = Masker(frame, regions)
+    masker.prepare(_cells(results, no_excerpts))
     out = []
     for r in results:
         tables = {name: [_row(row, masker, no_excerpts) for row in rows]
@@ -95,12 +121,32 @@ def protect(results: list[Any], frame: pd.DataFrame | None, no_excerpts: bool = 
     return out
 
 
+def _cells(results: list[Any], no_excerpts: bool) -> list[tuple[str, int | None]]:
+    """Every string ``protect`` will mask, with the row id a cut excerpt is read from."""
+    cells: list[tuple[str, int | None]] = []
+    for r in results:
+        cells += [(r.summary, None), (r.error or "", None)]
+        cells += [(x, None) for f in r.findings for x in (f.message, f.remedy or "")]
+        for rows in r.tables.values():
+            for row in rows:
+                rid = row.get("row_id")
+                cells += [(v, rid if isinstance(rid, int) and k in ("input", "target") else None)
+                          for k, v in row.items() if isinstance(v, str) and not _ours(k)
+                          and not (no_excerpts and k in EXCERPT_KEYS)]
+    return cells
+
+
+def _ours(key: str) -> bool:
+    """Cells the audit computed itself (``input_hash``): digests, never the data's text."""
+    return key.endswith("_hash")
+
+
 def _row(row: dict[str, Any], masker: Masker, no_excerpts: bool) -> dict[str, Any]:
     row_id = row.get("row_id")
     rid = int(row_id) if isinstance(row_id, int) else None
     out = {}
     for key, value in row.items():
-        if isinstance(value, str):
+        if isinstance(value, str) and not _ours(key):
             value = "" if no_excerpts and key in EXCERPT_KEYS else masker.text(
                 value, rid if key in ("input", "target") else None)
         out[key] = value

@@ -289,6 +289,13 @@ def main() -> None:
     scan(many)
     print(f"detectors on 100k host rows ({len(set(many)):,} distinct): "
           f"{time.perf_counter() - t0:.2f} s")
+    from bench.common import build_rows
+
+    audit_rows = [r["text"] for r in build_rows(100_000, seed=100_000)]  # bench/run.py's 100k
+    t0 = time.perf_counter()
+    scan(audit_rows)
+    print(f"detectors on bench/run.py's 100k rows ({len(set(audit_rows)):,} distinct): "
+          f"{time.perf_counter() - t0:.2f} s")
 
 
 if __name__ == "__main__":

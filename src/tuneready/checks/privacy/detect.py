@@ -15,7 +15,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
 #: every kind a span can have, in reporting order; ``secret`` and ``private_key`` are secrets
 KINDS = ("email", "phone", "card", "iban", "national_id", "ip", "dob", "secret")
@@ -67,43 +67,53 @@ def find_emails(text: str) -> Iterator[Span]:
 
 
 # --- phone numbers --------------------------------------------------------------------------
-DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s()./-]{5,}\d")
 #: a letter glued to a digit ("call09050000327"): ``phonenumbers`` rejects such candidates at
 #: leniency VALID, so the matcher reads a same-length copy with those letters as spaces
 _GLUED = re.compile(r"[A-Za-z](?=\d)|(?<=\d)[A-Za-z]")
 
 
 def find_phones(text: str, regions: Sequence[str] = DEFAULT_REGIONS) -> Iterator[Span]:
-    """``phonenumbers`` at leniency VALID, once per region; the first region to accept a span
-    wins. Prose numbers are refused: fewer than 9 digits without a ``+`` (year ranges such as
-    1642-1649), a decimal (0.3571428571) or digits continuing one, or an address (1.2.3.4 56)."""
-    if not DIGIT_RUN.search(text):
-        return
+    """``phonenumbers`` at leniency VALID on each run of digits and separators, once per
+    region; the first region to accept a span wins. Runs repeat across rows (a hotline in a
+    thousand messages), so each distinct run is matched once (``_match_run``). Prose numbers
+    are refused: fewer than 9 digits without a ``+`` (year ranges such as 1642-1649), a decimal
+    (0.3571428571) or digits continuing one, or an address (1.2.3.4 56)."""
+    scanned = _GLUED.sub(" ", text)
+    for run in DIGIT_RUN.finditer(scanned):
+        seen: list[tuple[int, int]] = []
+        for start, end, region in _match_run(run.group(0), tuple(regions)):
+            a, b = run.start() + start, run.start() + end
+            if any(s < b and a < e for s, e in seen) or not _phone_like(text, a, b):
+                continue
+            seen.append((a, b))
+            yield Span(a, b, "phone", text[a:b], region)
+
+
+@lru_cache(maxsize=65536)
+def _match_run(run: str, regions: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
     import phonenumbers
 
-    seen: list[tuple[int, int]] = []
-    scanned = _GLUED.sub(" ", text)
+    found = []
     for region in regions:
-        for m in phonenumbers.PhoneNumberMatcher(scanned, region,
+        for m in phonenumbers.PhoneNumberMatcher(run, region,
                                                  leniency=phonenumbers.Leniency.VALID):
-            if any(s < m.end and m.start < e for s, e in seen) or not _phone_like(text, m):
-                continue
-            seen.append((m.start, m.end))
-            yield Span(m.start, m.end, "phone", text[m.start:m.end], region)
+            found.append((m.start, m.end, region))
+    return tuple(found)
 
 
 _DOTTED_QUAD = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _DECIMAL = re.compile(r"\(?-?\d+[.,]\d+\)?")
 
 
-def _phone_like(text: str, m: Any) -> bool:
-    raw = text[m.start:m.end]
+def _phone_like(text: str, start: int, end: int) -> bool:
+    raw = text[start:end]
     if ("+" not in raw and sum(c.isdigit() for c in raw) < 9) or _DECIMAL.fullmatch(raw) \
             or _DOTTED_QUAD.match(raw):
         return False
-    before = text[max(0, m.start - 2):m.start]
+    before = text[max(0, start - 2):start]
     return not (before[-1:] in (".", ",") and before[:1].isdigit()) and not (
-        text[m.end:m.end + 1] in (".", ",") and text[m.end + 1:m.end + 2].isdigit())
+        text[end:end + 1] in (".", ",") and text[end + 1:end + 2].isdigit())
 
 
 # --- payment cards, IBAN, national ids ----------------------------------------------------------
@@ -203,7 +213,7 @@ _DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1
          rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:19|20)\d{{2}}|"
          rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})")
 _DOB = re.compile(r"\b(?:d\.?o\.?b\.?|born|birth\s*date|birthday|date\s+of\s+birth|"
-                  r"geboren|n[ée]e?\s+le)\b[^\n\d]{0,24}?(" + _DATE + r")", re.IGNORECASE)
+                  r"geboren|n[ée]e? le)\b[^\n\d]{0,24}?(" + _DATE + r")", re.IGNORECASE)
 
 
 def find_dobs(text: str) -> Iterator[Span]:

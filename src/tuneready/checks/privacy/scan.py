@@ -9,33 +9,28 @@ are scanned once (exports repeat rows).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from tuneready.checks.privacy.detect import (
     DEFAULT_REGIONS,
-    DIGIT_RUN,
     KINDS,
     Span,
     finders,
     resolve_overlaps,
 )
-from tuneready.checks.privacy.secrets import CANDIDATE
 
 _SEP = "\n\x1f\n"
-_DIGITS = DIGIT_RUN.pattern
-GATES: dict[str, re.Pattern[str]] = {
-    "email": re.compile("@"),
-    "phone": DIGIT_RUN,
-    "card": DIGIT_RUN,
-    "iban": DIGIT_RUN,
-    "national_id": re.compile(_DIGITS + r"|[A-Z]{6}\d{2}[A-Z]"),
-    "ip": re.compile(r"\d\.\d|:[0-9A-Fa-f]*:"),
-    "dob": re.compile(r"(?i)d\.?o\.?b|born|birth|geboren|n[ée]e?\s+le"),
-    "secret": CANDIDATE,
-}
+#: kinds whose values all hold at least this many digits (the codice fiscale has 7)
+DIGIT_KINDS = {"phone": 7, "card": 13, "iban": 8, "national_id": 7}
+#: birth words, searched as plain substrings of the lower-cased text
+#: (every alternative of ``detect._DOB``'s birth words holds one of them)
+DOB_WORDS = ("born", "birth", "dob", "d.o.b", "d.ob", "do.b", "geboren", "née", "nee le",
+             "né le", "ne le")
+#: a secret is a token of 16+ characters, or sits in a key block or a URL with credentials
+SECRET_WORDS = ("PRIVATE KEY", "://")
+_SPACE = np.array([9, 10, 11, 12, 13, 32], dtype=np.uint32)
 
 
 def scan(texts: Sequence[str], regions: Sequence[str] = DEFAULT_REGIONS,
@@ -54,22 +49,53 @@ def scan(texts: Sequence[str], regions: Sequence[str] = DEFAULT_REGIONS,
 
 
 def _gate_hits(texts: list[str], kinds: Sequence[str]) -> dict[int, set[str]]:
-    """Row -> kinds whose gate matched in it (rows in no gate are absent)."""
+    """Row -> kinds whose gate matched in it (rows in no gate are absent). Gates are counts
+    and substring searches over the joined text as one code-point array: no Python per row."""
     if not texts:
         return {}
     lengths = np.fromiter((len(t) + len(_SEP) for t in texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    blob = _SEP.join(texts)
+    blob = _SEP.join(texts) + _SEP  # each row's segment is non-empty, ends with a separator
+    points = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
     hits: dict[int, set[str]] = {}
-    by_gate: dict[str, list[str]] = {}
-    for kind in kinds:
-        by_gate.setdefault(GATES[kind].pattern, []).append(kind)
-    for pattern, gate_kinds in by_gate.items():
-        gate = re.compile(pattern)
-        ends = [(m.start(), m.end() - 1) for m in gate.finditer(blob)]
-        if not ends:
-            continue
-        pos = np.asarray(ends, dtype=np.int64).ravel()
-        for row in np.unique(np.searchsorted(starts, pos, side="right") - 1).tolist():
-            hits.setdefault(int(row), set()).update(gate_kinds)
+
+    def mark(rows: Iterable[int], kind: str) -> None:
+        for row in rows:
+            hits.setdefault(int(row), set()).add(kind)
+
+    def at(positions: Iterable[int]) -> list[int]:
+        pos = np.fromiter(positions, dtype=np.int64)
+        return np.unique(np.searchsorted(starts, pos, side="right") - 1).tolist()
+
+    digits = np.add.reduceat(((points >= 48) & (points <= 57)).astype(np.int64), starts)
+    for kind, least in DIGIT_KINDS.items():
+        if kind in kinds:
+            mark(np.flatnonzero(digits >= least).tolist(), kind)
+    if "ip" in kinds:
+        dots = np.add.reduceat((points == 46).astype(np.int64), starts)
+        colons = np.add.reduceat((points == 58).astype(np.int64), starts)
+        mark(np.flatnonzero(((digits >= 4) & (dots >= 3)) | (colons >= 2)).tolist(), "ip")
+    if "email" in kinds:
+        mark(at(_find_all(blob, "@")), "email")
+    if "dob" in kinds:
+        lowered = blob.lower()
+        if len(lowered) == len(blob):
+            mark(at(p for w in DOB_WORDS for p in _find_all(lowered, w)), "dob")
+        else:  # a character whose lower case is longer (İ): offsets shift, go row by row
+            mark([r for r, t in enumerate(texts) if any(w in t.lower() for w in DOB_WORDS)],
+                 "dob")
+    if "secret" in kinds:
+        spaces = np.flatnonzero(np.isin(points, _SPACE))
+        bounds = np.concatenate(([-1], spaces, [len(points)]))
+        long_runs = bounds[:-1][np.diff(bounds) > 16] + 1  # 16+ characters with no space
+        found = [*long_runs.tolist(), *(p for w in SECRET_WORDS for p in _find_all(blob, w))]
+        mark(at(found), "secret")
     return hits
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out

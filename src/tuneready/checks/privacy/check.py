@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from tuneready.checks.contract import example_rows, skipped, status_of
+from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
 from tuneready.checks.privacy.columns import personal_columns
 from tuneready.checks.privacy.detect import KINDS, Span
 from tuneready.checks.privacy.mask import mask_value

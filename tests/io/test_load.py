@@ -163,3 +163,20 @@ def test_real_sms_file_reports_swallowed_rows() -> None:
     assert len(swallowed) == 8
     assert ds.frame["input"].str.len().max() < 1000
     assert json.dumps([p.to_dict() for p in ds.problems])
+
+
+def test_other_scalar_fields_are_kept_as_source_columns_roles_are_not() -> None:
+    """The privacy check reads fields no role uses (names, birth dates) from ``source:``."""
+    import pandas as pd
+
+    from tuneready.io import load_frame
+
+    frame = pd.DataFrame({"text": ["a b", "c d"], "label": ["x", "y"],
+                          "full_name": ["Ann Lee", None], "age": [31, 42]})
+    ds = load_frame(frame)
+    assert ds.source_columns == ["source:age", "source:full_name"]
+    assert ds.frame["source:full_name"].tolist() == ["Ann Lee", ""]
+    assert ds.frame["source:age"].tolist() == ["31", "42"]
+    alpaca = load_frame(pd.DataFrame({"instruction": ["q"], "input": [""], "output": ["a"],
+                                      "case_number": ["C-1"]}))
+    assert alpaca.source_columns == ["source:case_number"]

@@ -94,6 +94,9 @@ def audit(
     split: Annotated[str | None, typer.Option(help="Split of a Hugging Face DatasetDict "
                                               "folder or of hub-style shards (default "
                                               "train).")] = None,
+    no_excerpts: Annotated[bool, typer.Option(
+        "--no-excerpts", help="Leave training text out of every report (identifiers and "
+        "secrets are masked in reports either way).")] = False,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
     from tuneready.engine.pipeline import AuditOptions
@@ -105,7 +108,7 @@ def audit(
                          groups=tuple(group or ()), encoding=encoding, sample=sample,
                          split=split),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
-        intersect=list(intersect or ()), workers=True)
+        intersect=list(intersect or ()), workers=True, no_excerpts=no_excerpts)
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)

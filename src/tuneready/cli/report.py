@@ -16,7 +16,10 @@ def report(
     html: HtmlOut = None, md: MdOut = None, junit: JunitOut = None,
 ) -> None:
     """Re-render a saved audit (default: report.html next to the audit file)."""
+    from tuneready.checks.privacy.protect import protect
+
     result = _load_audit(audit_json)
+    result.checks = protect(result.checks, None)  # an audit saved before masking existed
     if html is None and md is None and junit is None:
         html = audit_json.with_name("report.html")
     for path in _write_reports(result, None, {"html": html, "md": md, "junit": junit},

@@ -55,6 +55,8 @@ UNIT = Rule(0.0, 1.0)
 SUFFIX_RULES = (("_rate", UNIT), ("_share", UNIT), ("_similarity", UNIT), ("_accuracy", UNIT),
                 ("_recall", UNIT), ("_overlap", UNIT), ("_within", UNIT), ("_fraction", UNIT))
 PATHS = ("full_fine_tune", "lora", "prompt_engineering")
+#: the kinds ``checks/privacy/detect.KINDS`` knows (kept here so settings imports no check)
+PRIVACY_KINDS = ("email", "phone", "card", "iban", "national_id", "ip", "dob", "secret")
 RULES: dict[tuple[str, str], Rule] = {
     ("audit", "required"): Rule(choices=PATHS),
     ("schema", "required"): Rule(items="role"),
@@ -90,6 +92,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("bias", "max_groups"): Rule(2.0),
     ("bias", "term_min_npmi"): Rule(-1.0, 1.0),
     ("bias", "intersect"): Rule(items="pair"),
+    ("privacy", "kinds"): Rule(items="choice", choices=PRIVACY_KINDS),
+    ("privacy", "fail_on"): Rule(items="choice", choices=PRIVACY_KINDS),
+    ("privacy", "phone_regions"): Rule(items="region"),
+    ("privacy", "repeat_min_rows"): Rule(2.0),
     ("bias", "lexicon"): Rule(choices=("auto", "always", "never")),
     ("answers", "exclude_min_precision"): UNIT,
     ("answers", "contradiction_max_diversity"): UNIT,
@@ -211,6 +217,12 @@ def _list(table: str, key: str, value: Any, default: list[Any], rule: Rule) -> l
         elif kind == "pair" and not _pair(item):
             raise SettingError(table, where, "expected \"a*b\" or [\"a\", \"b\"] naming two "
                                f"group columns, found {_show(item)}")
+        elif kind == "choice" and item not in rule.choices:
+            raise SettingError(table, where, f"expected one of {', '.join(rule.choices)}, "
+                               f"found {_show(item)}")
+        elif kind == "region" and not _region(item):
+            raise SettingError(table, where, "expected a region phonenumbers knows (ISO 3166 "
+                               f"code such as \"GB\"), found {_show(item)}")
         elif kind == "scalar" and isinstance(item, list | dict):
             raise SettingError(table, where, f"expected a plain value, found {_show(item)}")
         if kind != "number":
@@ -224,6 +236,12 @@ def _item_kind(default: list[Any]) -> str:
     if default and all(isinstance(v, str) for v in default):
         return "str"
     return "scalar"
+
+
+def _region(item: Any) -> bool:
+    from phonenumbers import SUPPORTED_REGIONS
+
+    return isinstance(item, str) and item in SUPPORTED_REGIONS
 
 
 def _pair(item: Any) -> bool:

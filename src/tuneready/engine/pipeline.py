@@ -16,7 +16,7 @@ import numpy as np
 
 from tuneready.checks import all_checks
 from tuneready.config.policy import Policy, load_policy
-from tuneready.core.results import Audit
+from tuneready.core.results import Audit, CheckResult
 from tuneready.decide.context import DeploymentContext, context_block
 from tuneready.decide.decision import decide
 from tuneready.engine.runner import run_checks
@@ -54,6 +54,9 @@ class AuditOptions:
     #: command turns it on; off by default for the Python API, whose host process (a notebook,
     #: a server) may hold threads and locks that a fork would copy mid-use
     workers: bool = False
+    #: leave training text out of every report (tables' text cells blanked); detected
+    #: identifiers and secrets are masked in every report either way
+    no_excerpts: bool = False
 
 
 def run_audit(source: Any, options: AuditOptions | None = None,
@@ -87,6 +90,9 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         results = run_checks(checks, data, evidence, policy,
                              on_start=lambda name: say(f"check {name}"), timings=timings,
                              workers=opts.workers)
+    t = time.perf_counter()
+    results = _masked(results, data, policy, opts.no_excerpts)
+    timings["mask"] = time.perf_counter() - t
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
     recommendation = decide(results, policy, context)
     for r in results:  # own time; evidence.* hold the shared stages
@@ -96,6 +102,17 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
                  recommendation=recommendation, context=context,
                  meta=_meta(opts, policy, timings))
+
+
+def _masked(results: list[CheckResult], data: Dataset, policy: Policy,
+            no_excerpts: bool) -> list[CheckResult]:
+    """Every string the checks report, masked before the ``Audit`` exists: no renderer and no
+    API caller sees an identifier or a secret from the data (``checks/privacy/protect.py``)."""
+    from tuneready.checks.privacy.protect import protect
+
+    regions = list(policy.for_check("privacy").get("phone_regions", ()))
+    masked: list[CheckResult] = protect(results, data.frame, no_excerpts, regions)
+    return masked
 
 
 def _read_review(data: Dataset, opts: AuditOptions) -> Matched | None:

@@ -16,7 +16,13 @@ from typing import Any
 import pandas as pd
 
 from tuneready.config.errors import InputError
-from tuneready.io.dataset import GROUP_PREFIX, Dataset, LoadProblem
+from tuneready.io.dataset import (
+    GROUP_PREFIX,
+    ROLE_FIELDS,
+    SOURCE_PREFIX,
+    Dataset,
+    LoadProblem,
+)
 from tuneready.io.formats import (
     FORMATS,
     LABEL_NAMES,
@@ -136,6 +142,7 @@ def _build(raw: RawFile, name: str, opts: LoadOptions) -> Dataset:
                          path=name, line=first.line, field=first.field)
     groups = _group_columns(keys, opts, cols, name)
     frame = _frame(rows, raw, groups, problems)
+    add_source_columns(frame, [r[2] for r in rows], keys, [*cols.values(), *groups])
     notes: list[str] = []
     mapping: dict[str, Any] = {"input": cols.get("text", _INPUT_DESC.get(fmt, "")),
                                "target": _TARGET_DESC.get(fmt, ""),
@@ -254,6 +261,20 @@ def _frame(rows: list[tuple[int, Row, dict[str, Any]]], raw: RawFile, groups: li
     frame["row_id"] = frame["row_id"].astype("int64")
     frame["n_train_turns"] = frame["n_train_turns"].astype("int64")
     return frame
+
+
+def add_source_columns(frame: pd.DataFrame, records: list[dict[str, Any]], keys: list[str],
+                       used: list[str]) -> None:
+    """Keep the record's other scalar fields as ``source:<name>`` columns (strings), so that a
+    check can read columns no role uses (``privacy`` looks for names, birth dates, addresses
+    in them). Fields a format maps onto roles and nested values are left out."""
+    for key in keys:
+        if key in used or key.lower() in ROLE_FIELDS:
+            continue
+        values = [rec.get(key) for rec in records]
+        if any(isinstance(v, (dict, list)) for v in values):
+            continue
+        frame[SOURCE_PREFIX + key] = ["" if v is None or v != v else str(v) for v in values]
 
 
 def _labels_from_targets(frame: pd.DataFrame, max_classes: int) -> int:

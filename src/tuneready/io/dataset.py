@@ -14,6 +14,13 @@ import pandas as pd
 #: Role columns always present in ``Dataset.frame`` (``label`` and ``split`` may be all-NA).
 ROLE_COLUMNS = ("row_id", "input", "target", "label", "split", "roles", "n_train_turns")
 GROUP_PREFIX = "group:"
+#: the record's other scalar fields, kept as strings (``io.add_source_columns``)
+SOURCE_PREFIX = "source:"
+#: fields the structured formats map onto roles: never kept again as ``source:`` columns
+ROLE_FIELDS = frozenset({"instruction", "input", "output", "system", "history", "prompt",
+                         "completion", "chosen", "rejected", "messages", "conversations",
+                         "conversation", "tools", "label", "kto_tag", "split", "response",
+                         "query", "text"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,10 @@ class Dataset:
     @property
     def group_columns(self) -> list[str]:
         return [c for c in self.frame.columns if c.startswith(GROUP_PREFIX)]
+
+    @property
+    def source_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c.startswith(SOURCE_PREFIX)]
 
     @property
     def has_labels(self) -> bool:

@@ -16,7 +16,8 @@ from types import ModuleType
 from tuneready.checks.contract import Check, CheckSpec
 
 #: the checks, in the order they run; name == module name == policy table
-REGISTRY: tuple[str, ...] = ("schema", "size", "label_noise", "duplicates", "domain", "bias")
+REGISTRY: tuple[str, ...] = ("schema", "size", "label_noise", "duplicates", "domain", "bias",
+                             "prompts")
 
 
 def _module(name: str) -> ModuleType:

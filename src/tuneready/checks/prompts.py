@@ -18,10 +18,10 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
-from tuneready.core.results import CheckResult, Finding, Severity
-from tuneready.config.policy import CheckPolicy
 
 FIELDS = {"system": "system prompt", "instruction": "instruction template"}
 CLIP = 160

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tuneready.config.policy import Policy
+from tuneready.core.results import VERDICT_LEVEL, CheckResult, Recommendation, Verdict
 from tuneready.decide.answer_signals import measure
 from tuneready.decide.complements import TASK_UNKNOWN, complements, measured_task
 from tuneready.decide.cost import Usage, load_prices, usable_offers
 from tuneready.decide.crossover import data_crossovers, volume_crossovers
-from tuneready.core.results import VERDICT_LEVEL, CheckResult, Recommendation, Verdict
-from tuneready.config.policy import Policy
 
 PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 

@@ -124,8 +124,11 @@ def near_groups(texts: list[str], max_edits: int, max_share: float) -> list[list
 def _finding(field: str, group: list[str], ids: dict[str, list[int]], counts: dict[str, int]
              ) -> Finding:
     rows = sorted(r for t in group for r in ids[t])
-    parts = [f"'{_clip(t, 60)}' ({int(counts[t]):,} rows, e.g. {', '.join(map(str, ids[t][:3]))})"
-             for t in group[:4]]
+    base = group[0]  # the most frequent variant (groups keep frequency order)
+    parts = [f"'{_clip(base, 60)}' ({counts[base]:,} rows, e.g. "
+             f"{', '.join(map(str, ids[base][:3]))})"]
+    parts += [f"{difference(base, t)} ({counts[t]:,} rows, e.g. {', '.join(map(str, ids[t][:3]))})"
+              for t in group[1:4]]
     more = f" and {len(group) - 4} more" if len(group) > 4 else ""
     return Finding(
         f"prompts.{field}_drift", Severity.WARN,
@@ -134,6 +137,22 @@ def _finding(field: str, group: list[str], ids: dict[str, list[int]], counts: di
         observed=len(group), threshold=1, rows=example_rows(rows), n_rows=len(rows),
         remedy=f"use one versioned {FIELDS[field]} (keep it in a file, pass it with --prompt "
                "and record its version with the data)")
+
+
+def difference(base: str, other: str) -> str:
+    """The words that differ, as "'concisely' for 'briefly'" (word-level opcodes)."""
+    from difflib import SequenceMatcher
+
+    a, b = base.split(), other.split()
+    edits = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "replace":
+            edits.append(f"'{' '.join(b[j1:j2])}' for '{' '.join(a[i1:i2])}'")
+        elif op == "insert":
+            edits.append(f"'{' '.join(b[j1:j2])}' added")
+        elif op == "delete":
+            edits.append(f"'{' '.join(a[i1:i2])}' dropped")
+    return _clip(", ".join(edits), 80)
 
 
 def _clip(text: str, limit: int = CLIP) -> str:

@@ -91,9 +91,12 @@ def test_training_is_spread_over_a_year() -> None:
 
 def test_data_crossovers_from_the_size_thresholds() -> None:
     size = {"lora_min": 100, "full_finetune_min": 1000}
-    out = data_crossovers(60, "prompt_engineering", size, ["size.below_lora_min"], None)
+    out = data_crossovers(60, "prompt_engineering", size, [], None)
     assert [(c["path"], c["more_examples"]) for c in out] == [("lora", 40),
                                                               ("full_fine_tune", 940)]
+    # a binding size finding's remedy already states the next step: not repeated
+    out = data_crossovers(60, "prompt_engineering", size, ["size.below_lora_min"], None)
+    assert [c["path"] for c in out] == ["full_fine_tune"]
     capped = data_crossovers(400, "lora", size, ["label_noise.above_fail_rate"], None)
     assert capped[0]["more_examples"] == 600 and "label_noise" in capped[0]["message"]
     assert data_crossovers(5000, "full_fine_tune", size, [], None) == []

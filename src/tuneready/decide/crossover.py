@@ -151,12 +151,12 @@ def _name(o: Offer) -> str:
 def _form(u: Usage, o: Offer) -> str:
     lin = line(u, o)
     if lin is None:
-        return (f"${o.prices['gpu_hour'] * o.prices['hours_per_month']:,.0f} a GPU a month, "
+        return (f"${o.prices['gpu_hour'] * o.prices['hours_per_month']:,.0f} a month per GPU, "
                 f"one GPU per {o.prices['calls_per_gpu_month']:,.0f} calls")
     fixed, per_call = lin
     per_k = per_call * 1000
     fixed_text = f"{fixed:,.2f}" if fixed >= 1 or fixed == 0 else f"{fixed:.4f}"
-    return f"${fixed_text} + ${per_k:,.4f} per 1,000 calls a month"
+    return f"${fixed_text} a month + ${per_k:,.4f} per 1,000 calls"
 
 
 def data_crossovers(effective_n: int, data_verdict: str, size_policy: dict[str, Any],
@@ -169,9 +169,13 @@ def data_crossovers(effective_n: int, data_verdict: str, size_policy: dict[str, 
     order = {"not_ready": 0, "prompt_engineering": 1, "lora": 2, "full_fine_tune": 3}
     other_caps = [c for c in binding_codes
                   if not c.startswith(("size.below_", "decision.below_"))]
+    # a binding size finding's remedy already says what the next path up needs
+    stated = len(other_caps) < len(binding_codes)
     out: list[dict[str, Any]] = []
     for path, minimum in levels:
         if order[path] <= order.get(data_verdict, 0) or effective_n >= minimum:
+            continue
+        if stated and order[path] == order.get(data_verdict, 0) + 1:
             continue
         more = minimum - effective_n
         msg = (f"{TITLE[path]} needs {more:,} more effective examples (the {minimum:,} "

@@ -195,7 +195,10 @@ def _curve_entry(m: dict[str, Any]) -> dict[str, Any]:
     if m.get("curve_plateau_identified") and isinstance(needed, int) and isinstance(rows, int):
         more = max(0, needed - rows)
         msg = (f"the proxy's learning curve comes within a point of its plateau at about "
-               f"{needed:,} rows ({more:,} more than the {rows:,} it was fitted on)")
+               f"{needed:,} rows ({more:,} more than the {rows:,} it was fitted on)" if more
+               else f"the proxy's learning curve is already within a point of its plateau "
+                    f"(about {needed:,} rows needed, {rows:,} used): more of the same data "
+                    "adds little")
         return {"kind": "curve", "more_examples": more, "message": msg}
     return {"kind": "curve", "more_examples": None,
             "message": "the proxy's learning curve cannot tell how many more examples would "

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from tuneready.checks.prompts import PromptsCheck, near_groups
-from tuneready.evidence import Evidence
+from tuneready.config.policy import load_policy
+from tuneready.core.results import Status
+from tuneready.evidence.store import Evidence
 from tuneready.io import LoadOptions, load_dataset
-from tuneready.model import Status
-from tuneready.policy import load_policy
 
 POLICY = load_policy().for_check("prompts")
 BASE = "You are a helpful support assistant for Acme. Answer briefly and politely."

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from rich.console import Console
 
 from tests.render.fixtures import HOSTILE, ready_audit
-from tuneready.model import Audit
+from tuneready.core.results import Audit
 from tuneready.render import diff, html, junit, markdown, terminal
 from tuneready.render.extras import price_notes
 

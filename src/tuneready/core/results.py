@@ -165,10 +165,10 @@ class Recommendation:
     effective_n_breakdown: dict[str, int] = field(default_factory=dict)
     #: what the data alone supports (readiness is judged on it); ``verdict`` adds context
     data_verdict: Verdict | None = None
-    #: what to combine with the primary path (``tuneready.complements``), each with a code,
+    #: what to combine with the primary path (``tuneready.decide.complements``), each with a code,
     #: a message and the measurements behind it
     complements: list[dict[str, Any]] = field(default_factory=list)
-    #: where the decision moves: call volumes and more data (``tuneready.crossover``)
+    #: where the decision moves: call volumes and more data (``tuneready.decide.crossover``)
     crossovers: list[dict[str, Any]] = field(default_factory=list)
     #: the measured shares behind the complements and the measured task type
     answer_signals: dict[str, Any] = field(default_factory=dict)

@@ -14,7 +14,7 @@ answers that bring knowledge of their own is what argues for adding retrieval (R
 - **Format**: answers that parse as JSON, rows with a tool call, answers whose opening words
   are shared by many rows (a template), and the spread of answer lengths.
 
-Shares carry 95 % Wilson intervals (``tuneready.noise.wilson``). Pure functions of
+Shares carry 95 % Wilson intervals (``tuneready.evidence.label_issues.wilson``). Pure functions of
 the frame; linear in rows (each row is tokenised once; word frequencies are cached).
 """
 

@@ -1,8 +1,8 @@
 """Complements next to the primary path: what practitioners combine with it.
 
-The primary verdict stays what data caps and cost decide (``tuneready.decision``). Serious
+The primary verdict stays what data caps and cost decide (``tuneready.decide.decision``). Serious
 projects rarely use one paradigm, so the recommendation adds complements, each with the
-measurements behind it (``tuneready.answer_signals``) and a code:
+measurements behind it (``tuneready.decide.answer_signals``) and a code:
 
 - ``complement.rag``: the answers carry knowledge their prompts do not (the knowledge share's
   95 % lower bound reaches ``rag_share_min``), or ``--task knowledge`` says so. Tuning

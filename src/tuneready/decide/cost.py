@@ -4,7 +4,7 @@ Pure functions over a price table loaded from a TOML file users edit; no price l
 code. Each path's cost at a volume of V calls a month is a closed form,
 ``fixed + per_call x V`` (a self-hosted GPU adds whole GPUs as V grows), where ``fixed`` is
 the one-off training cost spread over ``AMORTISE_MONTHS`` plus any hosting fee. The cost table
-shows, per path, the provider that is cheapest at the given volume; ``tuneready.crossover``
+shows, per path, the provider that is cheapest at the given volume; ``tuneready.decide.crossover``
 solves the same forms for the volumes where the cheapest path changes.
 """
 

@@ -1,7 +1,7 @@
 """Where the decision moves: the call volume at which another path becomes cheapest, and the
 effective examples the next path up needs.
 
-Volume crossovers solve the cost model's closed forms (``tuneready.cost``): a hosted offer
+Volume crossovers solve the cost model's closed forms (``tuneready.decide.cost``): a hosted offer
 costs ``F + c x V`` a month at ``V`` calls (``F``: training spread over 12 months plus any
 hosting fee; ``c``: its per-call price), prompting ``c_p x V``, a self-hosted GPU offer
 ``T/12 + k x G`` with ``k = ceil(V / calls_per_gpu_month)``. Two lines cross at

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tuneready.cli import app
-from tuneready.tokens import count_tokens
+from tuneready.evidence.tokens import count_tokens
 
 runner = CliRunner()
 QUESTIONS = [("Who wrote the novel Moby Dick?", "Herman Melville wrote it in 1851."),

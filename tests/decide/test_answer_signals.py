@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tuneready.answer_signals import (
+from tuneready.decide.answer_signals import (
     fact_seeking,
     is_json,
     knowledge_tokens,

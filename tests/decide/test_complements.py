@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tuneready.complements import complements, measured_task
-from tuneready.model import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.decide.complements import complements, measured_task
 
 POLICY = {"rag_share_min": 0.3, "format_share_min": 0.5, "tool_call_share_min": 0.2,
           "length_cv_max": 0.25}

@@ -66,3 +66,13 @@ def test_measure_reports_shares_with_intervals() -> None:
     assert m["tool_calls"]["k"] == 5
     empty = measure(frame.iloc[:0], {})
     assert empty["rows"] == 0 and empty["knowledge"]["share"] is None
+
+
+def test_large_sets_are_measured_on_a_seeded_sample() -> None:
+    frame = pd.DataFrame({"input": [f"Who wrote book {i}?" for i in range(300)],
+                          "target": [f"Author {i} wrote it." if i % 3 else "No idea."
+                                     for i in range(300)]})
+    a = measure(frame, {"sample_rows": 100}, seed=1)
+    assert a["rows"] == 100 and a["knowledge"]["n"] == 100
+    assert measure(frame, {"sample_rows": 100}, seed=1) == a
+    assert measure(frame, {"sample_rows": 0})["rows"] == 300

@@ -34,7 +34,7 @@ SHORT_ANSWER = 8
 #: a content word: rarer than this Zipf frequency (function words are 6-7.7)
 CONTENT_ZIPF = 5.5
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.:/]*")
-_BREAK = re.compile(r"[.!?:;\n]")
+_SPLIT = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _WH = re.compile(r"^\s*(who|whom|whose|what|when|where|which|how (many|much|long|far|old|big|"
                  r"tall|fast|does|do|did|is|are)|why|in what|in which|on what|name (the|a|an)|"
                  r"tell me (about|who|what|when|where)|define|explain)\b", re.IGNORECASE)
@@ -64,15 +64,11 @@ def zipf(word: str) -> float:
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Words and numbers, each with "starts a sentence" (first word, or after . ! ? : ; or
-    a line break)."""
+    """Words and numbers, each with "starts a sentence" (first word of the text, of a line,
+    or after . ! ? : ; and a space; "3.14" stays one number)."""
     out: list[tuple[str, bool]] = []
-    prev_end, prev = 0, ""
-    for m in _WORD.finditer(text):
-        gap = text[prev_end:m.start()]
-        initial = not out or bool(_BREAK.search(gap)) or prev.endswith((".", ":"))
-        out.append((m.group(0), initial))
-        prev_end, prev = m.end(), m.group(0)
+    for sentence in _SPLIT.split(text):
+        out += [(tok, i == 0) for i, tok in enumerate(_WORD.findall(sentence))]
     return out
 
 
@@ -91,7 +87,7 @@ def knowledge_tokens(text: str, rare_zipf: float) -> tuple[set[str], set[str], s
 
 
 def _words(text: str) -> set[str]:
-    return {m.group(0).lower().strip(",.:") for m in _WORD.finditer(text)}
+    return {w.strip(",.:") for w in _WORD.findall(text.lower())}
 
 
 def row_knowledge(prompt: str, answer: str, rare_zipf: float, rare_words_min: int) -> bool:
@@ -143,9 +139,14 @@ def length_cv(answers: list[str]) -> float | None:
     return float(lengths.std(ddof=0) / lengths.mean())
 
 
-def measure(frame: pd.DataFrame, policy: dict[str, Any]) -> dict[str, Any]:
-    """Every share the complements are judged on, for rows that have an answer."""
+def measure(frame: pd.DataFrame, policy: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+    """Every share the complements are judged on, for rows that have an answer: all of them,
+    or a seeded random ``sample_rows`` of them (the intervals are the sample's), so the cost
+    stays bounded on large sets."""
     rows = frame[frame["target"].astype(str).str.strip().str.len() > 0]
+    cap = int(policy.get("sample_rows", 20000))
+    if cap and len(rows) > cap:
+        rows = rows.sample(n=cap, random_state=seed)
     prompts = rows["input"].astype(str).tolist()
     answers = rows["target"].astype(str).tolist()
     n = len(answers)

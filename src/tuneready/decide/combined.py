@@ -19,7 +19,7 @@ PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 def enrich(rec: Recommendation, frame: Any, results: list[CheckResult], policy: Policy,
            context: dict[str, Any]) -> Recommendation:
     table = policy.for_check("complements")
-    signals = measure(frame, table) if len(frame) else {"rows": 0}
+    signals = measure(frame, table, policy.seed) if len(frame) else {"rows": 0}
     given = str((context.get("inputs") or {}).get("task", TASK_UNKNOWN))
     task = measured_task(signals, table)
     rec.answer_signals = {**signals, "measured_task": task,

@@ -151,12 +151,14 @@ def apply_context(data_verdict: Verdict, context: dict[str, Any] | None
 def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: dict[str, Any],
               measured: dict[str, Any]) -> tuple[Verdict, list[Reason], list[str]]:
     supported = [p for p in PATHS if VERDICT_LEVEL[p] <= VERDICT_LEVEL[data_verdict]]
-    supported = [p for p in supported if p.value in costs] or [Verdict.PROMPT_ENGINEERING]
+    supported = [p for p in supported if p.value in costs]  # a price table may lack a path
     prompt_tokens = int(measured.get("prompt_tokens_per_call", 0))
     prompt_ok = (not inputs.get("must_run_locally") and not inputs.get("latency_ms")
                  and prompt_tokens <= int(inputs.get("long_prompt_tokens", 2000)))
     if not prompt_ok:
         supported = [p for p in supported if p != Verdict.PROMPT_ENGINEERING]
+    if not supported:  # no priced path left to choose among: the data verdict stands
+        return data_verdict, [], []
     best = min(supported, key=lambda p: (_monthly(costs[p.value]), -VERDICT_LEVEL[p]))
     money = ", ".join(f"{p.value} ${_monthly(costs[p.value]):,.2f}" for p in PATHS
                       if p.value in costs)

@@ -56,7 +56,7 @@ def detect_format(records: Sequence[tuple[int, dict[str, Any]]], text: str | Non
         if label or find_column(keys, LABEL_NAMES):
             return "classification"
         return "text"
-    from tuneready.textsafe import visible
+    from tuneready.core.textsafe import visible
 
     found = ", ".join(visible(repr(k)[1:-1]) for k in sorted(keys)) or "no fields"  # one line
     raise InputError(

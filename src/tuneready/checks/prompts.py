@@ -36,7 +36,7 @@ SPEC = CheckSpec(
     needs=frozenset(),  # reads the frame's system/instruction columns only
     excluded_as=None,
     charts={},
-    diff_metrics=("system_distinct", "instruction_distinct"),
+    diff_metrics=(),
 )
 
 

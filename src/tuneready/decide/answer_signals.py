@@ -14,7 +14,7 @@ answers that bring knowledge of their own is what argues for adding retrieval (R
 - **Format**: answers that parse as JSON, rows with a tool call, answers whose opening words
   are shared by many rows (a template), and the spread of answer lengths.
 
-Shares carry 95 % Wilson intervals (``tuneready.evidence.label_issues.wilson``). Pure functions of
+Shares carry 95 % Wilson intervals (``tuneready.evidence.stats.wilson``). Pure functions of
 the frame; linear in rows (each row is tokenised once; word frequencies are cached).
 """
 
@@ -49,9 +49,10 @@ class Share:
     n: int
 
     def to_dict(self) -> dict[str, Any]:
-        from tuneready.evidence.label_issues import wilson
+        from tuneready.evidence.stats import wilson
 
-        lo, hi = wilson(self.k, self.n)
+        lo_arr, hi_arr = wilson(self.k, self.n, z=1.96)
+        lo, hi = float(lo_arr), float(hi_arr)
         return {"share": round(self.k / self.n, 4) if self.n else None, "lo": round(lo, 4),
                 "hi": round(hi, 4), "k": self.k, "n": self.n}
 

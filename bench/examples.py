@@ -69,11 +69,19 @@ def run(name: str, frame: pd.DataFrame, extra: list[str]) -> None:
                            str(OUT / name)], cwd=OUT, capture_output=True, text=True)
     if proc.returncode == 2:
         raise SystemExit(proc.stderr)
-    rec = json.loads(proc.stdout)["recommendation"]
+    audit = json.loads(proc.stdout)
+    rec = audit["recommendation"]
     print(f"$ {' '.join(cmd)}\n  -> {rec['verdict']} (data supports {rec['data_verdict']}, "
           f"{rec['effective_n']:,} effective examples, exit {proc.returncode})")
     for reason in rec["reasons"][:3]:
         print(f"     - [{reason['code']}] {reason['message']}")
+    for c in audit["context"].get("costs", []):  # the cheapest provider per path, dated
+        print(f"     cost {c['path']}: {c['provider']} {c['model']} (prices as of "
+              f"{c['as_of']}) ${c['total_monthly']:,.2f}/month, one-off ${c['one_off']:,.2f}")
+    for c in rec.get("complements", []):
+        print(f"     + {c['code']}: {c['message'][:160]}")
+    for c in rec.get("crossovers", []):
+        print(f"     crossover: {c['message']}")
 
 
 def main() -> None:

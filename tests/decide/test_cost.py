@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tuneready.config.errors import InputError
@@ -11,6 +13,7 @@ from tuneready.decide.cost import (
     fine_tune_cost,
     load_prices,
     model_prices,
+    offers,
     prompt_cost,
 )
 
@@ -53,11 +56,46 @@ def test_lora_needs_whole_gpus_and_never_breaks_even_at_low_volume() -> None:
 
 
 def test_packaged_price_table_is_dated_and_complete() -> None:
+    """Every entry has its own date, source page, how it was obtained and whether it was
+    confirmed; every path has at least one provider, LoRA a hosted adapter one too."""
     prices = load_prices()
-    assert prices["as_of"] and prices["version"]
-    for name in prices["models"]:
-        assert set(model_prices(prices, name)) >= {"input", "cached_input", "output", "train",
-                                                    "tuned_input", "tuned_output"}
+    assert prices["as_of"] and prices["version"] == 2
+    entries = offers(prices)
+    for o in entries:
+        date.fromisoformat(o.as_of)
+        assert o.source and o.via and isinstance(o.confirmed, bool) and o.provider
+    paths = {(o.path, o.kind) for o in entries}
+    assert {("prompt_engineering", "api"), ("full_fine_tune", "api"), ("lora", "hosted"),
+            ("lora", "gpu")} <= paths
+    assert len({o.provider for o in entries if o.path == "prompt_engineering"}) >= 3
+
+
+def test_version_1_tables_still_load() -> None:
+    """A user's copy of the old table keeps working: its models become offers."""
+    costs = {c.path: c for c in compare(_usage(), PRICES, "m")}
+    assert set(costs) == {"prompt_engineering", "lora", "full_fine_tune"}
+    assert costs["full_fine_tune"].model == "m"
+
+
+def test_compare_names_the_cheapest_provider_per_path() -> None:
+    table = {"offers": [
+        {"path": "prompt_engineering", "provider": "a", "model": "x", "input": 1.0,
+         "cached_input": 0.5, "output": 2.0, "as_of": "2026-01-01"},
+        {"path": "prompt_engineering", "provider": "b", "model": "y", "input": 0.5,
+         "cached_input": 0.25, "output": 1.0, "as_of": "2026-02-01"},
+        {"path": "lora", "kind": "hosted", "provider": "c", "model": "z", "train": 1.0,
+         "tuned_input": 0.1, "tuned_output": 0.1, "hosting_month": 5.0}]}
+    costs = {c.path: c for c in compare(_usage(), table)}
+    assert (costs["prompt_engineering"].provider, costs["prompt_engineering"].as_of) == \
+        ("b", "2026-02-01")
+    lora = costs["lora"]
+    assert lora.monthly == pytest.approx(5.0 + 1_000_000 * (100 * 0.1 + 10 * 0.1) / 1e6)
+    assert lora.total_monthly == pytest.approx(lora.monthly + 50_000 * 2 * 1.0 / 1e6 / 12)
+    assert "full_fine_tune" not in costs
+    with pytest.raises(InputError, match="tuned_input"):
+        offers({"offers": [{"path": "lora", "kind": "hosted", "train": 1.0}]})
+    with pytest.raises(InputError, match="path 'rag'"):
+        offers({"offers": [{"path": "rag"}]})
 
 
 def test_unknown_model_and_missing_file_are_input_errors(tmp_path) -> None:

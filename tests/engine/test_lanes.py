@@ -44,7 +44,7 @@ def test_partition_forks_model_free_checks_first_and_bias_late(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
     plan = lanes.partition(all_checks(None), lanes.MIN_ROWS)
-    assert _names(plan.side) == ["schema", "size", "duplicates", "privacy"]
+    assert _names(plan.side) == ["schema", "size", "duplicates", "prompts", "privacy"]
     assert _names(plan.late) == ["bias"]
     assert _names(plan.main) == ["label_noise", "answers", "domain"]
     assert {k: _names(v) for k, v in plan.after.items()} == {"label_noise": ["bias"]}

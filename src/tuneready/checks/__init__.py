@@ -17,7 +17,7 @@ from tuneready.checks.contract import Check, CheckSpec
 
 #: the checks, in the order they run; name == module name == policy table
 REGISTRY: tuple[str, ...] = ("schema", "size", "label_noise", "answers",
-                              "duplicates", "domain", "bias", "privacy")
+                              "duplicates", "domain", "bias", "prompts", "privacy")
 
 
 def _module(name: str) -> ModuleType:

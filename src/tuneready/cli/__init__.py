@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from tuneready.cli import audit, checks, demo, diff, explain, fix, init, report
+from tuneready.cli import audit, checks, demo, diff, explain, fix, init, prices, report
 from tuneready.cli.common import app
 
 __all__ = ["app", "main"]
@@ -23,6 +23,7 @@ app.command()(init.init)
 app.command()(demo.demo)
 app.command()(report.report)
 app.command()(diff.diff)
+app.command()(prices.prices)
 
 
 def main() -> None:

@@ -88,6 +88,9 @@ def audit(
                                                        "needs.")] = None,
     model: Annotated[str | None, typer.Option(help="Context: model in the price "
                                               "table.")] = None,
+    prompt: Annotated[Path | None, typer.Option("--prompt", help="Context: the prompt file "
+                                                "the prompting path would use (exact tokens; "
+                                                "sha256 recorded).")] = None,
     sample: Annotated[int | None, typer.Option(min=100, help="Audit a stratified sample of N "
                                                "rows; row, distinct and label counts stay "
                                                "exact over the whole file.")] = None,
@@ -114,7 +117,8 @@ def audit(
     _load_arrays(options, pred_probs, embeddings)
     options.context = {"calls_per_month": calls_per_month, "latency_ms": latency_ms,
                        "must_run_locally": local, "task": task, "model": model,
-                       "baseline_score": baseline_score, "target_score": target_score}
+                       "baseline_score": baseline_score, "target_score": target_score,
+                       "prompt": str(prompt) if prompt is not None else None}
     if reference_path is not None:
         options.reference_path = reference_path
     options.review_path = review

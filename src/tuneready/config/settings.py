@@ -17,6 +17,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 from tuneready.config.errors import InputError
@@ -299,7 +300,7 @@ def _bias_extra(table: str, values: dict[str, Any]) -> None:
 
 
 def _context_extra(table: str, values: dict[str, Any]) -> None:
-    from tuneready.decide.cost import load_prices
+    from tuneready.decide.cost import load_prices, offers
 
     given = [k for k in ("baseline_score", "target_score") if values[k] != -1]
     if len(given) == 1:
@@ -307,12 +308,15 @@ def _context_extra(table: str, values: dict[str, Any]) -> None:
         raise SettingError(table, other, f"{given[0]} is set, so {other} is needed too: the "
                            "base model is judged against the target")
     try:
-        models = load_prices(values["prices"] or None).get("models", {})
+        table_offers = offers(load_prices(values["prices"] or None))
     except InputError as exc:
         raise SettingError(table, "prices", exc.render()) from None
-    if values["model"] not in models:
+    if values.get("prompt") and not Path(values["prompt"]).is_file():
+        raise SettingError(table, "prompt", f"no such prompt file: {values['prompt']}")
+    models = sorted({o.model for o in table_offers if o.model and o.path != "lora"})
+    if values["model"] and values["model"] not in models:
         raise SettingError(table, "model", f"'{values['model']}' is not in the price table; "
-                           f"known: {', '.join(sorted(models))}")
+                           f"known: {', '.join(models)}")
 
 
 EXTRA_CHECKS: dict[str, tuple[Callable[[str, dict[str, Any]], None], ...]] = {

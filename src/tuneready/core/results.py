@@ -165,6 +165,13 @@ class Recommendation:
     effective_n_breakdown: dict[str, int] = field(default_factory=dict)
     #: what the data alone supports (readiness is judged on it); ``verdict`` adds context
     data_verdict: Verdict | None = None
+    #: what to combine with the primary path (``tuneready.decide.complements``), each with a code,
+    #: a message and the measurements behind it
+    complements: list[dict[str, Any]] = field(default_factory=list)
+    #: where the decision moves: call volumes and more data (``tuneready.decide.crossover``)
+    crossovers: list[dict[str, Any]] = field(default_factory=list)
+    #: the measured shares behind the complements and the measured task type
+    answer_signals: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,6 +185,9 @@ class Recommendation:
             "would_change": self.would_change,
             "effective_n": self.effective_n,
             "effective_n_breakdown": self.effective_n_breakdown,
+            "complements": self.complements,
+            "crossovers": self.crossovers,
+            "answer_signals": self.answer_signals,
         }
 
     @classmethod
@@ -192,6 +202,9 @@ class Recommendation:
             effective_n=d.get("effective_n", 0),
             effective_n_breakdown=d.get("effective_n_breakdown", {}),
             data_verdict=Verdict(d.get("data_verdict") or d["verdict"]),
+            complements=d.get("complements", []),
+            crossovers=d.get("crossovers", []),
+            answer_signals=d.get("answer_signals", {}),
         )
 
 

@@ -8,13 +8,15 @@ fixed number for free-form tasks).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tuneready.config.policy import Policy
-from tuneready.decide.cost import Usage, compare, load_prices
+from tuneready.decide.cost import Usage, compare, load_prices, usable_offers
 from tuneready.evidence.store import Evidence
 
 TASKS = ("behaviour", "knowledge", "unknown")
@@ -37,6 +39,9 @@ class DeploymentContext:
     prices: str = ""
     epochs: int = 3
     long_prompt_tokens: int = 2000
+    #: the prompt file the prompting path would use: its exact tokens replace
+    #: ``instruction_tokens`` and its sha256 is recorded (``tuneready diff`` shows a change)
+    prompt: str = ""
 
     @classmethod
     def from_policy(cls, policy: Policy, overrides: dict[str, Any] | None = None
@@ -69,11 +74,12 @@ def measure_usage(ctx: DeploymentContext, evidence: Evidence) -> tuple[Usage, di
     k = ctx.few_shot_examples
     if data.has_labels:
         k = ctx.few_shot_per_class * int(data.frame["label"].nunique())
+    prompt = prompt_file(ctx.prompt, evidence.encoding) if ctx.prompt else None
     usage = Usage(
         calls_per_month=ctx.calls_per_month,
         input_tokens=ctx.input_tokens or int(np.median(inp)),
         output_tokens=ctx.output_tokens or max(1, int(np.median(out))),
-        instruction_tokens=ctx.instruction_tokens,
+        instruction_tokens=prompt["tokens"] if prompt else ctx.instruction_tokens,
         few_shot_tokens=k * example,
         training_tokens=int(inp.sum() + out.sum()) if n else 0,
         epochs=ctx.epochs,
@@ -84,15 +90,37 @@ def measure_usage(ctx: DeploymentContext, evidence: Evidence) -> tuple[Usage, di
     return usage, measured
 
 
+def prompt_file(path: str, encoding: str) -> dict[str, Any]:
+    """The prompt file's exact token count (the audit's tokenizer) and sha256."""
+    from tuneready.config.errors import InputError
+    from tuneready.evidence.tokens import count_tokens
+
+    try:
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("no such prompt file", path=path, field="--prompt") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the prompt file ({exc})", path=path,
+                         field="--prompt") from None
+    return {"path": path, "sha256": hashlib.sha256(raw).hexdigest(),
+            "tokens": count_tokens([text], encoding)[0], "encoding": encoding}
+
+
 def context_block(ctx: DeploymentContext, evidence: Evidence) -> dict[str, Any]:
-    """The ``context`` section of the audit: inputs, measured usage, and the cost table."""
+    """The ``context`` section of the audit: inputs, measured usage, the cost table (the
+    cheapest provider per path, each with its date) and the prompt file, when given."""
     usage, measured = measure_usage(ctx, evidence)
     prices = load_prices(ctx.prices or None)
+    pool = usable_offers(prices, ctx.model)
     block: dict[str, Any] = {"inputs": asdict(ctx), "usage": asdict(usage),
                              "measured": measured,
                              "prices": {"as_of": prices.get("as_of"),
                                         "version": prices.get("version"),
-                                        "model": ctx.model}}
+                                        "model": ctx.model,
+                                        "offers": [o.describe() for o in pool]}}
+    if ctx.prompt:
+        block["prompt"] = prompt_file(ctx.prompt, evidence.encoding)
     if ctx.has_volume:
         block["costs"] = [c.to_dict() for c in compare(usage, prices, ctx.model)]
     return block

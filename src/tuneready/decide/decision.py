@@ -151,16 +151,21 @@ def apply_context(data_verdict: Verdict, context: dict[str, Any] | None
 def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: dict[str, Any],
               measured: dict[str, Any]) -> tuple[Verdict, list[Reason], list[str]]:
     supported = [p for p in PATHS if VERDICT_LEVEL[p] <= VERDICT_LEVEL[data_verdict]]
+    supported = [p for p in supported if p.value in costs]  # a price table may lack a path
     prompt_tokens = int(measured.get("prompt_tokens_per_call", 0))
     prompt_ok = (not inputs.get("must_run_locally") and not inputs.get("latency_ms")
                  and prompt_tokens <= int(inputs.get("long_prompt_tokens", 2000)))
     if not prompt_ok:
         supported = [p for p in supported if p != Verdict.PROMPT_ENGINEERING]
-    best = min(supported, key=lambda p: (costs[p.value]["monthly"], -VERDICT_LEVEL[p]))
-    money = ", ".join(f"{p.value} ${costs[p.value]['monthly']:,.2f}" for p in PATHS)
+    if not supported:  # no priced path left to choose among: the data verdict stands
+        return data_verdict, [], []
+    best = min(supported, key=lambda p: (_monthly(costs[p.value]), -VERDICT_LEVEL[p]))
+    money = ", ".join(f"{p.value} ${_monthly(costs[p.value]):,.2f}" for p in PATHS
+                      if p.value in costs)
     calls = int(inputs.get("calls_per_month", 0))
     reason = Reason("context", "context.cost",
-                    f"at {calls:,} calls a month the steady-state monthly cost is {money}; "
+                    f"at {calls:,} calls a month the monthly cost (training spread over a year) "
+                    f"is {money}; "
                     f"{best.value} is the cheapest path the data supports")
     reasons = [reason]
     if not prompt_ok:
@@ -173,6 +178,12 @@ def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: d
     if best == Verdict.PROMPT_ENGINEERING:
         changes.append("a higher call volume or a longer prompt would make a tuned model cheaper")
     return best, reasons, changes
+
+
+def _monthly(cost: dict[str, Any]) -> float:
+    """Monthly cost with training spread over a year (``cost.AMORTISE_MONTHS``); audits
+    saved before that field have the steady-state figure only."""
+    return float(cost.get("total_monthly", cost["monthly"]))
 
 
 def _confidence(results: list[CheckResult], binding: list[Finding], margin: float) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 from tuneready.checks import all_checks
 from tuneready.config.policy import Policy, load_policy
 from tuneready.core.results import Audit, CheckResult
+from tuneready.decide.combined import enrich
 from tuneready.decide.context import DeploymentContext, context_block
 from tuneready.decide.decision import decide
 from tuneready.engine.runner import run_checks
@@ -94,7 +95,8 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     results = _masked(results, data, policy, opts.no_excerpts)
     timings["mask"] = time.perf_counter() - t
     context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
-    recommendation = decide(results, policy, context)
+    recommendation = enrich(decide(results, policy, context), data.frame, results, policy,
+                            context)
     for r in results:  # own time; evidence.* hold the shared stages
         timings[f"check.{r.name}"] = r.seconds
     timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
@@ -134,7 +136,7 @@ def _read_review(data: Dataset, opts: AuditOptions) -> Matched | None:
 CONTEXT_FLAGS = {"calls_per_month": "--calls-per-month", "latency_ms": "--latency-ms",
                  "must_run_locally": "--local/--hosted", "task": "--task", "model": "--model",
                  "baseline_score": "--baseline-score", "target_score": "--target-score",
-                 "prices": "[context] prices"}
+                 "prices": "[context] prices", "prompt": "--prompt"}
 
 
 def _policy(opts: AuditOptions) -> Policy:

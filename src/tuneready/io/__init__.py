@@ -255,6 +255,11 @@ def _frame(rows: list[tuple[int, Row, dict[str, Any]]], raw: RawFile, groups: li
     }
     if any(r[1].rejected is not None for r in rows):
         data["rejected"] = [r[1].rejected or "" for r in rows]
+    for extra in ("system", "instruction"):  # prompt drift; absent when no row has one
+        if any(getattr(r[1], extra) for r in rows):
+            data[extra] = [getattr(r[1], extra) for r in rows]
+    if any(r[1].n_tool_calls for r in rows):
+        data["n_tool_calls"] = [r[1].n_tool_calls for r in rows]
     for g in groups:
         data[GROUP_PREFIX + g] = [label_text(r[2].get(g)) for r in rows]
     frame = pd.DataFrame(data)

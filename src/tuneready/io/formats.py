@@ -56,7 +56,9 @@ def detect_format(records: Sequence[tuple[int, dict[str, Any]]], text: str | Non
         if label or find_column(keys, LABEL_NAMES):
             return "classification"
         return "text"
-    found = ", ".join(sorted(keys)) or "no fields"
+    from tuneready.core.textsafe import visible
+
+    found = ", ".join(visible(repr(k)[1:-1]) for k in sorted(keys)) or "no fields"  # one line
     raise InputError(
         f"cannot recognise the format from fields [{found}]; expected text+label, "
         "prompt/completion, instruction/output, conversations, messages, or "

@@ -36,6 +36,12 @@ class Row:
     roles: str = ""
     n_train_turns: int = 0
     rejected: str | None = None
+    #: the system prompt (system/developer turns), "" when none: prompt drift reads it
+    system: str = ""
+    #: the instruction of an instruction + input record (a template shared by many inputs)
+    instruction: str = ""
+    #: assistant turns that call a tool (the format/behaviour signal of tool-use data)
+    n_tool_calls: int = 0
 
 
 @dataclass
@@ -43,6 +49,7 @@ class Turn:
     role: str
     content: str
     weight: float = 1.0
+    tool_call: bool = False
 
 
 def _str_field(rec: dict[str, Any], key: str, required: bool = True) -> str:
@@ -75,7 +82,8 @@ def openai_turns(messages: Any, field: str = "messages") -> list[Turn]:
             calls = json.dumps(msg["tool_calls"], sort_keys=True, ensure_ascii=False)
             content = f"{content}\n{calls}".strip()
         weight = msg.get("weight", msg.get("loss_weight", 1.0))
-        turns.append(Turn(str(msg["role"]), content, _weight(weight)))
+        turns.append(Turn(str(msg["role"]), content, _weight(weight),
+                          bool(msg.get("tool_calls") or msg.get("function_call"))))
     return turns
 
 
@@ -93,7 +101,8 @@ def sharegpt_turns(conversations: Any, field: str = "conversations") -> list[Tur
         if who is None:
             raise RecordError(f"{field}[{i}].from", "missing")
         role = SHAREGPT_ROLES.get(str(who), str(who))
-        turns.append(Turn(role, as_text(msg.get("value")) or ""))
+        turns.append(Turn(role, as_text(msg.get("value")) or "",
+                          tool_call=str(who) == "function_call"))
     return turns
 
 
@@ -111,7 +120,9 @@ def turns_to_row(turns: list[Turn], label: str | None = None) -> Row:
     last = trainable[-1] if trainable else len(turns)
     context = [t.content for t in turns[:last] if t.role in ("user", "tool") and t.content]
     target = turns[last].content if trainable else ""
-    return Row("\n".join(context), target, label, roles, len(trainable))
+    system = "\n".join(t.content for t in turns if t.role in ("system", "developer"))
+    return Row("\n".join(context), target, label, roles, len(trainable), system=system,
+               n_tool_calls=sum(t.tool_call for t in turns))
 
 
 def _prompt_side(value: Any, field: str) -> list[Turn]:
@@ -154,11 +165,16 @@ def map_alpaca(rec: dict[str, Any], cols: dict[str, str]) -> Row:
     output = _str_field(rec, "output")
     prompt = f"{instruction}\n{extra}".strip() if extra else instruction
     roles = "|".join((["system"] if rec.get("system") else []) + ["user", "assistant"])
-    return Row(prompt, output, None, roles, 1)
+    system = _str_field(rec, "system", required=False)
+    return Row(prompt, output, None, roles, 1, system=system,
+               instruction=instruction if extra else "")
 
 
 def map_sharegpt(rec: dict[str, Any], cols: dict[str, str]) -> Row:
-    return turns_to_row(sharegpt_turns(rec.get("conversations"), "conversations"))
+    row = turns_to_row(sharegpt_turns(rec.get("conversations"), "conversations"))
+    if not row.system and isinstance(rec.get("system"), str):  # LLaMA-Factory's system column
+        row.system = rec["system"]
+    return row
 
 
 def map_openai_chat(rec: dict[str, Any], cols: dict[str, str]) -> Row:

@@ -52,7 +52,16 @@ def compare(old: Audit, new: Audit) -> dict[str, Any]:
         "checks": _checks(old, new),
         "metrics": _metrics(old, new),
         "findings": _findings(old, new),
+        "prompt": {"old": _prompt(old), "new": _prompt(new)},
+        "complements": {"old": [c["code"] for c in o.complements],
+                        "new": [c["code"] for c in n.complements]},
     }
+
+
+def _prompt(audit: Audit) -> str | None:
+    """The sha256 of the prompt file the audit was given (None: none, or an older audit)."""
+    p = (audit.context or {}).get("prompt")
+    return str(p["sha256"]) if p and p.get("sha256") else None
 
 
 def regressed(diff: dict[str, Any]) -> bool:
@@ -136,6 +145,9 @@ def render(diff: dict[str, Any]) -> str:
         f"| effective examples | {eff['old']:,} | {eff['new']:,} | {eff['change']:+,} |",
         f"| label noise rate | {_rate(diff['noise_rate']['old'])} | "
         f"{_rate(diff['noise_rate']['new'])} | |",
+    ]
+    lines += _prompt_rows(diff)
+    lines += [
         "",
         "| check | old | new |",
         "|---|---|---|",
@@ -157,6 +169,23 @@ def render(diff: dict[str, Any]) -> str:
         if diff["findings"][key]:
             lines += ["", f"**{label}**: " + ", ".join(code(f) for f in diff["findings"][key])]
     return "\n".join(lines) + "\n"
+
+
+def _prompt_rows(diff: dict[str, Any]) -> list[str]:
+    """Rows for the prompt file and the complements, only when either audit has them (an
+    older audit's diff reads as before)."""
+    out = []
+    p = diff.get("prompt") or {}
+    if p.get("old") or p.get("new"):
+        change = "unchanged" if p["old"] == p["new"] else "**changed**"
+        out.append(f"| prompt sha256 | {code(str(p['old'] or 'none')[:12])} | "
+                   f"{code(str(p['new'] or 'none')[:12])} | {change} |")
+    c = diff.get("complements") or {}
+    if c.get("old") or c.get("new"):
+        change = "unchanged" if c["old"] == c["new"] else "changed"
+        out.append(f"| complements | {esc(', '.join(c['old']) or 'none')} | "
+                   f"{esc(', '.join(c['new']) or 'none')} | {change} |")
+    return out
 
 
 def _yes(flag: bool) -> str:

@@ -30,6 +30,7 @@ from tuneready.core.results import (
 from tuneready.core.textsafe import visible
 from tuneready.render import charts
 from tuneready.render.declared import chart_kinds, describe, excluded_as
+from tuneready.render.extras import change_lines, price_notes, prompt_line, signal_items
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
 MAX_REASONS = 5
@@ -126,7 +127,10 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
                      "anchor": _reason_target(audit, r.check, r.code)}
                     for r in rec.reasons[:MAX_REASONS]],
         "more_reasons": max(0, len(rec.reasons) - MAX_REASONS),
-        "would_change": rec.would_change,
+        "would_change": change_lines(audit),
+        "complements": [{"title": c["title"], "message": c["message"], "code": c["code"]}
+                        for c in rec.complements],
+        "signals": signal_items(audit),
         "data_verdict": (VERDICT_TITLE[rec.data_verdict]
                          if rec.data_verdict and rec.data_verdict != rec.verdict else ""),
     }
@@ -360,12 +364,14 @@ def deployment(audit: Audit, max_rows: int) -> dict[str, Any] | None:
                    if v not in (None, "", 0, -1.0, False)],
         "measured": [(k, fmt_value(k, v)) for k, v in (ctx.get("measured") or {}).items()],
         "costs": table_view("cost per path", [_money(c) for c in costs], max_rows, False),
+        "notes": price_notes(audit),
+        "prompt": prompt_line(audit),
     }
 
 
 def _money(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
-    for key in ("one_off", "monthly"):
+    for key in ("one_off", "monthly", "fixed", "total_monthly"):
         if _is_number(out.get(key)):
             out[key] = f"${out[key]:,.2f}"
     if "break_even_month" in out and out["break_even_month"] is None:

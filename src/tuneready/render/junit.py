@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 from tuneready.core.results import VERDICT_TITLE, Audit, CheckResult, Finding, Status
 from tuneready.core.textsafe import visible
+from tuneready.render.extras import junit_properties
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_ROWS = 20
@@ -48,6 +49,8 @@ def render(audit: Audit) -> str:
                         ("policy", audit.policy.get("name", "")),
                         ("policy_sha256", audit.policy.get("sha256", "")),
                         ("command", audit.meta.get("command", ""))):
+        ET.SubElement(props, "property", {"name": name, "value": clean(value)})
+    for name, value in junit_properties(audit) if audit.recommendation.answer_signals else ():
         ET.SubElement(props, "property", {"name": name, "value": clean(value)})
     for check in audit.checks:
         _testcase(suite, check, seconds.get(f"check.{check.name}"))

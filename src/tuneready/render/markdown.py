@@ -13,6 +13,13 @@ import re
 
 from tuneready.core.results import VERDICT_TITLE, Audit, Finding, Severity, Status
 from tuneready.core.textsafe import visible
+from tuneready.render.extras import (
+    change_lines,
+    complement_lines,
+    price_notes,
+    prompt_line,
+    signal_items,
+)
 
 MAX_FINDINGS = 10
 MAX_ROWS = 10
@@ -53,9 +60,17 @@ def render(audit: Audit, html_name: str | None = None) -> str:
                      "deployment context chose the path above.")
     lines += ["", "**Why**", ""]
     lines += [f"- {esc(r.message)} ({code(r.code)})" for r in rec.reasons[:5]]
-    if rec.would_change:
+    if rec.complements:
+        lines += ["", "**Combine it with**", ""]
+        lines += [f"- {esc(c)}" for c in complement_lines(audit)]
+    changes = change_lines(audit)
+    if changes:
         lines += ["", "**What would change it**", ""]
-        lines += [f"- {esc(w)}" for w in rec.would_change[:5]]
+        lines += [f"- {esc(w)}" for w in changes[:5 + len(rec.crossovers)]]
+    signals = signal_items(audit)
+    if signals:
+        lines += ["", "**Measured**: " + "; ".join(f"{esc(k)} {esc(v)}" for k, v in signals)]
+    lines += _costs(audit)
     lines += ["", "| check | status | result | findings |", "|---|---|---|---:|"]
     for c in audit.checks:
         summary = c.error if c.status == Status.ERROR and c.error else c.summary
@@ -73,6 +88,21 @@ def render(audit: Audit, html_name: str | None = None) -> str:
                   f"{esc(policy.get('name', ''))} {code(str(policy.get('sha256', ''))[:12])}"
                   + (f" · full report: {esc(html_name)}" if html_name else "") + "</sub>", ""]
     return "\n".join(lines)
+
+
+def _costs(audit: Audit) -> list[str]:
+    costs = audit.context.get("costs") or []
+    if not costs:
+        return []
+    out = ["", "| path | provider | prices as of | one-off | monthly |", "|---|---|---|---:|---:|"]
+    for c in costs:
+        who = f"{c.get('provider', '')} {c.get('model', '')}".strip()
+        out.append(f"| {esc(c['path'])} | {esc(who)} | {esc(c.get('as_of', ''))} | "
+                   f"${c['one_off']:,.2f} | ${c.get('total_monthly', c['monthly']):,.2f} |")
+    out += [f"\n⚠️ {esc(n)}" for n in price_notes(audit)]
+    if prompt_line(audit):
+        out.append(f"\n{esc(prompt_line(audit))}")
+    return out
 
 
 def _top_findings(audit: Audit) -> list[tuple[str, Finding]]:

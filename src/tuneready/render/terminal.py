@@ -15,6 +15,13 @@ from rich.text import Text
 
 from tuneready.core.results import VERDICT_TITLE, Audit, Severity, Status, Verdict
 from tuneready.core.textsafe import visible
+from tuneready.render.extras import (
+    change_lines,
+    complement_lines,
+    price_notes,
+    prompt_line,
+    signal_items,
+)
 
 STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
                 Status.ERROR: "red reverse", Status.SKIPPED: "dim"}
@@ -35,6 +42,10 @@ def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
         console.print(findings)
     if audit.context.get("costs"):
         console.print(_cost_table(audit))
+        for note in price_notes(audit):
+            console.print(_t(f"warning: {note}", "yellow"))
+    if prompt_line(audit):
+        console.print(_t(prompt_line(audit), "dim"))
 
 
 def _verdict_panel(audit: Audit) -> Panel:
@@ -49,9 +60,17 @@ def _verdict_panel(audit: Audit) -> Panel:
                           "deployment context chose the path above", style="dim"))
     lines.append("")
     lines += [_t(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
-    if rec.would_change:
+    if rec.complements:
+        lines += ["", Text("Combine it with:", style="bold")]
+        lines += [_t(f"- {c}") for c in complement_lines(audit)]
+    changes = change_lines(audit)
+    if changes:
         lines += ["", Text("What would change it:", style="bold")]
-        lines += [_t(f"- {w}") for w in rec.would_change[:4]]
+        lines += [_t(f"- {w}") for w in changes[:4 + len(rec.crossovers)]]
+    signals = signal_items(audit)
+    if signals:
+        lines += ["", Text("Measured: " + "; ".join(f"{k} {v}" for k, v in signals[:3]),
+                           style="dim")]
     ds = audit.dataset
     title = _t(f"tuneready: {ds['path']} ({ds['format']}, {ds['rows']:,} rows)")
     return Panel(Group(*lines), title=title, border_style=VERDICT_STYLE[rec.verdict])
@@ -87,13 +106,16 @@ def _top_findings(audit: Audit, limit: int) -> Table:
 
 def _cost_table(audit: Audit) -> Table:
     prices = audit.context.get("prices", {})
-    table = Table(title=_t(f"Cost per path ({prices.get('model')}, prices as of "
+    table = Table(title=_t(f"Cost per path (cheapest provider of each; table of "
                            f"{prices.get('as_of')})"), title_justify="left", show_edge=False)
-    for col in ("path", "one-off", "monthly", "tokens/call", "break-even", "basis"):
+    for col in ("path", "provider", "as of", "one-off", "monthly", "tokens/call",
+                "break-even", "basis"):
         table.add_column(col, overflow="fold")
     for c in audit.context["costs"]:
         months = c.get("break_even_month")
-        table.add_row(_t(c["path"]), f"${c['one_off']:,.2f}", f"${c['monthly']:,.2f}",
+        who = f"{c.get('provider', '')} {c.get('model', '')}".strip() or str(prices.get('model'))
+        table.add_row(_t(c["path"]), _t(who), _t(c.get("as_of") or prices.get("as_of")),
+                      f"${c['one_off']:,.2f}", f"${c.get('total_monthly', c['monthly']):,.2f}",
                       f"{c['per_call_tokens']:,}",
                       "never" if months is None else f"{months:.1f} months", _t(c["note"]))
     return table

@@ -47,8 +47,8 @@ def score(flagged: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
 
 
 def main() -> None:
-    from tuneready import proxy
-    from tuneready.evidence import Evidence
+    from tuneready.evidence import proxy
+    from tuneready.evidence.store import Evidence
     from tuneready.io import load_frame
 
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])

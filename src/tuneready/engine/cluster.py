@@ -43,7 +43,7 @@ class Cluster:
 
 def require_dask() -> None:
     """Fail closed, with the install line, when the optional extra is missing."""
-    from tuneready.errors import InputError
+    from tuneready.config.errors import InputError
 
     try:
         import dask.dataframe  # noqa: F401
@@ -228,7 +228,7 @@ def gather_sample(client: Any, shards: list[Any], exact: dict[str, Any],
 
 def _dataset(name: str, summaries: list[Any], frame: pd.DataFrame, exact: dict[str, Any],
              sample_n: int) -> Dataset:
-    from tuneready.errors import InputError
+    from tuneready.config.errors import InputError
     from tuneready.io import Dataset
     from tuneready.io.dataset import LoadProblem
 

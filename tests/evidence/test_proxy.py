@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import dataset, make_texts
-from tuneready import proxy
-from tuneready.evidence import Evidence
+from tuneready.evidence import proxy
+from tuneready.evidence.store import Evidence
 
 
 def flipped(n: int, rate: float, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

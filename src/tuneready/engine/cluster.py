@@ -60,8 +60,16 @@ def client_for(cluster: Cluster) -> Any:
     if cluster.scheduler:
         return Client(cluster.scheduler)
     local = LocalCluster(n_workers=cluster.workers, threads_per_worker=cluster.threads_per_worker,
-                         processes=True, dashboard_address=None)
+                         processes=True, dashboard_address=":0")
     return Client(local)
+
+
+def close(client: Any) -> None:
+    """Close the client, and the local cluster when it started one (not a user's)."""
+    local = client.cluster
+    client.close()
+    if local is not None:
+        local.close()
 
 
 def partials(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +142,7 @@ def smallest_keys(shard: Shard, wanted: dict[str, int]) -> dict[str, np.ndarray]
     return out
 
 
-def sampled_rows(shard: Shard, cut: dict[str, np.uint64], first_row: int) -> pd.DataFrame:
+def sampled_rows(shard: Shard, first_row: int, cut: dict[str, np.uint64]) -> pd.DataFrame:
     """The shard's rows whose key is at or below its label's cut, ids made global."""
     labels = shard.frame["label"].fillna("").to_numpy(dtype=object)
     cuts = np.asarray([cut.get(v, np.uint64(0)) for v in labels], dtype=np.uint64)
@@ -188,7 +196,7 @@ def load_on_cluster(paths: list[Path], options: LoadOptions, cluster: Cluster,
         frame = gather_sample(client, shards, exact, summaries, sample_n)
         del shards
     finally:
-        client.close()
+        close(client)
     return _dataset(source.name, summaries, frame, exact, sample_n)
 
 
@@ -220,8 +228,8 @@ def gather_sample(client: Any, shards: list[Any], exact: dict[str, Any],
         pooled = np.sort(np.concatenate([part[label] for part in keys]))
         cut[label] = pooled[k - 1]
     offsets = np.concatenate([[0], np.cumsum([span for _, span, _, _ in summaries])[:-1]])
-    frames = client.gather(client.map(sampled_rows, shards, cut=[cut] * len(shards),
-                                      first_row=[int(o) for o in offsets]))
+    frames = client.gather(client.map(sampled_rows, shards, [int(o) for o in offsets],
+                                      cut=cut))
     frame = pd.concat(frames, ignore_index=True)
     return frame.sort_values("row_id", kind="stable").reset_index(drop=True)
 

@@ -92,3 +92,23 @@ def test_cluster_sample_is_seeded(shards: list[Path]) -> None:
     one = load_on_cluster(shards[:2], options, Cluster(workers=2), sample_n=2_000)
     two = load_on_cluster(shards[:2], options, Cluster(workers=1), sample_n=2_000)
     assert one.frame["row_id"].tolist() == two.frame["row_id"].tolist()
+
+
+def test_audit_command_runs_on_a_local_cluster(shards: list[Path], tmp_path: Path) -> None:
+    """End to end: the counts in audit.json are the cluster's, and say so."""
+    from typer.testing import CliRunner
+
+    from tuneready.cli import app
+
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["audit", str(shards[0]), "--format", "classification",
+                                      "--engine", "dask", "--workers", "2", "--sample", "2000",
+                                      "--out", str(out), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    audit = json.loads((out / "audit.json").read_text())
+    population = audit["dataset"]["population"]
+    single = population_counts(load_dataset(shards[0]).frame)
+    assert population["engine"] == "dask"
+    assert population["raw_n"] == single["raw_n"]
+    assert population["distinct_n"] == single["distinct_n"]
+    assert audit["dataset"]["rows"] < 2100

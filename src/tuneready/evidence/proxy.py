@@ -265,8 +265,9 @@ def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]
 #: at 3M (issue 19). Measured with 10 % flips on 3M ``bench/common`` rows
 #: (``bench/proxy_scale.py``, busy shared machine, seconds rough): every row 1974 s,
 #: precision 0.9986 / recall 0.8928; 200k + 5 passes 667 s, 0.9986 / 0.8950; 200k + 2
-#: passes 251 s, 0.9986 / 0.8716; 200k alone 347 s, 0.9978 / 0.8302. At 300k rows a 50k bound + 2 passes lost 0.003 recall (0.9507 vs
-#: 0.9541). Below the bound nothing changes (every public label-noise case is far below it).
+#: passes 251 s, 0.9986 / 0.8716; 200k alone 347 s, 0.9978 / 0.8302. At 300k rows a 50k
+#: bound + 2 passes lost 0.003 recall (0.9507 vs 0.9541). Below the bound nothing changes
+#: (every public label-noise case is far below it).
 SPARSE_FIT_ROWS = 200_000
 
 #: After the bounded fit, this many saga passes over all the fold's training rows, started

@@ -1,7 +1,7 @@
 """End-to-end performance: tuneready audit vs the floor and vs cleanlab Datalab, same rows.
 
     python bench/run.py                 # 10k, 50k, 100k rows, 3 runs each (medians)
-    python bench/run.py --million       # also 1M rows (with --sample for the audit)
+    python bench/run.py --million       # also 1M and 3M rows whole, time and memory per 1M
     python bench/run.py --sizes 10000 --repeats 1 --no-peer
 
 Every measurement runs in its own process; wall seconds from a monotonic clock, and peak
@@ -216,19 +216,42 @@ def print_table(rows: list[dict[str, object]]) -> None:
         print(f"- {r['rows']:,} rows: {parts}")
 
 
+#: the sizes ``--million`` audits whole: linear cost means the 3M time is about 3x the 1M time
+MILLIONS = (1_000_000, 3_000_000)
+
+
+def print_per_million(rows: list[dict[str, object]]) -> None:
+    """Audit seconds and peak memory per million rows, and how the largest size compares with
+    the smallest: for a linear audit the time ratio is about the row ratio."""
+    print("\nwhole-file audits, per million rows:\n")
+    print("| rows | audit s | peak MB | s per 1M rows | MB per 1M rows |")
+    print("|---:|---:|---:|---:|---:|")
+    for r in rows:
+        millions = int(r["rows"]) / 1e6  # type: ignore[call-overload]
+        seconds, mb = float(r["audit_s"]), float(r["audit_mb"])  # type: ignore[arg-type]
+        print(f"| {r['rows']:,} | {seconds:.0f} | {mb:.0f} | {seconds / millions:.0f} | "
+              f"{mb / millions:.0f} |")
+    first, last = rows[0], rows[-1]
+    print(f"\n{last['rows']:,} rows took "
+          f"{float(last['audit_s']) / float(first['audit_s']):.2f}x the time of "  # type: ignore[arg-type]
+          f"{first['rows']:,} ({int(last['rows']) / int(first['rows']):.0f}x the rows)")  # type: ignore[call-overload]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
-    ap.add_argument("--million", action="store_true", help="also 1M rows (audited with "
-                    "--sample 200000; Datalab skipped: it is quadratic)")
+    ap.add_argument("--million", action="store_true", help="also 1M and 3M rows, audited "
+                    "whole (Datalab skipped: it is quadratic), and their cost per 1M rows")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-peer", action="store_true", help="skip cleanlab Datalab")
     args = ap.parse_args()
     rows = [bench_size(n, args.repeats, not args.no_peer and n <= 100_000, None)
             for n in args.sizes]
     if args.million:
-        rows.append(bench_size(1_000_000, 1, False, 200_000))
+        rows += [bench_size(n, 1, False, None) for n in MILLIONS]
     print_table(rows)
+    if args.million:
+        print_per_million(rows[-len(MILLIONS):])
 
 
 if __name__ == "__main__":

@@ -147,3 +147,24 @@ def test_llamafactory_cross_file_leakage() -> None:
     exact_train = {r["row_id"] for r in result.tables["leaked"] if r["kind"] == "exact"}
     assert len(exact_train) == 255
     assert result.metrics["leaked_train_rows"] >= 255
+
+
+def test_short_texts_are_never_near_matches() -> None:
+    """Texts shorter than a shingle have no signature; they must not match one another by
+    array position (their band keys once came from the row index: eval row i 'leaked' from
+    training row i with similarity 1.0)."""
+    short = ["ab", "xyz", "ok", "no", "hey", "a"]
+    q, b, s = best_matches(signatures(short, MinHashParams()),
+                           signatures(["zz", "qq", "rr", "tt", "uu", "vv"], MinHashParams()),
+                           0.5)
+    assert len(q) == len(b) == len(s) == 0
+    left, _, _ = near_pairs(signatures(short + short, MinHashParams()), 0.5)
+    assert len(left) == 0
+
+
+def test_short_eval_prompts_are_not_near_leaks() -> None:
+    train = ["hi", "yes", "ok", *distinct_sentences(50)]
+    evals = ["no", "why", "sup", *distinct_sentences(10, seed=5)]
+    _, result = run(pd.DataFrame({"text": train}), pd.DataFrame({"text": evals}))
+    assert result.metrics["leaked_near"] == 0
+    assert result.metrics["leaked_eval_rows"] == 0

@@ -52,6 +52,9 @@ def test_bad_policy_exits_2_naming_file_line_table_and_key(tmp_path: Path) -> No
     (["--baseline-score", "1.5", "--target-score", "0.9"], "--baseline-score: expected"),
     (["--latency-ms", "-3"], "--latency-ms: expected an integer >= 0"),
     (["--encoding", "latin-1", "--reader", "parquet"], ""),
+    (["--workers", "2"], "--workers and --scheduler need --engine dask"),
+    (["--scheduler", "tcp://localhost:8786"], "need --engine dask"),
+    (["--engine", "dask", "--workers", "2", "--scheduler", "tcp://x:1"], "not both"),
 ])
 def test_contradictory_or_invalid_options_exit_2(tmp_path: Path, args, match) -> None:
     result = runner.invoke(app, ["audit", str(_csv(tmp_path)), "--out", str(tmp_path / "r"),

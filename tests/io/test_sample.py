@@ -30,3 +30,15 @@ def test_size_reports_exact_counts_when_sampled() -> None:
     assert result.metrics["distinct_n"] == data.population["distinct_n"] <= 2000
     assert result.metrics["sample_n"] == data.n
     assert sum(r["count"] for r in result.tables["classes"]) == 2500
+
+
+def test_stratified_sample_keeps_unlabelled_rows_in_proportion() -> None:
+    """Unlabelled rows are a stratum like any label (a NUL sentinel once lost them: numpy
+    strips trailing NULs when it compares with a str, so no row matched)."""
+    labelled = make_texts(600, labels=["a", "b"])
+    unlabelled = make_texts(400).drop(columns="label")
+    frame = load_frame(pd.concat([labelled, unlabelled]).reset_index(drop=True)).frame
+    sample = stratified_sample(frame, 100, seed=3)
+    assert len(sample) == 100
+    assert int(sample["label"].isna().sum()) == 40
+    assert sample["label"].value_counts().to_dict() == {"a": 30, "b": 30}

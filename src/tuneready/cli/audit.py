@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,30 @@ from tuneready.cli.common import (
     _run,
     _write_reports,
 )
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+def _cluster(engine: Engine, workers: int | None, scheduler: str | None) -> object:
+    """The ``engine.cluster.Cluster`` to run on, or ``None``; a usage error (exit 2, before
+    any work) for cluster options without ``--engine dask``, both at once, or no Dask."""
+    if engine is Engine.local:
+        if workers is not None or scheduler is not None:
+            _die("--workers and --scheduler need --engine dask")
+        return None
+    if workers is not None and scheduler is not None:
+        _die("give --workers (a local cluster) or --scheduler (an existing one), not both")
+    from tuneready.config.errors import InputError
+    from tuneready.engine.cluster import Cluster, require_dask
+
+    try:
+        require_dask()
+    except InputError as exc:
+        _die(str(exc))
+    return Cluster(workers=workers or 2, scheduler=scheduler)
 
 
 def audit(
@@ -100,6 +125,16 @@ def audit(
     no_excerpts: Annotated[bool, typer.Option(
         "--no-excerpts", help="Leave training text out of every report (identifiers and "
         "secrets are masked in reports either way).")] = False,
+    engine: Annotated[Engine, typer.Option(help="Where the exact passes run: 'local' (this "
+                                           "process) or 'dask' (a Dask cluster; pip install "
+                                           "'tuneready[dask]'), the checks then on a "
+                                           "--sample (default 200000).")] = Engine.local,
+    workers: Annotated[int | None, typer.Option(min=1, help="--engine dask: start a local "
+                                                "cluster of N worker processes (default "
+                                                "2).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="--engine dask: connect to an "
+                                                  "existing scheduler, e.g. "
+                                                  "tcp://host:8786.")] = None,
 ) -> None:
     """Audit a dataset and write reports; exit 0 ready, 1 not ready, 2 input error."""
     from tuneready.engine.pipeline import AuditOptions
@@ -112,6 +147,7 @@ def audit(
                          split=split),
         policy=policy, checks=check, command=shlex.join(["tuneready", *sys.argv[1:]]),
         intersect=list(intersect or ()), workers=True, no_excerpts=no_excerpts)
+    options.cluster = _cluster(engine, workers, scheduler)
     if eval_path is not None:
         options.eval_path = eval_path
     _load_arrays(options, pred_probs, embeddings)

@@ -58,6 +58,9 @@ class AuditOptions:
     #: leave training text out of every report (tables' text cells blanked); detected
     #: identifiers and secrets are masked in every report either way
     no_excerpts: bool = False
+    #: where the exact passes run: ``None`` on this machine, or a ``engine.cluster.Cluster``
+    #: (``--engine dask``): exact counts on the cluster, the checks on a gathered sample
+    cluster: Any = None
 
 
 def run_audit(source: Any, options: AuditOptions | None = None,
@@ -72,7 +75,7 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     say = progress or (lambda _m: None)
     say("load")
     t = time.perf_counter()
-    data = load_source(source, opts.load)
+    data = load_source(source, opts.load) if opts.cluster is None else _on_cluster(source, opts)
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
@@ -198,6 +201,21 @@ def _check_user_arrays(data: Dataset, opts: AuditOptions) -> None:
     problem = check_user_arrays(data.n, classes, opts.pred_probs, opts.embeddings)
     if problem:
         raise InputError(problem, path=data.path)
+
+
+#: rows the model-based checks read when the exact passes run on a cluster (``--sample``
+#: overrides): the same size the proxy fits a fold on (``evidence.proxy.SPARSE_FIT_ROWS``)
+CLUSTER_SAMPLE = 200_000
+
+
+def _on_cluster(source: Any, opts: AuditOptions) -> Dataset:
+    from tuneready.config.errors import InputError
+    from tuneready.engine.cluster import load_on_cluster
+
+    if not isinstance(source, (list, tuple, str, Path)):
+        raise InputError("--engine dask reads files (a path, a folder or a glob of shards)")
+    paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
+    return load_on_cluster(paths, opts.load, opts.cluster, opts.load.sample or CLUSTER_SAMPLE)
 
 
 def load_source(source: Any, options: LoadOptions) -> Dataset:

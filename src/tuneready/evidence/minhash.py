@@ -45,7 +45,9 @@ class Signatures:
     params: MinHashParams
 
     def band_keys(self) -> np.ndarray:
-        """n x bands uint64 keys; rows without shingles get a unique key (never a match)."""
+        """n x bands uint64 keys. Rows without shingles get placeholder keys derived from
+        their position, unique within one set of signatures but not across two: callers drop
+        candidates with an invalid row (``near_pairs``, ``best_matches``)."""
         r = self.params.rows_per_band
         n = self.sig.shape[0]
         keys = np.zeros((n, self.params.bands), dtype=np.uint64)
@@ -154,6 +156,7 @@ def near_pairs(s: Signatures, threshold: float) -> tuple[np.ndarray, np.ndarray,
         order = np.lexsort((np.arange(n), keys[:, band]))
         k = keys[order, band]
         same = np.flatnonzero(k[1:] == k[:-1])
+        same = same[s.valid[order[same]] & s.valid[order[same + 1]]]
         if len(same):
             left, right = order[same], order[same + 1]
             found.append(np.minimum(left, right).astype(np.int64) * n
@@ -203,6 +206,9 @@ def best_matches(query: Signatures, base: Signatures,
         cand_b.append(order[pos[hit]])
     q = np.concatenate(cand_q).astype(np.int64)
     b = np.concatenate(cand_b).astype(np.int64)
+    # rows without a shingle have no signature: their keys are placeholders, never evidence
+    both = query.valid[q] & base.valid[b]
+    q, b = q[both], b[both]
     codes = np.unique(q * len(bk) + b)
     q, b = codes // len(bk), codes % len(bk)
     sim = similarity(query.sig, q, b, other=base.sig)

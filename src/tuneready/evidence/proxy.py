@@ -63,12 +63,12 @@ def fit_proxy(evidence: Evidence) -> ProxyResult | None:
     views: dict[str, np.ndarray] = {}
     in_sample = reference = None
     if _has_text(evidence):
-        views["tfidf"], in_sample = view_probs(evidence.tfidf[positions], y, splits,
-                                               evidence.seed)
+        views["tfidf"], in_sample = view_probs(evidence.tfidf, y, splits, evidence.seed,
+                                               positions)
         reference = _accuracy(views["tfidf"], y)
     dense, dense_name = _dense_features(evidence)
     if dense is not None:
-        views[dense_name], _ = view_probs(dense[positions], y, splits, evidence.seed)
+        views[dense_name], _ = view_probs(dense, y, splits, evidence.seed, positions)
     user = evidence._user_pred_probs
     if user is not None:
         probs = _user_probs(user, positions, classes, all_classes(evidence))
@@ -201,7 +201,7 @@ def fold_splits(evidence: Evidence, positions: np.ndarray, y: np.ndarray,
 
 
 def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]],
-               seed: int) -> tuple[np.ndarray, float]:
+               seed: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Out-of-fold probabilities of one view, and the fold models' accuracy on their own
     training rows.
 
@@ -211,6 +211,11 @@ def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]
     views get the logistic regression of ``make_model``; dense ones linear discriminant
     analysis with Ledoit-Wolf shrinkage (closed form, O(n d^2): 256-d vectors of 100k rows in
     about a second per fold, where lbfgs took 4-13 s on 5k rows with 6-50 classes).
+
+    ``rows`` maps the positions of ``y`` (and of the splits) to rows of ``x``: each fold
+    indexes the whole matrix once, instead of the caller copying the labelled rows first (a
+    dense 256-d view of 3M rows is 3 GB). Every fold's model is fitted on a bounded sample of
+    its training rows (``fit_rows``), so the cost stops growing with the data.
     """
     import scipy.sparse as sp
 
@@ -218,29 +223,64 @@ def view_probs(x: Any, y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]
 
     sparse = sp.issparse(x)
 
+    def at(idx: np.ndarray) -> Any:
+        return x[idx if rows is None else rows[idx]]
+
     def one_fold(split: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, int, int]:
         train, test = split
-        if not sparse:
-            train = bounded(train, y, DENSE_FIT_ROWS, seed)
+        fit = bounded(train, y, SPARSE_FIT_ROWS if sparse else DENSE_FIT_ROWS, seed)
         model = make_model(sparse=True, seed=seed) if sparse else dense_model()
-        model.fit(x[train], y[train])
+        model.fit(at(fit), y[fit])
+        if sparse and REFINE_EPOCHS and len(fit) < len(train):
+            fit = train
+            refine(model, at(fit), y[fit], REFINE_EPOCHS)
         probs = np.zeros((len(test), n_classes))
-        probs[:, model.classes_] = model.predict_proba(x[test])
-        return probs, int((model.predict(x[train]) == y[train]).sum()), len(train)
+        probs[:, model.classes_] = model.predict_proba(at(test))
+        return probs, int((model.predict(at(fit)) == y[fit]).sum()), len(fit)
 
+    import warnings
     from concurrent.futures import ThreadPoolExecutor
+
+    from sklearn.exceptions import ConvergenceWarning
 
     # Folds run in two threads, not processes: saga's inner loop releases the GIL, so threads
     # use both cores (20k rows, 5 folds: 5.3 s vs 9.0 s serial and 6.6 s with two loky worker
     # processes), without starting workers that import scikit-learn again and receive their
     # own copy of the matrix (about 300 MB each). Each fold is seeded: same result either way.
-    with ThreadPoolExecutor(max_workers=min(2, len(splits))) as pool:
-        results = list(pool.map(one_fold, splits))
+    with warnings.catch_warnings():
+        if sparse and REFINE_EPOCHS and any(len(t) > SPARSE_FIT_ROWS for t, _ in splits):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        with ThreadPoolExecutor(max_workers=min(2, len(splits))) as pool:
+            results = list(pool.map(one_fold, splits))
     out = np.zeros((len(y), n_classes))
     for (_, test), (probs, _, _) in zip(splits, results, strict=True):
         out[test] = probs
     trained = sum(n for _, _, n in results)
     return out, sum(correct for _, correct, _ in results) / trained
+
+
+#: Sparse (TF-IDF) views fit each fold on at most this many training rows (seeded,
+#: stratified by class), then ``REFINE_EPOCHS`` saga passes over all of them. Saga's passes
+#: to converge grow with the rows: without a bound the proxy took 46 s at 1M rows and 368 s
+#: at 3M (issue 19). Measured with 10 % flips on 3M ``bench/common`` rows
+#: (``bench/proxy_scale.py``, busy shared machine, seconds rough): every row 1974 s,
+#: precision 0.9986 / recall 0.8928; 200k + 5 passes 667 s, 0.9986 / 0.8950; 200k + 2
+#: passes 251 s, 0.9986 / 0.8716; 200k alone 347 s, 0.9978 / 0.8302. At 300k rows a 50k
+#: bound + 2 passes lost 0.003 recall (0.9507 vs 0.9541). Below the bound nothing changes
+#: (every public label-noise case is far below it).
+SPARSE_FIT_ROWS = 200_000
+
+#: After the bounded fit, this many saga passes over all the fold's training rows, started
+#: from the bounded solution (linear in rows: a fixed number of passes).
+REFINE_EPOCHS = 5
+
+
+def refine(model: Any, x: Any, y: np.ndarray, epochs: int) -> None:
+    """A few more saga passes over ``x`` from the model's current weights (``warm_start``).
+    It stops before convergence on purpose: ``view_probs`` silences that warning (filters
+    are process-wide, so around the thread pool, not inside a thread)."""
+    model.set_params(warm_start=True, max_iter=epochs)
+    model.fit(x, y)
 
 
 #: Dense views fit each fold on at most this many training rows (seeded, stratified): a
@@ -268,8 +308,8 @@ def cross_val_probs(evidence: Evidence, positions: np.ndarray, y: np.ndarray,
                     folds: int) -> tuple[np.ndarray, float]:
     """Out-of-fold probabilities of the proxy's features (TF-IDF or the user's embeddings)
     for other targets ``y`` of the same rows (the free-form answers' pseudo-labels)."""
-    return view_probs(evidence.features[positions], y,
-                      fold_splits(evidence, positions, y, folds), evidence.seed)
+    return view_probs(evidence.features, y, fold_splits(evidence, positions, y, folds),
+                      evidence.seed, positions)
 
 
 def dense_model() -> Any:

@@ -30,11 +30,13 @@ def stratified_sample(frame: pd.DataFrame, n: int, seed: int = 0) -> pd.DataFram
     if len(frame) <= n:
         return frame
     rng = np.random.default_rng(seed)
-    labels = frame["label"].fillna("\x00").to_numpy()
+    # Integer codes, unlabelled rows -1 (drawn first, as before): a string sentinel for the
+    # missing label does not survive numpy's comparison ("\x00" == "" for numpy strings).
+    codes, _ = pd.factorize(frame["label"], sort=True)
     keep: list[np.ndarray] = []
     fraction = n / len(frame)
-    for value in sorted(set(labels)):
-        positions = np.flatnonzero(labels == value)
+    for value in np.unique(codes):
+        positions = np.flatnonzero(codes == value)
         take = max(1, round(len(positions) * fraction))
         keep.append(rng.choice(positions, size=min(take, len(positions)), replace=False))
     chosen = np.sort(np.concatenate(keep))

@@ -1,8 +1,8 @@
 """Pairs of texts whose sentence vectors are close: paraphrases, found without an n x n matrix.
 
-MinHash (``tuneready.near``) finds texts that share their characters; "When is Boxing Day?"
+MinHash (``evidence.minhash``) finds texts that share their characters; "When is Boxing Day?"
 and "What date is Boxing Day?" share too few 5-grams to be caught, yet teach a model the same
-thing. Their static sentence vectors (``tuneready.sentence``) are close (cosine 0.91), so a
+thing. Their static sentence vectors (``evidence.sentence``) are close (cosine 0.91), so a
 cosine threshold on those vectors finds them. Comparing every pair is quadratic; instead:
 
 1. **Random-hyperplane LSH.** Each vector gets ``bands x bits`` sign bits (one seeded Gaussian

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tuneready.semantic import LshParams, _max_hamming, cross_pairs, similar_pairs
+from tuneready.evidence.semantic import LshParams, _max_hamming, cross_pairs, similar_pairs
 
 
 def unit(x: np.ndarray) -> np.ndarray:

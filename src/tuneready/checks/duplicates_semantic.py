@@ -32,8 +32,8 @@ import pandas as pd
 from tuneready.checks.contract import example_rows
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import Finding, Severity
-from tuneready.evidence.stats import wilson
 from tuneready.evidence.semantic import LshParams, Pairs, cross_pairs, similar_pairs
+from tuneready.evidence.stats import wilson
 from tuneready.evidence.store import Evidence
 
 TEXT_LIMIT = 300

@@ -10,7 +10,7 @@ in-distribution sample uncovered in one set and a foreign one covered in another
 calibrated cut, a reference sample drawn like the training data is about 95 % covered by
 construction, whatever the domain; a shift shows as a lower share. Measured with the shipped
 sentence vectors (``bench/semantic.py``): held-out halves of TREC, SMS, chatterbot and alpaca
-94-96 %; TREC questions covering SMS 31 %, chatterbot 64 %; alpaca covering TREC 47 %.
+94-96 %; TREC questions covering SMS 30 %, chatterbot 63 %; alpaca covering TREC 47 %.
 
 Vectors: the shipped sentence vectors (they see that "refund" and "money back" are close,
 TF-IDF does not), else the TF-IDF. Search: exact, in chunks, over all distinct training

@@ -40,14 +40,16 @@ def test_partition_keeps_small_sets_in_process() -> None:
 
 
 @linux_only
-def test_partition_forks_model_free_checks_first_and_bias_late(
+def test_partition_forks_model_free_checks_first_and_duplicates_bias_late(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
     plan = lanes.partition(all_checks(None), lanes.MIN_ROWS)
-    assert _names(plan.side) == ["schema", "size", "duplicates", "prompts", "privacy"]
-    assert _names(plan.late) == ["bias"]
+    assert _names(plan.side) == ["schema", "size", "prompts", "privacy"]
+    # duplicates reads the sentence vectors the label-noise proxy computes: forked after it
+    assert _names(plan.late) == ["duplicates", "bias"]
     assert _names(plan.main) == ["label_noise", "answers", "domain"]
-    assert {k: _names(v) for k, v in plan.after.items()} == {"label_noise": ["bias"]}
+    assert {k: _names(v) for k, v in plan.after.items()} == {
+        "label_noise": ["duplicates", "bias"]}
     monkeypatch.setenv(lanes.SERIAL_ENV, "1")
     assert lanes.partition(all_checks(None), lanes.MIN_ROWS).side == []
 
@@ -68,7 +70,7 @@ def test_lanes_follow_declared_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     checks = [*all_checks(None), ReadsEmbedding()]
     plan = lanes.partition(checks, lanes.MIN_ROWS)  # type: ignore[arg-type]
     assert {k: _names(v) for k, v in plan.after.items()} == {
-        "label_noise": ["bias"], "domain": ["late_reader"]}
+        "label_noise": ["duplicates", "bias"], "domain": ["late_reader"]}
     alone = lanes.partition([ReadsEmbedding(), *all_checks(None)],  # type: ignore[list-item]
                             lanes.MIN_ROWS)
     assert _names(alone.main)[0] == "late_reader" and "late_reader" not in _names(alone.late)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, example_rows, skipped
+from tuneready.checks.domain_coverage import coverage
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence import diversity as dv
@@ -53,8 +54,8 @@ EXPLAIN: dict[str, tuple[str, str]] = {
     "curve_needed_ratio": ("rows the learning curve needs to come within a point of its "
                            "plateau, over the rows available; above 1 = more data still helps",
                            "high"),
-    "coverage": ("share of --reference inputs with a near neighbour in the training data",
-                 "low"),
+    "coverage": ("share of --reference inputs whose nearest training input is as close as 95 % "
+                 "of training inputs are to each other (sentence vectors)", "low"),
 }
 
 #: metric -> policy key holding its narrow threshold
@@ -201,35 +202,6 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)
 
 
-def coverage(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
-    """Share of reference inputs whose nearest training input (TF-IDF cosine, exact search in
-    chunks: reference rows x n, bounded by ``reference_max_rows``) is similar enough, and the
-    uncovered regions (k-means over the uncovered reference rows) with examples."""
-    ref = evidence.reference_data
-    if ref is None or not len(ref.frame) or not len(evidence.data.frame):
-        return {}, []
-    frame = ref.frame
-    cap = int(policy.get("reference_max_rows", 5000))
-    pos = np.sort(dv.sample_positions(len(frame), cap, evidence.seed))
-    query = evidence.tfidf_of(frame["input"].fillna("").iloc[pos].tolist())
-    sim = dv.nearest_similarity(query, evidence.tfidf)
-    covered = sim >= float(policy.get("coverage_similarity", 0.5))
-    out: dict[str, Any] = {"reference_rows": len(pos), "coverage": round(float(covered.mean()), 4)}
-    miss = np.flatnonzero(~covered)
-    regions = dv.gap_regions(query[miss], min(int(policy.get("gap_regions", 5)), len(miss)),
-                             evidence.seed)
-    ids, inputs = frame["row_id"].to_numpy(), frame["input"].to_numpy()
-    table = []
-    for region in sorted(set(regions.tolist()), key=lambda r: -int((regions == r).sum())):
-        members = miss[regions == region]
-        for i in members[np.argsort(sim[members])][:5]:
-            table.append({"region": int(region) + 1, "region_size": len(members),
-                          "reference_row_id": int(ids[pos[i]]),
-                          "input": str(inputs[pos[i]])[:TEXT_LIMIT],
-                          "nearest_similarity": round(float(sim[i]), 3)})
-    return out, table
-
-
 def narrow_signals(metrics: dict[str, Any], policy: CheckPolicy) -> list[str]:
     """Metrics in their narrow zone (direction per ``EXPLAIN``, threshold per policy)."""
     out = []
@@ -344,8 +316,14 @@ class DomainCheck:
         if metrics.get("coverage") is not None and "coverage" in signals:
             findings.append(Finding(
                 "domain.low_coverage", Severity.WARN,
-                f"only {metrics['coverage']:.0%} of the reference inputs have a near neighbour "
-                "in the training data; see the coverage gaps for the regions missed",
+                f"only {metrics['coverage']:.0%} of the reference inputs"
+                + ("" if metrics["reference_rows"] == metrics["reference_rows_total"] else
+                   f" (95 % interval {metrics['coverage_low']:.0%}-"
+                   f"{metrics['coverage_high']:.0%}, {metrics['reference_rows']:,} of "
+                   f"{metrics['reference_rows_total']:,} searched)")
+                + " are as close to the training data as training inputs are to each other "
+                "(about 95 % would be for a sample like the training data); see the coverage "
+                "gaps for the regions missed",
                 observed=metrics["coverage"], threshold=policy.get("coverage_narrow"),
                 remedy="add training examples like the reference inputs in the coverage gaps"))
         return findings

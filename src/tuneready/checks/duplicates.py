@@ -6,6 +6,9 @@ exact repeats (same normalized input + target + label); this check finds the NEA
 MinHash/LSH (``evidence.minhash``: linear in rows, never an n x n matrix), lists the clusters,
 and excludes every member but the first of each cluster from the effective size. With
 ``--eval`` it names the eval rows whose prompt is in the training data, exactly or nearly.
+Paraphrased prompts (same meaning, other words) are a third, separate category found with the
+shipped sentence vectors (``checks.duplicates_semantic``): reported, never removed from the
+effective size, never counted with the copies.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, example_rows, status_of
+from tuneready.checks.duplicates_semantic import semantic_duplicates, semantic_leakage
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.minhash import (
@@ -115,11 +119,15 @@ def cluster_table(c: Clustering, frame: pd.DataFrame, limit: int,
 SPEC = CheckSpec(
     name="duplicates", cls="DuplicatesCheck",
     what=("near-duplicate examples and prompts (MinHash/LSH), the share of "
-          "redundant rows, and train/eval leakage with --eval"),
+          "redundant rows, paraphrased prompts (sentence vectors), and train/eval leakage "
+          "with --eval"),
     why=("repeated rows add weight, not information, and make a model "
          "memorize; an eval set that shares prompts with training overstates "
          "quality"),
-    needs=frozenset({"norm_input", "norm_target", "input_hash", "row_hash"}),
+    # the sentence vectors (paraphrases) are a model stage: the check is forked after the
+    # label-noise check has computed them, never embedding every text a second time
+    needs=frozenset({"norm_input", "norm_target", "input_hash", "row_hash",
+                     "sentence_vectors"}),
     excluded_as="near duplicates",
     charts={"clusters": "clusters"},
     diff_metrics=(),
@@ -169,15 +177,29 @@ class DuplicatesCheck:
                 "agree", observed=int(mask.sum()), rows=example_rows(rows[mask]),
                 n_rows=int(mask.sum()), remedy="keep one consistent answer per prompt"))
 
+        sem_findings, sem_metrics, tables["semantic_pairs"] = semantic_duplicates(
+            evidence, inp.labels, policy)
+        findings.extend(sem_findings)
+        metrics.update(sem_metrics)
+
         if evidence.eval_data is not None:
-            leak_findings, leak_metrics, leaked = _leakage(evidence, inp, params, threshold,
-                                                           policy)
+            leak_findings, leak_metrics, leaked, ev = _leakage(evidence, inp, params,
+                                                               threshold, policy)
             findings.extend(leak_findings)
             metrics.update(leak_metrics)
             tables["leaked"] = leaked[:int(policy.get("max_leaked_rows", 1000))]
+            leaked_mask = np.isin(evidence.eval_data.frame["row_id"].to_numpy(),
+                                  [r["eval_row_id"] for r in leaked])
+            sem_findings, sem_metrics, sem_leaked = semantic_leakage(
+                evidence, ev.norm_input, leaked_mask, inp.labels, policy)
+            findings.extend(sem_findings)
+            metrics.update(sem_metrics)
+            tables["semantic_leaked"] = sem_leaked[:int(policy.get("max_leaked_rows", 1000))]
 
         summary = (f"{redundant:,} of {n:,} rows redundant ({share:.1%}): {exact:,} exact, "
                    f"{redundant - exact:,} near repeats")
+        if metrics.get("semantic_pairs"):
+            summary += f"; {metrics['semantic_pairs']:,} paraphrase pairs (not removed)"
         if "leaked_eval_rows" in metrics:
             summary += f"; {metrics['leaked_eval_rows']:,} eval rows leaked"
         return CheckResult(name=self.name, status=status_of(findings), summary=summary,
@@ -212,8 +234,10 @@ def _conflicting_prompts(inp: Clustering, ex: Clustering) -> np.ndarray:
 
 
 def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, threshold: float,
-             policy: CheckPolicy) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
-    """Eval rows whose normalized prompt equals, or nearly equals, a training prompt."""
+             policy: CheckPolicy
+             ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]], Evidence]:
+    """Eval rows whose normalized prompt equals, or nearly equals, a training prompt (and
+    the eval set's evidence, for the semantic search of the rest)."""
     assert evidence.eval_data is not None
     ev = Evidence(evidence.eval_data, seed=evidence.seed)
     eval_frame = evidence.eval_data.frame
@@ -245,7 +269,7 @@ def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, thresho
                "leaked_exact": int(exact.sum()), "leaked_near": len(leaked) - int(exact.sum()),
                "leaked_share": round(share, 4)}
     if not len(leaked):
-        return [], metrics, table
+        return [], metrics, table, ev
     fail = float(policy.get("leakage_fail_share", 0.01))
     finding = Finding(
         "duplicates.eval_leakage", Severity.FAIL if share >= fail else Severity.WARN,
@@ -255,4 +279,4 @@ def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, thresho
         rows=example_rows(train_rows), n_rows=len(train_rows),
         remedy=f"remove the {len(leaked):,} leaked prompts from the eval set (or the "
         f"{len(train_rows):,} training rows behind them)")
-    return [finding], metrics, table
+    return [finding], metrics, table, ev

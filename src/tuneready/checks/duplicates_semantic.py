@@ -1,0 +1,223 @@
+"""Semantic near-duplicates: prompts that say the same thing in other words.
+
+"When is Boxing Day?" and "What date is Boxing Day?" share too few characters for MinHash, yet
+a model learns the same thing from both. This part of the duplicates check finds such pairs
+with the shipped sentence vectors (``evidence.sentence``, computed once per distinct text by
+the pipeline) and a cosine threshold (``semantic_similarity``), searched without an n x n
+matrix (``evidence.semantic``).
+
+- **Its own category.** The search runs over one prompt per MinHash input cluster (exact and
+  near copies are already the ``redundant_rows`` finding), so a semantic pair is never also a
+  copy and the two counts never mix.
+- **Not removed from the effective size.** A paraphrase is not a copy: a second wording of a
+  question still teaches robustness to wording, and the threshold has false positives
+  (measured precision 0.97 on TREC questions but 0.6 on chatterbot's two-word utterances,
+  README "Duplicates"). The finding is information for a person to read, never a cap.
+- **Bounded and honest.** A seeded sample of at most ``semantic_sample`` prompts is searched
+  against all prompts; the share of prompts with a paraphrase carries a Wilson interval over
+  that sample (the search's own recall, ~0.99 at the threshold, is a small further miss).
+- **Negation.** A mean of token vectors cannot see "not": "You are immortal" and "You are not
+  immortal" are at cosine 0.94. Pairs whose negation words differ are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tuneready.checks.contract import example_rows
+from tuneready.config.policy import CheckPolicy
+from tuneready.core.results import Finding, Severity
+from tuneready.evidence.semantic import LshParams, Pairs, cross_pairs, similar_pairs
+from tuneready.evidence.stats import wilson
+from tuneready.evidence.store import Evidence
+
+TEXT_LIMIT = 300
+NEGATION = ("not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "cannot",
+            "without", "nowhere")
+_NEGATION = re.compile(r"\b(?:" + "|".join(NEGATION) + r")\b|\w+n't\b", re.IGNORECASE)
+
+
+@dataclass
+class Prompts:
+    """One row per MinHash input cluster: its first row, vector and normalized text."""
+
+    rows: np.ndarray  # row positions of the representatives
+    vectors: np.ndarray
+    texts: np.ndarray
+
+
+def representatives(evidence: Evidence, labels: np.ndarray) -> Prompts | None:
+    """The first non-empty row of every input cluster (``labels``: cluster per row)."""
+    vectors = evidence.sentence_vectors
+    if vectors is None or not len(labels):
+        return None
+    norm = evidence.norm_input.fillna("").to_numpy()
+    nonempty = np.flatnonzero(pd.Series(norm).str.len().to_numpy() > 0)
+    first = nonempty[~pd.Series(labels[nonempty]).duplicated().to_numpy()]
+    return Prompts(first, vectors[first], norm[first])
+
+
+def negation_keys(texts: np.ndarray) -> np.ndarray:
+    """Each text's negation words, sorted and joined: two texts whose keys differ say
+    opposite things as far as the vectors can tell (they cannot see the negation)."""
+    found = pd.Series(texts, dtype=object).str.findall(_NEGATION)
+    return found.map(lambda words: " ".join(sorted({w.lower() for w in words}))).to_numpy()
+
+
+def _keep(pairs: Pairs, texts_a: np.ndarray, texts_b: np.ndarray) -> Pairs:
+    """Pairs whose negation words agree (keys computed for the paired texts only)."""
+    ok = _keys_at(texts_a, pairs.left) == _keys_at(texts_b, pairs.right)
+    return Pairs(pairs.left[ok], pairs.right[ok], pairs.cosine[ok])
+
+
+def _keys_at(texts: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    codes, uniq = pd.factorize(pd.Series(positions, dtype=np.int64))
+    keys = negation_keys(texts[np.asarray(uniq, dtype=np.int64)]) if len(uniq) else uniq
+    return np.asarray(keys, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
+def lsh_params(policy: CheckPolicy, seed: int) -> LshParams:
+    return LshParams(bits=int(policy.get("semantic_bits", 12)),
+                     bands=int(policy.get("semantic_bands", 16)),
+                     window=int(policy.get("semantic_window", 4)), seed=seed)
+
+
+def semantic_duplicates(evidence: Evidence, labels: np.ndarray, policy: CheckPolicy
+                        ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
+    """Paraphrased prompts in the training data (``labels``: MinHash input cluster per row)."""
+    prompts = representatives(evidence, labels)
+    if prompts is None:
+        return [], {"semantic": "unavailable (wordllama not installed)"}, []
+    threshold = float(policy.get("semantic_similarity", 0.92))
+    n = len(prompts.rows)
+    cap = int(policy.get("semantic_sample", 20000))
+    queries = np.sort(np.random.default_rng(evidence.seed).permutation(n)[:cap])
+    pairs = _keep(similar_pairs(prompts.vectors, threshold, queries,
+                                lsh_params(policy, evidence.seed)), prompts.texts, prompts.texts)
+    is_query = np.zeros(n, dtype=bool)
+    is_query[queries] = True
+    with_partner = np.zeros(n, dtype=bool)
+    with_partner[pairs.left] = with_partner[pairs.right] = True
+    k, q = int((with_partner & is_query).sum()), len(queries)
+    low, high = (k / q, k / q) if q == n else _interval(k, q)  # a census has no sampling error
+    share = k / q if q else 0.0
+    groups = _groups(n, pairs)
+    metrics: dict[str, Any] = {
+        "semantic_similarity": threshold, "semantic_prompts": n, "semantic_sample": q,
+        "semantic_pairs": len(pairs.left), "semantic_prompts_with_paraphrase": k,
+        "semantic_share": round(share, 4), "semantic_share_low": round(low, 4),
+        "semantic_share_high": round(high, 4),
+        "semantic_groups": int(pd.Series(groups[with_partner]).nunique())}
+    table = _pair_table(evidence, prompts, pairs, groups,
+                        int(policy.get("max_table_rows", 50)))
+    if not len(pairs.left):
+        return [], metrics, table
+    involved = np.flatnonzero(with_partner)
+    rows = evidence.data.frame["row_id"].to_numpy()[prompts.rows[involved]]
+    sampled = (f"all {n:,} distinct prompts searched" if q == n else
+               f"95 % interval {low:.1%}-{high:.1%}: a seeded sample of {q:,} of {n:,} "
+               "distinct prompts searched")
+    warn = float(policy.get("semantic_warn_share", 0.25))
+    return [Finding(
+        "duplicates.semantic", Severity.WARN if low >= warn else Severity.INFO,
+        f"{share:.1%} of distinct prompts ({sampled}) have a paraphrase in the set that is "
+        f"not a copy (sentence-vector cosine >= {threshold}): {len(pairs.left):,} pairs "
+        "found; paraphrases stay in the effective size",
+        observed=round(share, 4), threshold=warn, rows=example_rows(rows), n_rows=len(rows),
+        remedy="read the semantic pairs: keep deliberate rewordings, drop or rewrite "
+               "prompts that are the same question again")], metrics, table
+
+
+def _groups(n: int, pairs: Pairs) -> np.ndarray:
+    from tuneready.evidence.minhash import components
+
+    return components(n, pairs.left, pairs.right)
+
+
+def _pair_table(evidence: Evidence, prompts: Prompts, pairs: Pairs, groups: np.ndarray,
+                limit: int) -> list[dict[str, Any]]:
+    """The most similar pairs first (ties by row), each with both prompts."""
+    frame = evidence.data.frame
+    ids, inputs = frame["row_id"].to_numpy(), frame["input"].to_numpy()
+    order = np.lexsort((prompts.rows[pairs.left], -pairs.cosine))[:limit]
+    out = []
+    for k in order:
+        a, b = prompts.rows[pairs.left[k]], prompts.rows[pairs.right[k]]
+        out.append({"similarity": round(float(pairs.cosine[k]), 3),
+                    "group": int(groups[pairs.left[k]]), "row_id": int(ids[a]),
+                    "other_row_id": int(ids[b]), "input": str(inputs[a])[:TEXT_LIMIT],
+                    "other_input": str(inputs[b])[:TEXT_LIMIT]})
+    return _renumber(out)
+
+
+def _renumber(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Groups numbered 1, 2, ... in order of first appearance (component ids are internal)."""
+    seen: dict[int, int] = {}
+    for row in table:
+        row["group"] = seen.setdefault(row["group"], len(seen) + 1)
+    return table
+
+
+def semantic_leakage(evidence: Evidence, eval_inputs: pd.Series, leaked: np.ndarray,
+                     labels: np.ndarray, policy: CheckPolicy
+                     ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
+    """Eval prompts that paraphrase a training prompt, among eval rows not already leaked
+    exactly or nearly (``leaked``: boolean per eval row)."""
+    from tuneready.evidence.sentence import embed
+
+    prompts = representatives(evidence, labels)
+    if prompts is None or evidence.eval_data is None:
+        return [], {}, []
+    threshold = float(policy.get("semantic_similarity", 0.92))
+    norm = eval_inputs.fillna("").to_numpy()
+    todo = np.flatnonzero(~leaked & (pd.Series(norm).str.len().to_numpy() > 0))
+    cap = int(policy.get("semantic_sample", 20000))
+    sample = np.sort(todo[np.random.default_rng(evidence.seed).permutation(len(todo))[:cap]])
+    raw = evidence.eval_data.frame["input"].fillna("").astype(str).to_numpy()
+    vectors = embed(raw[sample].tolist())
+    if vectors is None:
+        return [], {}, []
+    pairs = _keep(cross_pairs(prompts.vectors, vectors, threshold,
+                              lsh_params(policy, evidence.seed)),
+                  prompts.texts, norm[sample])
+    # each eval prompt's closest training prompt (ties: the earlier one)
+    order = np.lexsort((pairs.left, -pairs.cosine, pairs.right))
+    first = order[np.concatenate([[True], np.diff(pairs.right[order]) != 0])] \
+        if len(order) else order
+    k, q = len(first), len(sample)
+    low, high = (k / q, k / q) if q == len(todo) else _interval(k, q)
+    metrics = {"semantic_leak_searched": q, "semantic_leaked_eval_rows": k,
+               "semantic_leak_share": round(k / q, 4) if q else 0.0,
+               "semantic_leak_share_low": round(low, 4) if q else 0.0,
+               "semantic_leak_share_high": round(high, 4) if q else 0.0}
+    train_ids = evidence.data.frame["row_id"].to_numpy()
+    eval_ids = evidence.eval_data.frame["row_id"].to_numpy()
+    shown = first[np.lexsort((pairs.right[first], -pairs.cosine[first]))]
+    table = [{"row_id": int(train_ids[prompts.rows[pairs.left[i]]]),
+              "eval_row_id": int(eval_ids[sample[pairs.right[i]]]), "kind": "semantic",
+              "similarity": round(float(pairs.cosine[i]), 3),
+              "input": str(raw[sample[pairs.right[i]]])[:TEXT_LIMIT]} for i in shown]
+    if not k:
+        return [], metrics, table
+    share = (f"{k / q:.1%}" if q == len(todo) else f"{k / q:.1%}, 95 % interval "
+             f"{low:.1%}-{high:.1%}, a seeded sample of {q:,} of {len(todo):,}")
+    return [Finding(
+        "duplicates.semantic_leakage", Severity.WARN,
+        f"{k:,} of {q:,} eval prompts that are no copy of a training prompt paraphrase one "
+        f"({share}; sentence-vector cosine >= {threshold}): they test recall of a reworded "
+        "question, not skill",
+        observed=round(k / q, 4), rows=example_rows(r["row_id"] for r in table),
+        n_rows=len({r["row_id"] for r in table}),
+        remedy="read the semantic leaks and drop or replace those eval prompts")], \
+        metrics, table
+
+
+def _interval(k: int, n: int) -> tuple[float, float]:
+    """95 % Wilson interval of k in n, as plain floats."""
+    low, high = wilson(k, n)
+    return float(low), float(high)

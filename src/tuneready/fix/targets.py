@@ -124,7 +124,7 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
     params = minhash_params(table, evidence.seed)
     threshold = float(table["near_threshold"])
     inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
-    _, _, leaked = _leakage(evidence, inp, params, threshold, table)
+    _, _, leaked, _ = _leakage(evidence, inp, params, threshold, table)
     position = {int(r): i for i, r in enumerate(rows.tolist())}
     hashes = evidence.input_hash
     grouped = pd.Series(np.arange(len(rows))).groupby(hashes).agg(list)

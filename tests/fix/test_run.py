@@ -267,3 +267,54 @@ def test_drop_bad_answers_reads_the_answers_check(tmp_path: Path) -> None:
     assert all(code.startswith(("answers.", "schema.")) for code in log.values())
     assert 5 in log  # the empty answer, by the schema rule or the answers check
     assert result.summary["rows_out"] == 40 - len(log)
+
+
+def _private_file(tmp_path: Path) -> tuple[Path, list[str]]:
+    texts = _texts(40, 5)
+    planted = ["mail jane.roe@fastmail.net today", "call +44 20 7946 0018 now",
+               "key AKIAIOSFODNN7EXAMPLE here"]
+    rows = [{"text": t, "label": "a" if i % 2 else "b"} for i, t in enumerate(texts)]
+    for i, p in enumerate(planted):
+        rows[3 * i + 1]["text"] += " " + p
+    rows[7]["meta"] = {"note": "owner jane.roe@fastmail.net"}
+    path = tmp_path / "private.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path, ["jane.roe@fastmail.net", "7946 0018", "AKIAIOSFODNN7EXAMPLE"]
+
+
+def test_redact_replaces_values_everywhere_and_reaudits_clean(tmp_path: Path) -> None:
+    path, values = _private_file(tmp_path)
+    before = _sha(path)
+    checks = ["schema", "size", "privacy"]
+    result = run_fix([path], AuditOptions(checks=checks), FixOptions(redact=True),
+                     folder=tmp_path / "rep")
+    assert _sha(path) == before
+    cleaned = result.cleaned.read_text()
+    assert not any(v in cleaned for v in values)
+    assert "<EMAIL>" in cleaned and "<PHONE>" in cleaned and "<SECRET>" in cleaned
+    assert json.loads(cleaned.splitlines()[7])["meta"]["note"] == "owner <EMAIL>"  # nested
+    assert result.summary["rows_out"] == 40 and result.summary["redacted_total"] == 3
+    log = result.changes.read_text()
+    assert "replaced" in log and not any(v in log for v in values)  # masked values only
+    privacy = next(c for c in result.after.checks if c.name == "privacy")
+    assert privacy.metrics["rows_flagged"] == 0
+    for report in (tmp_path / "rep").rglob("*"):
+        if report.is_file():
+            text = report.read_text(errors="replace")
+            assert not any(v in text for v in values), report
+
+
+def test_drop_private_drops_the_rows(tmp_path: Path) -> None:
+    path, _ = _private_file(tmp_path)
+    result = run_fix([path], AuditOptions(checks=["schema", "size", "privacy"]),
+                     FixOptions(drop_private=True), folder=tmp_path / "rep")
+    log = {int(r["row_id"]): r["code"] for r in csv.DictReader(result.changes.open())}
+    assert log == {2: "privacy.email", 5: "privacy.phone", 8: "privacy.secret"}
+    assert result.summary["rows_out"] == 37
+
+
+def test_redact_and_drop_private_exclude_each_other(tmp_path: Path) -> None:
+    path, _ = _private_file(tmp_path)
+    with pytest.raises(InputError, match="exclude each other"):
+        run_fix([path], AuditOptions(checks=["size"]),
+                FixOptions(redact=True, drop_private=True))

@@ -39,6 +39,12 @@ def fix(
         "the proxy's probability of it is at least [fix] relabel_min_probability.")] = False,
     drop_bad_answers: Annotated[bool, typer.Option(
         "--drop-bad-answers", help="Drop empty, refusal-style and truncated answers.")] = False,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Replace detected personal data and secrets with typed placeholders "
+        "(<EMAIL>, <PHONE>, <SECRET>); the rows stay.")] = False,
+    drop_private: Annotated[bool, typer.Option(
+        "--drop-private", help="Drop the rows that hold detected personal data or "
+        "secrets.")] = False,
     keep: Annotated[list[str] | None, typer.Option(
         "--keep", help="Do not act on this finding code or check (repeatable).")] = None,
     only: Annotated[list[str] | None, typer.Option(
@@ -89,7 +95,8 @@ def fix(
         intersect=list(intersect or ()), reference_path=reference_path)
     _load_arrays(options, pred_probs, embeddings)
     fix_options = FixOptions(drop_flagged=drop_flagged, relabel_flagged=relabel_flagged,
-                             drop_bad_answers=drop_bad_answers, keep=tuple(keep or ()),
+                             drop_bad_answers=drop_bad_answers, redact=redact,
+                             drop_private=drop_private, keep=tuple(keep or ()),
                              only=tuple(only or ()),
                              relabel_min_probability=relabel_threshold(policy))
     try:

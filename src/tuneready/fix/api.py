@@ -10,7 +10,8 @@ from tuneready.fix.run import FixResult
 
 def fix(source: Any, out: str | None = None, *, report_dir: str | None = None,
         eval_path: str | None = None, review: str | None = None, drop_flagged: bool = False,
-        relabel_flagged: bool = False, drop_bad_answers: bool = False,
+        relabel_flagged: bool = False, drop_bad_answers: bool = False, redact: bool = False,
+        drop_private: bool = False,
         keep: tuple[str, ...] = (), only: tuple[str, ...] = (), label: str | None = None,
         text: str | None = None, format: str | None = None, reader: str | None = None,
         encoding: str = "utf-8", policy: str | None = None) -> FixResult:
@@ -38,7 +39,8 @@ def fix(source: Any, out: str | None = None, *, report_dir: str | None = None,
                            eval_path=Path(eval_path) if eval_path else None,
                            review_path=Path(review) if review else None)
     fix_options = FixOptions(drop_flagged=drop_flagged, relabel_flagged=relabel_flagged,
-                             drop_bad_answers=drop_bad_answers, keep=keep, only=only,
+                             drop_bad_answers=drop_bad_answers, redact=redact,
+                             drop_private=drop_private, keep=keep, only=only,
                              relabel_min_probability=relabel_threshold(policy))
     return run_fix([Path(p) for p in paths], options, fix_options,
                    out=Path(out) if out else None,

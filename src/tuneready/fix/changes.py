@@ -29,7 +29,10 @@ def summary(plan: FixPlan, rows_in: int, malformed: int, rows_out: int) -> dict[
     """Rows in (records read, malformed ones included), dropped by code, relabelled, out."""
     dropped = Counter(c.code for c in plan.changes.values() if c.action == Action.DROP)
     relabelled = Counter(c.code for c in plan.changes.values() if c.action == Action.RELABEL)
+    redacted = Counter(c.code for c in plan.changes.values() if c.action == Action.REPLACE)
     return {"rows_in": rows_in, "malformed_in": malformed,
             "dropped": dict(sorted(dropped.items())), "dropped_total": sum(dropped.values()),
             "relabelled": dict(sorted(relabelled.items())),
-            "relabelled_total": sum(relabelled.values()), "rows_out": rows_out}
+            "relabelled_total": sum(relabelled.values()),
+            "redacted": dict(sorted(redacted.items())), "redacted_total": sum(redacted.values()),
+            "rows_out": rows_out}

@@ -28,8 +28,7 @@ from tuneready.config.errors import InputError
 class Action(StrEnum):
     DROP = "dropped"
     RELABEL = "relabelled"
-    #: a kept row whose text fields change (``Change.replacement``); for later actions
-    #: such as redaction, none uses it yet
+    #: a kept row whose text changes (``Change.replacement``, or a redaction: ``--redact``)
     REPLACE = "replaced"
 
 
@@ -38,6 +37,8 @@ class Action(StrEnum):
 LOAD_CODES = ("malformed_record", "invalid_json", "not_an_object", "bad_encoding", "too_deep",
               "oversized_record", "invalid_unicode", "wrong_field_count", "swallowed_records",
               "malformed_csv", "missing_text", "unmappable_record")
+#: the privacy check's kinds (``--redact`` / ``--drop-private`` act on them)
+PRIVATE_KINDS = ("email", "phone", "card", "iban", "national_id", "ip", "dob", "secret")
 KNOWN_CODES = (
     *(f"schema.{c}" for c in LOAD_CODES),
     "schema.empty_input", "schema.empty_target", "schema.empty_label",
@@ -46,12 +47,14 @@ KNOWN_CODES = (
     "label_noise.reviewed", "label_noise.flagged", "label_noise.confirmed",
     "label_noise.conflicting_duplicates",
     "answers.empty", "answers.refusal", "answers.truncated",
+    *(f"privacy.{k}" for k in PRIVATE_KINDS),
 )
 #: codes that act only when their option is given
 OPT_IN = {"label_noise.flagged": "flagged", "label_noise.confirmed": "flagged",
           "label_noise.conflicting_duplicates": "flagged",
           "answers.empty": "answers", "answers.refusal": "answers",
-          "answers.truncated": "answers"}
+          "answers.truncated": "answers",
+          **{f"privacy.{k}": "private" for k in PRIVATE_KINDS}}
 KEPT_FIRST = "first"
 KEPT_COMPLETE = "most complete answer"
 
@@ -98,6 +101,10 @@ class FixOptions:
     drop_flagged: bool = False
     relabel_flagged: bool = False
     drop_bad_answers: bool = False
+    #: replace detected personal data and secrets with typed placeholders (rows stay)
+    redact: bool = False
+    #: drop rows holding detected personal data or secrets
+    drop_private: bool = False
     #: minimum proxy probability of the likely label for ``--relabel-flagged``
     relabel_min_probability: float = 0.95
     keep: Sequence[str] = ()
@@ -112,6 +119,8 @@ class FixOptions:
                                      f"{', '.join(KNOWN_CODES)} or a check name")
         if self.drop_flagged and self.relabel_flagged:
             raise InputError("--drop-flagged and --relabel-flagged exclude each other")
+        if self.redact and self.drop_private:
+            raise InputError("--redact and --drop-private exclude each other")
         if not 0.0 <= self.relabel_min_probability <= 1.0:
             raise InputError("relabel_min_probability must be between 0 and 1")
 
@@ -125,6 +134,8 @@ class FixOptions:
             return self.drop_flagged or self.relabel_flagged
         if opt == "answers":
             return self.drop_bad_answers
+        if opt == "private":
+            return self.redact or self.drop_private
         return True
 
 
@@ -187,12 +198,19 @@ def select(targets: Targets, options: FixOptions) -> FixPlan:
     for cluster in targets.clusters:
         _thin(cluster, plan, options, targets.info)
     _relabel(targets, plan, options)
+    if options.redact:
+        for flag in targets.flags:
+            if flag.code.startswith("privacy.") and options.acts_on(flag.code):
+                plan.add(Change(flag.row_id, Action.REPLACE, flag.code, excerpt=flag.excerpt,
+                                label_before=flag.label))
     return plan
 
 
 def _is_drop(flag: RowFlag, options: FixOptions) -> bool:
     if flag.code == "label_noise.reviewed":
         return False
+    if flag.code.startswith("privacy."):
+        return options.drop_private
     if flag.code in ("label_noise.flagged", "label_noise.confirmed",
                      "label_noise.conflicting_duplicates"):
         return options.drop_flagged

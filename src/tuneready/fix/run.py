@@ -72,17 +72,18 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
     before = run_audit(paths, audit, progress=say)
     say("choose changes")
     evidence = _evidence(data, policy, audit, review)
-    plan = select(collect(data, evidence, policy, review), options)
+    plan = select(collect(data, evidence, policy, review,
+                          private=options.redact or options.drop_private), options)
     if not relabel_field(data) and (options.relabel_flagged or review is not None):
         plan.notes.append("labels here are the answers themselves: rows are not relabelled "
                           "(use --drop-flagged to drop flagged rows)")
     converge(data, plan, policy, evidence.eval_data, options)
     say("write cleaned data")
-    _write(source, data, plan, targets, audit.load.encoding)
+    _write(source, data, plan, targets, audit.load.encoding, policy)
     cleaned = out or (targets[source.files[0]] if len(source.files) == 1
                       else report / f"{source.slug}.cleaned")
     changes_path = cleaned.parent / CHANGES  # beside the file (or the shards' folder)
-    _install(changes_path, changes_csv.render(plan))
+    _install(changes_path, changes_csv.render(_masked(plan, policy)))
     say("re-audit")
     after = run_audit(list(targets.values()), _reaudit_options(audit, data, plan), progress=say)
     return _finish(before, after, plan, data, cleaned, changes_path, report)
@@ -201,15 +202,25 @@ def _recheck(change: Change) -> Change:
                    if change.kept_reason else "")
 
 
+def _masked(plan: FixPlan, policy: Policy) -> FixPlan:
+    """The plan with identifiers in its excerpts masked, for the change log."""
+    from tuneready.fix.private import mask_excerpts
+
+    ordered = plan.ordered()
+    masked = mask_excerpts([c.excerpt for c in ordered], policy)
+    return FixPlan({c.row_id: replace(c, excerpt=m) for c, m in zip(ordered, masked,
+                                                                   strict=True)}, plan.notes)
+
+
 def _write(source: Source, data: Dataset, plan: FixPlan, targets: dict[Path, Path],
-           encoding: str) -> None:
+           encoding: str, policy: Policy) -> None:
     """One job per shard; each shard's row ids found by binary search (sorted arrays)."""
     dropped = plan.dropped
     rows = data.frame["row_id"].to_numpy(dtype=np.int64)
     bad = np.asarray([p.line for p in data.problems], dtype=np.int64)
     every = np.sort(np.concatenate([rows, bad]))
     keep = np.asarray([r for r in every.tolist() if r not in dropped], dtype=np.int64)
-    edits = edits_for(plan, relabel_field(data))
+    edits = edits_for(plan, relabel_field(data), policy)
     edit_rows = np.sort(np.asarray(list(edits), dtype=np.int64))
     last_row = int(every[-1]) if len(every) else 0
     blocks = data.sources or [{"first_row": 1, "last_row": last_row}]
@@ -227,15 +238,24 @@ def _local(sorted_ids: np.ndarray, first: int, last: int) -> list[int]:
     return (sorted_ids[lo:hi] - first + 1).tolist()
 
 
-def edits_for(plan: FixPlan, label_field: str | None) -> dict[int, Edit]:
+def edits_for(plan: FixPlan, label_field: str | None,
+              policy: Policy | None = None) -> dict[int, Edit]:
     """Row id -> how its record is rewritten: a relabel sets the label field, a replacement
-    sets the fields it names (a new action adds its own ``Edit`` here)."""
+    sets the fields it names, a redaction rewrites every string of the record (a new action
+    adds its own ``Edit`` here)."""
     edits: dict[int, Edit] = {}
+    redact: Edit | None = None
     for change in plan.changes.values():
         if change.action == Action.RELABEL and change.label_after is not None and label_field:
             edits[change.row_id] = relabel(label_field, change.label_after)
         elif change.action == Action.REPLACE and change.replacement:
             edits[change.row_id] = replace_fields(change.replacement)
+        elif change.action == Action.REPLACE and change.code.startswith("privacy."):
+            if redact is None:
+                from tuneready.fix.private import redact_record
+
+                redact = redact_record(policy or load_policy(None))
+            edits[change.row_id] = redact
     return edits
 
 

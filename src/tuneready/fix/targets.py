@@ -26,7 +26,7 @@ BAD_ANSWERS = ("empty", "refusal", "truncated")
 
 
 def collect(data: Dataset, evidence: Evidence, policy: Policy, review: Matched | None,
-            *, label_issues: bool = True) -> Targets:
+            *, label_issues: bool = True, private: bool = False) -> Targets:
     """Every row-level fact ``select`` may act on (``label_issues=False`` skips the proxy,
     for the convergence re-checks that only look at repeats and leaks)."""
     frame = data.frame
@@ -39,6 +39,10 @@ def collect(data: Dataset, evidence: Evidence, policy: Policy, review: Matched |
     out.flags += _leaks(evidence, policy, rows, excerpts, labels)
     if data.has_targets:
         out.flags += _bad_answers(data, evidence, policy, rows, excerpts, labels)
+    if private:  # only when asked: a scan of every text
+        from tuneready.fix.private import private_flags
+
+        out.flags += private_flags(data, policy)
     if label_issues:
         out.flags += _label_flags(evidence, review, rows, excerpts, labels)
     out.clusters = clusters(evidence, policy)

@@ -55,7 +55,11 @@ def summary_table(summary: dict[str, Any]) -> Table:
         table.add_row(Text(f"  dropped: {code}"), f"{n:,}")
     for code, n in summary["relabelled"].items():
         table.add_row(Text(f"  relabelled: {code}"), f"{n:,}")
+    for code, n in summary.get("redacted", {}).items():
+        table.add_row(Text(f"  redacted: {code}"), f"{n:,}")
     table.add_row("dropped", f"{summary['dropped_total']:,}")
     table.add_row("relabelled", f"{summary['relabelled_total']:,}")
+    if summary.get("redacted_total"):
+        table.add_row("redacted (rows kept)", f"{summary['redacted_total']:,}")
     table.add_row("rows out", f"{summary['rows_out']:,}")
     return table

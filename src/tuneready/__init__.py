@@ -11,8 +11,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = ["__version__", "audit", "fix"]
 
+from tuneready.core.results import set_html_repr
+
 if TYPE_CHECKING:
     from tuneready.core.results import Audit
+
+
+def _notebook(result: Audit) -> str:
+    """``Audit._repr_html_``: the renderer is imported only when a notebook asks for it."""
+    from tuneready.render.html import notebook
+
+    return notebook(result)
+
+
+set_html_repr(_notebook)
 
 
 def audit(source: Any, *, label: str | None = None, text: str | None = None,

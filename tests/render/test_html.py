@@ -11,7 +11,7 @@ import pytest
 
 from tests.render.fixtures import full_audit, ready_audit
 from tuneready.core.results import CheckResult, Status
-from tuneready.render import html
+from tuneready.render import html, html_context
 
 
 class Outline(HTMLParser):
@@ -76,7 +76,7 @@ def test_each_check_section_explains_itself(page: str) -> None:
 
 
 def test_intervals_are_shown_as_intervals() -> None:
-    items = html.metric_items({"noise_rate": 0.081, "noise_rate_lo": 0.068,
+    items = html_context.metric_items({"noise_rate": 0.081, "noise_rate_lo": 0.068,
                                "noise_rate_hi": 0.095, "gap_lo": 1.5, "gap_hi": 2.5,
                                "n": 12000, "only_hi": 3})
     shown = {m["key"]: m["value"] for m in items}
@@ -114,13 +114,13 @@ def test_long_tables_are_cut_and_long_texts_folded() -> None:
 
 
 def test_row_ids_are_not_formatted_as_quantities() -> None:
-    cell = html.cell("row_id", 12345)
+    cell = html_context.cell("row_id", 12345)
     assert cell["text"] == "12345"
-    assert html.cell("count", 12345)["text"] == "12,345"
-    assert html.fmt_value("region.error_rate.min_ratio", 0.25) == "0.25"
-    assert html.fmt_value("noise_rate", 0.25) == "25.0%"
-    assert html.fmt_value("rows", 1505) == "1,505"
-    assert html.fmt_value("rows", [1001, 2002]) == "1001, 2002"        # ids in a list
+    assert html_context.cell("count", 12345)["text"] == "12,345"
+    assert html_context.fmt_value("region.error_rate.min_ratio", 0.25) == "0.25"
+    assert html_context.fmt_value("noise_rate", 0.25) == "25.0%"
+    assert html_context.fmt_value("rows", 1505) == "1,505"
+    assert html_context.fmt_value("rows", [1001, 2002]) == "1001, 2002"        # ids in a list
 
 
 def test_page_is_offline_by_construction(page: str) -> None:
@@ -160,11 +160,11 @@ def test_large_audit_stays_small() -> None:
 
 def test_many_metrics_fold_detail_behind_an_expander() -> None:
     metrics = {f"m{i}": i for i in range(5)} | {f"attr.metric_{i}": i for i in range(30)}
-    shown, folded = html.split_metrics(html.metric_items(metrics))
+    shown, folded = html_context.split_metrics(html_context.metric_items(metrics))
     assert [m["key"] for m in shown] == [f"m{i}" for i in range(5)]
     assert len(folded) == 30
-    few = html.metric_items({"a.b": 1, "c": 2})
-    assert html.split_metrics(few) == (few, [])
+    few = html_context.metric_items({"a.b": 1, "c": 2})
+    assert html_context.split_metrics(few) == (few, [])
 
 
 def test_element_ids_are_unique() -> None:

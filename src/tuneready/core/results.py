@@ -6,6 +6,7 @@ types, so that renderers can work from a saved ``audit.json`` exactly as from a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -221,6 +222,17 @@ def locate(sources: list[dict[str, Any]], row_id: int) -> tuple[str, int] | None
 #: (``core/upgrade.py`` reads 1.x audits)
 SCHEMA_VERSION = "2.0"
 
+#: How an ``Audit`` draws itself in a notebook. ``core`` imports nothing of tuneready (the
+#: renderers depend on it, not the reverse), so the package wires the HTML renderer in here
+#: (``tuneready/__init__.py``); unset, Jupyter falls back to the plain ``repr``.
+_html_repr: Callable[[Audit], str] | None = None
+
+
+def set_html_repr(draw: Callable[[Audit], str]) -> None:
+    """Install the notebook renderer ``Audit._repr_html_`` calls."""
+    global _html_repr
+    _html_repr = draw
+
 
 @dataclass
 class Audit:
@@ -237,11 +249,9 @@ class Audit:
     def check(self, name: str) -> CheckResult | None:
         return next((c for c in self.checks if c.name == name), None)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         """Jupyter shows the verdict card and the checks grid (escaped, no script)."""
-        from tuneready.render.html import notebook
-
-        return notebook(self)
+        return _html_repr(self) if _html_repr is not None else None
 
     def findings(self) -> list[dict[str, Any]]:
         """Flat list CI can read: one entry per finding, tagged with its check."""

@@ -47,7 +47,8 @@ from tuneready.evidence.review import Estimate, Stratum, estimate
 from tuneready.io.review_file import Matched
 
 if TYPE_CHECKING:
-    from tuneready.evidence.store import Evidence, ProxyResult
+    from tuneready.evidence.proxy import ProxyResult
+    from tuneready.evidence.store import Evidence
 
 #: share of scored rows flipped in the private copy (bounded below and above)
 PROBE_SHARE = 0.05

@@ -7,12 +7,13 @@ features (or take the user's ``--pred-probs``) and every check reads the result.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from tuneready.evidence.store import Evidence, ProxyResult
+    from tuneready.evidence.store import Evidence
 
 MAX_FOLDS = 5
 MIN_ROWS = 10
@@ -24,6 +25,38 @@ MIN_ROWS = 10
 LARGE_ROWS = 20_000
 LARGE_FOLDS = 3
 
+
+
+@dataclass
+class ProxyResult:
+    """Out-of-fold class probabilities for the labelled rows the proxy could learn from.
+
+    ``index`` holds positions (into ``Dataset.frame``) of the rows with predictions, aligned
+    with ``labels`` (class indices) and ``pred_probs``. Rows of classes too rare for k-fold are
+    left out and listed in ``skipped_classes``.
+    """
+
+    classes: list[str]
+    index: np.ndarray
+    labels: np.ndarray
+    pred_probs: np.ndarray
+    folds: int
+    oof_accuracy: float
+    source: str
+    skipped_classes: list[str] = field(default_factory=list)
+    #: the TF-IDF fold models' accuracy on their own training rows (``None`` for --pred-probs)
+    in_sample_accuracy: float | None = None
+    #: out-of-fold accuracy of the same TF-IDF models: ``in_sample_accuracy`` minus this is
+    #: the generalization gap of one model, not of the stack
+    in_sample_reference: float | None = None
+    #: out-of-fold probabilities of each independent view ("tfidf", "sentence", "embeddings",
+    #: "user"), aligned with ``index``; ``pred_probs`` is their weighted mean (``weights``)
+    views: dict[str, np.ndarray] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return np.asarray(self.pred_probs.argmax(axis=1))
 
 def labelled_classes(evidence: Evidence) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """Positions and class indices of rows usable for k-fold (classes with >= 2 rows)."""
@@ -53,8 +86,6 @@ def fit_proxy(evidence: Evidence) -> ProxyResult | None:
     chatterbot openings / VADER tweets, the stack 0.777 / 0.863; on TREC, where the static
     vectors are weak (0.69), the weight goes to TF-IDF and nothing is lost.
     """
-    from tuneready.evidence.store import ProxyResult
-
     positions, y, classes, skipped = labelled_classes(evidence)
     if len(classes) < 2 or len(positions) < MIN_ROWS:
         return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from tuneready.evidence.label_issues import LabelIssues, NoiseSettings
+    from tuneready.evidence.proxy import ProxyResult
 
 ProgressFn = Callable[[str], None]
 
@@ -39,38 +39,6 @@ CHAR_NGRAM_MAX_ROWS = 20_000
 #: to all: 100 directions are well estimated from 20k short texts, and the randomized SVD's
 #: passes over the matrix were the largest single cost of the embedding at 100k rows.
 SVD_FIT_ROWS = 20_000
-
-
-@dataclass
-class ProxyResult:
-    """Out-of-fold class probabilities for the labelled rows the proxy could learn from.
-
-    ``index`` holds positions (into ``Dataset.frame``) of the rows with predictions, aligned
-    with ``labels`` (class indices) and ``pred_probs``. Rows of classes too rare for k-fold are
-    left out and listed in ``skipped_classes``.
-    """
-
-    classes: list[str]
-    index: np.ndarray
-    labels: np.ndarray
-    pred_probs: np.ndarray
-    folds: int
-    oof_accuracy: float
-    source: str
-    skipped_classes: list[str] = field(default_factory=list)
-    #: the TF-IDF fold models' accuracy on their own training rows (``None`` for --pred-probs)
-    in_sample_accuracy: float | None = None
-    #: out-of-fold accuracy of the same TF-IDF models: ``in_sample_accuracy`` minus this is
-    #: the generalization gap of one model, not of the stack
-    in_sample_reference: float | None = None
-    #: out-of-fold probabilities of each independent view ("tfidf", "sentence", "embeddings",
-    #: "user"), aligned with ``index``; ``pred_probs`` is their weighted mean (``weights``)
-    views: dict[str, np.ndarray] = field(default_factory=dict)
-    weights: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def predicted(self) -> np.ndarray:
-        return np.asarray(self.pred_probs.argmax(axis=1))
 
 
 class Evidence:

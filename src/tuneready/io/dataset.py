@@ -101,5 +101,24 @@ class Dataset:
         }
 
 
+#: one record read from a file: its line (row) number and the fields
+Record = tuple[int, dict[str, Any]]
+
+
+@dataclass
+class RawFile:
+    """Records read from one file plus every problem met on the way.
+
+    ``span`` is the number of lines (records for Parquet/Arrow) the file occupies: the next
+    shard's row ids start after it. ``columns`` is the header of a table format.
+    """
+
+    reader: str
+    records: list[Record] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    sha256: str = ""
+    span: int = 0
+    columns: list[str] | None = None
+
 def empty_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in ROLE_COLUMNS})

@@ -19,13 +19,12 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from tuneready.config.errors import InputError
 from tuneready.io import limits
-from tuneready.io.dataset import LoadProblem
+from tuneready.io.dataset import LoadProblem, RawFile
 from tuneready.io.streams import DECOMPRESSION_ERRORS, Opened, lines, split_suffix
 
 READERS = ("csv", "tsv", "jsonl", "json", "parquet", "arrow", "label-lines")
@@ -39,24 +38,7 @@ ACCEPTED = (
     ".gz/.bz2/.xz/.zst; .parquet, .arrow; a folder or glob of such shards; a Hugging Face "
     "save_to_disk folder; for 'LABEL text' lines use --reader label-lines"
 )
-Record = tuple[int, dict[str, Any]]
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-@dataclass
-class RawFile:
-    """Records read from one file plus every problem met on the way.
-
-    ``span`` is the number of lines (records for Parquet/Arrow) the file occupies: the next
-    shard's row ids start after it. ``columns`` is the header of a table format.
-    """
-
-    reader: str
-    records: list[Record] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    sha256: str = ""
-    span: int = 0
-    columns: list[str] | None = None
 
 
 def detect_reader(path: Path, forced: str | None) -> str:

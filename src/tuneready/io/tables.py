@@ -19,8 +19,7 @@ from typing import Any
 
 from tuneready.config.errors import InputError
 from tuneready.io import limits
-from tuneready.io.dataset import LoadProblem
-from tuneready.io.readers import RawFile
+from tuneready.io.dataset import LoadProblem, RawFile
 
 BATCH_ROWS = 10_000
 

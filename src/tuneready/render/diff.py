@@ -111,7 +111,7 @@ def _findings(old: Audit, new: Audit) -> dict[str, list[str]]:
 
 
 def _fmt(key: str, v: Any) -> str:
-    from tuneready.render.html import fmt_value
+    from tuneready.render.html_context import fmt_value
 
     return fmt_value(key, v)
 

@@ -15,7 +15,7 @@ import pandas as pd
 from tuneready.checks.bias.compare import Inputs, compare_attribute, gather
 from tuneready.checks.bias.groups import Attribute, column_attributes
 from tuneready.checks.bias.lexicon import NONE, TermMatches, match_terms, term_label_association
-from tuneready.checks.bias.stats import FLAGGED, INSUFFICIENT, OK, Comparison, benjamini_hochberg
+from tuneready.checks.bias.stats import Comparison, benjamini_hochberg
 from tuneready.core.results import Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -276,17 +276,3 @@ def _term_finding(terms: list[dict[str, Any]], analysis: Analysis) -> Finding:
         remedy=(f"read the rows with {names} labelled '{label}'; if the term is not what "
                 "decides the label, add counter-examples (the term with other labels) so a "
                 "tuned model does not learn it as a cue"))
-
-
-def status_of_group(analysis: Analysis, attribute: str, group: str, n: int) -> str:
-    if n < analysis.min_n:
-        return INSUFFICIENT
-    for c in analysis.tested:
-        if c.attribute != attribute or not c.flagged or c.high is None or c.low is None:
-            continue
-        if c.metric == "representation":  # only a shortfall against a reference is flagged
-            if c.extra.get("reference") and group == c.low.group:
-                return FLAGGED
-        elif group in (c.high.group, c.low.group):
-            return FLAGGED
-    return OK

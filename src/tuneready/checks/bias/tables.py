@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tuneready.checks.bias.stats import Comparison, GroupRate
+from tuneready.checks.bias.stats import FLAGGED, INSUFFICIENT, OK, Comparison, GroupRate
 from tuneready.evidence.stats import wilson
 
 if TYPE_CHECKING:
@@ -38,8 +38,6 @@ def _by_group(c: Comparison | None) -> dict[str, GroupRate]:
 
 
 def group_table(analysis: Analysis) -> list[dict[str, Any]]:
-    from tuneready.checks.bias.run import status_of_group
-
     rows: list[dict[str, Any]] = []
     comparisons = analysis.tested + analysis.info
     total = analysis.data.n
@@ -78,3 +76,17 @@ def group_table(analysis: Analysis) -> list[dict[str, Any]]:
             row["status"] = status_of_group(analysis, attr.name, g, int(n))
             rows.append(row)
     return rows
+
+
+def status_of_group(analysis: Analysis, attribute: str, group: str, n: int) -> str:
+    if n < analysis.min_n:
+        return INSUFFICIENT
+    for c in analysis.tested:
+        if c.attribute != attribute or not c.flagged or c.high is None or c.low is None:
+            continue
+        if c.metric == "representation":  # only a shortfall against a reference is flagged
+            if c.extra.get("reference") and group == c.low.group:
+                return FLAGGED
+        elif group in (c.high.group, c.low.group):
+            return FLAGGED
+    return OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "audit", "fix"]
+__all__ = ["__version__", "audit", "exit_code", "fix"]
 
 from tuneready.core.results import set_html_repr
 
@@ -48,6 +48,14 @@ def audit(source: Any, *, label: str | None = None, text: str | None = None,
                            eval_path=Path(eval_path) if eval_path else None)
     return run_audit(source, options)
 
+
+def exit_code(result: Audit, fail_on: str = "verdict") -> int:
+    """The CI gate's exit code for an audit, exactly as ``tuneready audit --fail-on`` exits:
+    1 when the verdict is not ready, or (``fail_on="fail"``/``"warn"``) a check failed or
+    warned; else 0. Unknown ``fail_on`` raises ``ValueError``."""
+    from tuneready.decide.gate import exit_code as gate
+
+    return gate(result, fail_on)
 
 
 def __getattr__(name: str) -> Any:

@@ -17,11 +17,11 @@ from tuneready.cli.common import (
     LabelKindOpt,
     MdOut,
     _die,
-    _exit_code,
     _policy,
     _print,
     _run,
     _write_reports,
+    exit_code,
 )
 
 
@@ -168,7 +168,7 @@ def audit(
         sys.stdout.write(json_render.render(result))
     else:
         _print(result, folder)
-    raise typer.Exit(_exit_code(result, fail_on))
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 def _preflight(checks: list[str] | None, policy: str | None) -> None:

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+# the CI gate's exit logic lives in the library (``tuneready.exit_code``); re-exported here
+from tuneready.decide.gate import FailOn as FailOn
+from tuneready.decide.gate import exit_code as exit_code
+
 if TYPE_CHECKING:
     from tuneready.config.policy import Policy
     from tuneready.core.results import Audit
@@ -16,12 +20,6 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit an LLM fine-tuning dataset: full fine-tune, LoRA, prompt "
                        "engineering, or not ready, with the evidence.")
-
-
-class FailOn(StrEnum):
-    verdict = "verdict"
-    fail = "fail"
-    warn = "warn"
 
 
 class LabelKindOpt(StrEnum):
@@ -56,19 +54,6 @@ def _policy(path: str | None) -> Policy:
     except InputError as exc:
         _die(str(exc))
         raise  # unreachable: _die exits
-
-
-def _exit_code(audit: Audit, fail_on: FailOn) -> int:
-    from tuneready.core.results import Status
-
-    if not audit.recommendation.ready:
-        return 1
-    worst = {c.status for c in audit.checks}
-    if fail_on == FailOn.fail and worst & {Status.FAIL, Status.ERROR}:
-        return 1
-    if fail_on == FailOn.warn and worst & {Status.FAIL, Status.ERROR, Status.WARN}:
-        return 1
-    return 0
 
 
 def _run(path: Path | list[Path], options: object, quiet: bool) -> Audit:

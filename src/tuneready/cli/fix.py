@@ -77,7 +77,7 @@ def fix(
 ) -> None:
     """Write a cleaned copy of the data, changes.csv, and a re-audit with its diff."""
     from tuneready.cli.audit import _load_arrays, _preflight
-    from tuneready.cli.common import _die, _exit_code
+    from tuneready.cli.common import _die, exit_code
     from tuneready.config.errors import InputError
     from tuneready.engine.pipeline import AuditOptions
     from tuneready.fix.plan import FixOptions
@@ -121,4 +121,4 @@ def fix(
 
         fix_render.render(result.before, result.after, result.summary, result.reaudit,
                           paths, result.notes, Console())
-    raise typer.Exit(_exit_code(result.after, fail_on))
+    raise typer.Exit(exit_code(result.after, fail_on))

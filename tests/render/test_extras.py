@@ -11,6 +11,7 @@ from rich.console import Console
 
 from tests.render.fixtures import HOSTILE, ready_audit
 from tuneready.core.results import Audit
+from tuneready.decide.diff import compare
 from tuneready.render import diff, html, junit, markdown, terminal
 from tuneready.render.extras import price_notes
 
@@ -85,7 +86,7 @@ def test_older_audits_render_and_diff_as_before() -> None:
     for key in ("complements", "crossovers", "answer_signals"):
         legacy["recommendation"].pop(key)
     assert markdown.render(Audit.from_dict(legacy)) == markdown.render(old)
-    text = diff.render(diff.compare(Audit.from_dict(legacy), old))
+    text = diff.render(compare(Audit.from_dict(legacy), old))
     assert "prompt sha256" not in text and "complements" not in text
 
 
@@ -93,7 +94,7 @@ def test_diff_shows_a_changed_prompt_and_complements() -> None:
     old, new = _enriched(), _enriched()
     new.context["prompt"] = {**new.context["prompt"], "sha256": "cd" * 32}
     new.recommendation.complements = []
-    d = diff.compare(old, new)
+    d = compare(old, new)
     assert d["prompt"] == {"old": "ab" * 32, "new": "cd" * 32}
     text = diff.render(d)
     assert "| prompt sha256 | `abababababab` | `cdcdcdcdcdcd` | **changed** |" in text

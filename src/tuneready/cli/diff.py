@@ -25,10 +25,11 @@ def diff(
     """Show how readiness changed between two audits: verdict, checks, effective n, noise."""
     import json
 
+    from tuneready.decide.diff import compare, regressed
     from tuneready.io.write import atomic_write
     from tuneready.render import diff as diff_render
 
-    comparison = diff_render.compare(_load_audit(old), _load_audit(new))
+    comparison = compare(_load_audit(old), _load_audit(new))
     text = diff_render.render(comparison)
     if md is not None:
         atomic_write(md, text)
@@ -41,4 +42,4 @@ def diff(
         Console().print(Markdown(text))
     else:
         sys.stdout.write(text)
-    raise typer.Exit(1 if fail_on_regression and diff_render.regressed(comparison) else 0)
+    raise typer.Exit(1 if fail_on_regression and regressed(comparison) else 0)

@@ -12,7 +12,8 @@ import numpy as np
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
 from tuneready.checks.contract import example_rows, status_of
 from tuneready.config.policy import CheckPolicy
-from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.core.ladder import crossed
+from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.io.dataset import Dataset
 
 DESCRIBE = {"empty": "are empty", "echo": "repeat their prompt",
@@ -32,9 +33,6 @@ REMEDY = {"empty": "drop or write the missing answers",
                        "limit when many stop at one count)",
           "contradiction": "give near-identical closed prompts one consistent answer",
           "off_topic": "check the export's prompt-answer alignment around these rows"}
-LEVELS = (("not_ready", "not_ready_rate", Severity.FAIL, Verdict.NOT_READY),
-          ("fail", "fail_rate", Severity.FAIL, Verdict.LORA),
-          ("warn", "warn_rate", Severity.WARN, None))
 #: rows of the flagged-answers table (the counts and findings cover all)
 TABLE_ROWS = 500
 
@@ -63,17 +61,17 @@ def answers_result(name: str, data: Dataset, found: Detections,
 
 
 def _rate(share: float, rows: np.ndarray, policy: CheckPolicy) -> list[Finding]:
-    for level, key, severity, cap in LEVELS:
-        limit = float(policy[key])
-        if share > limit:
-            return [Finding(f"answers.rate_above_{level}", severity,
-                            f"{share:.1%} of answers are unusable (findings measured at "
-                            f"precision {float(policy['exclude_min_precision']):.0%} or more), "
-                            f"above the {limit:.0%} {level} level",
-                            observed=round(share, 4), threshold=limit, rows=example_rows(rows),
-                            n_rows=len(rows), caps=cap,
-                            remedy=f"fix or drop the {len(rows):,} answers flagged")]
-    return []
+    hit = crossed(share, policy)
+    if hit is None:
+        return []
+    level, limit = hit
+    return [Finding(f"answers.rate_above_{level.name}", level.severity,
+                    f"{share:.1%} of answers are unusable (findings measured at "
+                    f"precision {float(policy['exclude_min_precision']):.0%} or more), "
+                    f"above the {limit:.0%} {level.name} level",
+                    observed=round(share, 4), threshold=limit, rows=example_rows(rows),
+                    n_rows=len(rows), caps=level.caps,
+                    remedy=f"fix or drop the {len(rows):,} answers flagged")]
 
 
 def _kind_finding(kind: str, flags: list[Flag], row_ids: np.ndarray,

@@ -28,7 +28,8 @@ import numpy as np
 from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
 from tuneready.checks.label_noise.tables import review_sample, tables
 from tuneready.config.policy import CheckPolicy
-from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.core.ladder import LADDER, crossed
+from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.label_issues import LabelIssues
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -97,11 +98,6 @@ def _excluded(issues: LabelIssues) -> np.ndarray:
     return issues.confirmed_positions
 
 
-LEVELS = (("not_ready", "not_ready_rate", Severity.FAIL, Verdict.NOT_READY),
-          ("fail", "fail_rate", Severity.FAIL, Verdict.LORA),
-          ("warn", "warn_rate", Severity.WARN, None))
-
-
 def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray,
                    plan: dict[str, Any]) -> list[Finding]:
     """The noise rate against the levels: the point estimate when the range is resolved, the
@@ -113,8 +109,8 @@ def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray
     out = [f for f in (_level_finding(issues, policy, rows, observed),) if f is not None]
     if b.resolved or b.upper <= float(policy["warn_rate"]) or issues.oof_accuracy is None:
         return out  # (no proxy: nothing was estimated; ``label_noise.no_proxy`` says so)
-    open_caps = [float(policy[key]) for _, key, _, cap in LEVELS
-                 if cap is not None and observed <= float(policy[key]) < b.upper]
+    open_caps = [float(policy[lv.key]) for lv in LADDER
+                 if lv.caps is not None and observed <= float(policy[lv.key]) < b.upper]
     if out and not open_caps:
         return out  # the lower bound already says all the upper end could
     blocks = bool(policy["unresolved_blocks"]) and bool(open_caps)
@@ -126,22 +122,21 @@ def _level_finding(issues: LabelIssues, policy: CheckPolicy, rows: list[int],
     b = issues.bounds
     n_bad = len(issues.noise_positions) if b.resolved else len(issues.confirmed_positions)
     remedy = (f"relabel the {n_bad:,} rows flagged, or prefer LoRA/prompting" if n_bad else None)
-    for level, key, severity, cap in LEVELS:
-        limit = float(policy[key])
-        if observed <= limit:
-            continue
-        if b.resolved:
-            how = (f"measured by a review of {issues.review.reviewed:,} rows"
-                   if b.basis == "review" and issues.review else "range")
-            message = (f"an estimated {b.point:.1%} of labels are wrong ({how} {b.lower:.1%}-"
-                       f"{b.upper:.1%}), above the {limit:.0%} {level} level")
-        else:
-            message = (f"at least {b.lower:.1%} of labels are wrong ({_lower_basis(issues)}), "
-                       f"above the {limit:.0%} {level} level")
-        return Finding(f"label_noise.rate_above_{level}", severity, message,
-                       observed=round(observed, 4), threshold=limit, rows=rows,
-                       n_rows=issues.n_flagged, caps=cap, remedy=remedy)
-    return None
+    hit = crossed(observed, policy)
+    if hit is None:
+        return None
+    level, limit = hit
+    if b.resolved:
+        how = (f"measured by a review of {issues.review.reviewed:,} rows"
+               if b.basis == "review" and issues.review else "range")
+        message = (f"an estimated {b.point:.1%} of labels are wrong ({how} {b.lower:.1%}-"
+                   f"{b.upper:.1%}), above the {limit:.0%} {level.name} level")
+    else:
+        message = (f"at least {b.lower:.1%} of labels are wrong ({_lower_basis(issues)}), "
+                   f"above the {limit:.0%} {level.name} level")
+    return Finding(f"label_noise.rate_above_{level.name}", level.severity, message,
+                   observed=round(observed, 4), threshold=limit, rows=rows,
+                   n_rows=issues.n_flagged, caps=level.caps, remedy=remedy)
 
 
 def _lower_basis(issues: LabelIssues) -> str:

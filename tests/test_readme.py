@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tuneready.cli import app
@@ -22,3 +23,25 @@ def test_every_command_is_in_the_readme() -> None:
              app.registered_commands]
     missing = [n for n in names if f"tuneready {n}" not in README]
     assert not missing, f"commands missing from README: {missing}"
+
+
+def test_add_a_check_recipe_is_the_completeness_test() -> None:
+    """The README's numbered "Add a check" steps are exactly ``RECIPE``, in order."""
+
+    from tests.checks.test_registry import RECIPE
+
+    section = README.split("### Add a check", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    steps = re.findall(r"^(\d+)\. \*\*(\w+)\*\*", section, flags=re.M)
+    assert [int(n) for n, _ in steps] == list(range(1, len(steps) + 1))
+    assert tuple(name for _, name in steps) == RECIPE
+
+
+def test_development_section_lists_every_folder() -> None:
+    import tuneready
+
+    root = Path(tuneready.__file__).parent
+    folders = sorted(p.name for p in root.iterdir()
+                     if p.is_dir() and (p / "__init__.py").exists() and p.name != "data")
+    section = README.split("## Development", 1)[1]
+    listed = re.findall(r"^- `(\w+)/`", section, flags=re.M)
+    assert sorted(listed) == folders

@@ -11,6 +11,7 @@ on more than six loose modules at the package's top level.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from pathlib import Path
 
 import tuneready
@@ -171,7 +172,8 @@ def test_no_import_cycle() -> None:
 
 
 def forbidden(src_layers: set[str], dst_layers: set[str],
-              allowed: set[tuple[str, str]] = frozenset()) -> list[tuple[str, str]]:  # type: ignore[assignment]
+              allowed: Collection[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """Imports from a module of ``src_layers`` into one of ``dst_layers``, less ``allowed``."""
     return sorted((mod, dst) for mod, dsts in graph().items() if layer(mod) in src_layers
                   for dst in dsts if layer(dst) in dst_layers and (mod, dst) not in allowed)
 

@@ -289,6 +289,7 @@ def reaudit_counts(audit: Audit) -> dict[str, int]:
 
 def _finish(before: Audit, after: Audit, plan: FixPlan, data: Dataset, cleaned: Path,
             changes_path: Path, report: Path) -> FixResult:
+    from tuneready.decide.diff import compare
     from tuneready.io.write import atomic_write
     from tuneready.render import diff as diff_render
     from tuneready.render.outputs import write_reports
@@ -296,7 +297,7 @@ def _finish(before: Audit, after: Audit, plan: FixPlan, data: Dataset, cleaned: 
     kept_bad = sum(1 for p in data.problems if p.line not in plan.dropped)
     rows_out = len(kept_frame(data, plan)[0]) + kept_bad
     summary = changes_csv.summary(plan, data.records_read, len(data.problems), rows_out)
-    comparison = diff_render.compare(before, after)
+    comparison = compare(before, after)
     write_reports(before, report, step_summary=False)
     write_reports(after, report / "after", step_summary=False)
     atomic_write(report / "diff.md", diff_render.render(comparison))

@@ -14,24 +14,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+
+from tuneready.checks.privacy.span import Span as Span
 
 #: every kind a span can have, in reporting order; ``secret`` and ``private_key`` are secrets
 KINDS = ("email", "phone", "card", "iban", "national_id", "ip", "dob", "secret")
 DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "CA")
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """One detected value: ``text[start:end] == value``; ``subtype`` says which validator or
-    scanner plugin accepted it (``us.ssn``, ``AWS Access Key``...)."""
-
-    start: int
-    end: int
-    kind: str
-    value: str
-    subtype: str = ""
 
 
 # --- e-mail -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from tuneready.checks.privacy.detect import Span
+from tuneready.checks.privacy.span import Span
 
 #: a text can hold a secret only if it has a long token, a key header or URL credentials
 CANDIDATE = re.compile(r"\S{16,}|PRIVATE KEY|://[^\s/@]+:[^\s/@]+@")

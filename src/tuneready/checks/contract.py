@@ -52,6 +52,22 @@ class CheckSpec:
         return self.name
 
 
+class Declared:
+    """Base of a check class: ``name``, ``what`` and ``why`` come from its ``spec`` (the
+    module's ``SPEC``), so they are written once."""
+
+    spec: ClassVar[CheckSpec]
+    name: ClassVar[str]
+    what: ClassVar[str]
+    why: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = cls.__dict__.get("spec")
+        if spec is not None:
+            cls.name, cls.what, cls.why = spec.name, spec.what, spec.why
+
+
 class Check(Protocol):
     spec: ClassVar[CheckSpec]
     name: ClassVar[str]

@@ -10,12 +10,12 @@ count of narrow signals into a low / medium / high risk. High risk caps the verd
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import CheckSpec, example_rows, skipped
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped
 from tuneready.checks.domain_coverage import coverage
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
@@ -236,11 +236,8 @@ SPEC = CheckSpec(
 )
 
 
-class DomainCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class DomainCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         n = len(data.frame)

@@ -14,12 +14,12 @@ effective size, never counted with the copies.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import CheckSpec, example_rows, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.checks.duplicates_semantic import semantic_duplicates, semantic_leakage
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity
@@ -134,11 +134,8 @@ SPEC = CheckSpec(
 )
 
 
-class DuplicatesCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class DuplicatesCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = data.frame

@@ -13,11 +13,11 @@ consistent prompt gives no finding.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import pandas as pd
 
-from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.store import Evidence
@@ -40,11 +40,8 @@ SPEC = CheckSpec(
 )
 
 
-class PromptsCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class PromptsCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = data.frame

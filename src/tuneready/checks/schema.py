@@ -11,12 +11,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import CheckSpec, example_rows, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.core.textsafe import count_hidden, hidden_pattern
@@ -43,11 +43,8 @@ SPEC = CheckSpec(
 )
 
 
-class SchemaCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class SchemaCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = _validation_frame(data, evidence)

@@ -8,12 +8,12 @@ size (distinct minus rows other checks exclude) is computed by the decision with
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tuneready.checks.contract import CheckSpec, example_rows, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.evidence.store import Evidence
@@ -60,11 +60,8 @@ SPEC = CheckSpec(
 )
 
 
-class SizeCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class SizeCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         frame = data.frame

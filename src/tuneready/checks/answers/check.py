@@ -3,9 +3,7 @@ docstring lists the finding types and where each lives)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from tuneready.checks.contract import CheckSpec, skipped
+from tuneready.checks.contract import CheckSpec, Declared, skipped
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult
 from tuneready.evidence.store import Evidence
@@ -27,11 +25,8 @@ SPEC = CheckSpec(
 )
 
 
-class AnswersCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class AnswersCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:

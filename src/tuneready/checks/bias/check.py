@@ -14,12 +14,19 @@ below ``min_ratio`` or difference above ``max_difference``); groups too small to
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from tuneready.checks.bias.stats import Comparison
-from tuneready.checks.contract import MAX_EXAMPLE_ROWS, CheckSpec, example_rows, skipped, status_of
+from tuneready.checks.contract import (
+    MAX_EXAMPLE_ROWS,
+    CheckSpec,
+    Declared,
+    example_rows,
+    skipped,
+    status_of,
+)
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence.store import Evidence
@@ -48,11 +55,8 @@ SPEC = CheckSpec(
 )
 
 
-class BiasCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class BiasCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         from tuneready.checks.bias.run import analyse

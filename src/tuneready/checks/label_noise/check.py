@@ -21,11 +21,11 @@ Without labels, free-form answers are checked by the ``answers`` check instead.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
-from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
 from tuneready.checks.label_noise.tables import review_sample, tables
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.ladder import LADDER, crossed
@@ -51,11 +51,8 @@ SPEC = CheckSpec(
 )
 
 
-class LabelNoiseCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class LabelNoiseCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:

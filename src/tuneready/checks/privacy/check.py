@@ -16,9 +16,9 @@ models at run time). Name *columns* are found by name.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, ClassVar
+from typing import Any
 
-from tuneready.checks.contract import CheckSpec, example_rows, skipped, status_of
+from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
 from tuneready.checks.privacy.columns import personal_columns
 from tuneready.checks.privacy.detect import KINDS, Span
 from tuneready.checks.privacy.mask import mask_value
@@ -47,11 +47,8 @@ SPEC = CheckSpec(
 )
 
 
-class PrivacyCheck:
-    spec: ClassVar[CheckSpec] = SPEC
-    name: ClassVar[str] = SPEC.name
-    what: ClassVar[str] = SPEC.what
-    why: ClassVar[str] = SPEC.why
+class PrivacyCheck(Declared):
+    spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:

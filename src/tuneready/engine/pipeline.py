@@ -66,6 +66,15 @@ class AuditOptions:
 def run_audit(source: Any, options: AuditOptions | None = None,
               progress: Callable[[str], None] | None = None) -> Audit:
     """Audit a file path or a pandas DataFrame."""
+    return audit_with_evidence(source, options, progress)[0]
+
+
+def audit_with_evidence(source: Any, options: AuditOptions | None = None,
+                        progress: Callable[[str], None] | None = None,
+                        data: Dataset | None = None) -> tuple[Audit, Dataset, Evidence]:
+    """The audit, and the rows and evidence it rests on: ``fix`` chooses its rows from them
+    instead of loading the file and fitting the proxy a second time. ``data``: the rows of
+    ``source``, when the caller has loaded them already."""
     opts = options or AuditOptions()
     policy = _policy(opts)
     checks = all_checks(opts.checks)  # unknown names fail here, before any work
@@ -75,7 +84,9 @@ def run_audit(source: Any, options: AuditOptions | None = None,
     say = progress or (lambda _m: None)
     say("load")
     t = time.perf_counter()
-    data = load_source(source, opts.load) if opts.cluster is None else _on_cluster(source, opts)
+    if data is None:
+        data = (load_source(source, opts.load) if opts.cluster is None
+                else _on_cluster(source, opts))
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
@@ -104,9 +115,10 @@ def run_audit(source: Any, options: AuditOptions | None = None,
         timings[f"check.{r.name}"] = r.seconds
     timings.update({f"evidence.{k}": v for k, v in evidence.timings.items()})
     timings["total"] = time.perf_counter() - started
-    return Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
-                 recommendation=recommendation, context=context,
-                 meta=_meta(opts, policy, timings))
+    audit = Audit(dataset=data.describe(), policy=_policy_block(policy), checks=results,
+                  recommendation=recommendation, context=context,
+                  meta=_meta(opts, policy, timings))
+    return audit, data, evidence
 
 
 def _masked(results: list[CheckResult], data: Dataset, policy: Policy,

@@ -20,7 +20,7 @@ import pandas as pd
 from tuneready.config.errors import InputError
 from tuneready.config.policy import Policy, load_policy
 from tuneready.core.results import Audit
-from tuneready.engine.pipeline import AuditOptions, load_source, run_audit
+from tuneready.engine.pipeline import AuditOptions, audit_with_evidence, load_source, run_audit
 from tuneready.evidence.store import Evidence
 from tuneready.fix import changes as changes_csv
 from tuneready.fix.plan import Action, Change, FixOptions, FixPlan, select
@@ -69,9 +69,8 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
     say = progress or (lambda _m: None)
     data = load_source(paths, audit.load)
     review = _review(data, audit)  # stricter than the audit's reading: checked first
-    before = run_audit(paths, audit, progress=say)
+    before, data, evidence = audit_with_evidence(paths, audit, progress=say, data=data)
     say("choose changes")
-    evidence = _evidence(data, policy, audit, review)
     plan = select(collect(data, evidence, policy, review,
                           private=options.redact or options.drop_private), options)
     if not relabel_field(data) and (options.relabel_flagged or review is not None):
@@ -149,21 +148,6 @@ def _review(data: Dataset, audit: AuditOptions) -> Any:
                              line=a.line, field="row_id")
     classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
     return review_file.match(answers, data.frame, classes, str(audit.review_path))
-
-
-def _evidence(data: Dataset, policy: Policy, audit: AuditOptions, review: Any) -> Evidence:
-    """Evidence built as the audit builds it (same seed, settings and side data)."""
-    from tuneready.evidence.label_issues import NoiseSettings
-    from tuneready.io import load_dataset
-
-    evidence = Evidence(data, seed=policy.seed,
-                        encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
-                        pred_probs=audit.pred_probs, embeddings=audit.embeddings)
-    evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"),
-                                                        review, audit.label_kind)
-    if audit.eval_path is not None:
-        evidence.eval_data = load_dataset(audit.eval_path, replace(audit.load, split=None))
-    return evidence
 
 
 def kept_frame(data: Dataset, plan: FixPlan) -> tuple[pd.DataFrame, np.ndarray]:

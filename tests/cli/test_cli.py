@@ -38,7 +38,7 @@ def test_audit_writes_json_and_exits_by_readiness(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(data), "--out", str(tmp_path / "r")])
     assert result.exit_code == 1, result.output  # 150 rows: not enough for a full fine-tune
     audit = json.loads((tmp_path / "r" / "audit.json").read_text())
-    assert audit["schema_version"] == "2.0"
+    assert audit["schema_version"] == "2.1"
     assert audit["recommendation"]["verdict"] in ("lora", "prompt_engineering", "not_ready")
     assert audit["dataset"]["sha256"] and audit["meta"]["versions"]["tuneready"]
     assert all({"check", "code", "severity", "message"} <= set(f) for f in audit["findings"])

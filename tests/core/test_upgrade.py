@@ -1,4 +1,5 @@
-"""1.x audits (free-form findings under label_noise) read as 2.0 audits."""
+"""1.x audits (free-form findings under label_noise) and 2.0 audits (no typed fields) read as
+2.1 audits."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_free_form_findings_move_to_answers() -> None:
     kept = copy.deepcopy(before)
     new = upgrade(before)
     assert before == kept  # the input is not modified
-    assert new["schema_version"] == SCHEMA_VERSION == "2.0"
+    assert new["schema_version"] == SCHEMA_VERSION == "2.1"
     names = [c["name"] for c in new["checks"]]
     assert names == ["size", "label_noise", "answers"]
     noise, answers = new["checks"][1], new["checks"][2]
@@ -60,10 +61,34 @@ def test_free_form_findings_move_to_answers() -> None:
 
 def test_old_audits_load_and_current_ones_pass_through() -> None:
     audit = Audit.from_dict(old_audit())
-    assert audit.check("answers") is not None and audit.schema_version == "2.0"
+    assert audit.check("answers") is not None and audit.schema_version == "2.1"
     current = audit.to_dict()
     assert upgrade(current) is current
     labelled = old_audit()
     labelled["checks"][1]["metrics"] = {"noise_rate": 0.1}
     labelled["checks"][1]["findings"] = []
     assert [c["name"] for c in upgrade(labelled)["checks"]] == ["size", "label_noise"]
+
+
+def audit_2_0() -> dict:
+    size = {"name": "size", "status": "warn", "summary": "", "findings": [], "params": {},
+            "metrics": {"raw_n": 1000, "distinct_n": 900, "exact_duplicates": 100,
+                        "sample_fraction": 0.5},
+            "excluded_rows": [], "tables": {"classes": []}, "error": None}
+    noise = {**size, "name": "label_noise", "metrics": {"proxy_weak": True}}
+    gone = {**size, "name": "gone_check", "metrics": {}}
+    return {"schema_version": "2.0", "dataset": {}, "policy": {}, "context": {}, "meta": {},
+            "checks": [size, noise, gone], "findings": [],
+            "recommendation": {"verdict": "lora", "ready": True, "required": "lora",
+                               "confidence": "low", "reasons": []}}
+
+
+def test_2_0_typed_fields_come_from_the_old_metrics() -> None:
+    audit = Audit.from_dict(audit_2_0())
+    size, noise, _ = audit.checks
+    assert size.size_basis is not None
+    assert (size.size_basis.raw_n, size.size_basis.distinct_n,
+            size.size_basis.exact_duplicates, size.size_basis.sample_fraction) == (
+        1000, 900, 100, 0.5)
+    assert noise.weak_proxy and not size.weak_proxy and noise.size_basis is None
+    assert audit.schema_version == "2.1"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from tuneready.checks.size import size_cap
 from tuneready.config.policy import load_policy
-from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.core.results import CheckResult, Finding, Severity, SizeBasis, Status, Verdict
 from tuneready.decide.decision import decide, effective_size
 
 POLICY = load_policy()
 
 
 def _size(raw: int, distinct: int, findings=()) -> CheckResult:
-    return CheckResult("size", Status.PASS, metrics={"raw_n": raw, "distinct_n": distinct,
-                                                     "exact_duplicates": raw - distinct},
+    """A size result with only its typed basis: the decision reads no metric."""
+    return CheckResult("size", Status.PASS, size_basis=SizeBasis(raw, distinct, raw - distinct),
                        findings=list(findings), excluded_rows=list(range(distinct + 1, raw + 1)))
 
 
@@ -67,8 +67,7 @@ def test_required_path_sets_readiness() -> None:
 
 def test_sampled_audit_scales_other_exclusions() -> None:
     size = CheckResult("size", Status.PASS, excluded_rows=[7],
-                       metrics={"raw_n": 10_000, "distinct_n": 9_000, "exact_duplicates": 1_000,
-                                "sample_fraction": 0.1})
+                       size_basis=SizeBasis(10_000, 9_000, 1_000, sample_fraction=0.1))
     noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(100, 150)))
     n, breakdown = effective_size([size, noise])
     assert breakdown == {"size": 1000, "label_noise": 500}
@@ -81,3 +80,24 @@ def test_effective_size_remedy_supersedes_the_distinct_one() -> None:
     rec = decide([_size(999, 999, [lora]), noise], POLICY)
     assert rec.verdict == Verdict.LORA
     assert rec.would_change == ["about 3 more effective examples for a full fine-tune"]
+
+
+def test_metric_names_cannot_change_the_decision() -> None:
+    """The typed fields decide; the metrics (for people and ``diff``) are never read."""
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(1, 101)))
+    typed = decide([_size(1050, 1050), noise], POLICY)
+    renamed = _size(1050, 1050)
+    renamed.metrics = {"rows_total": 1050, "unique_rows": 1050}     # any names at all
+    assert decide([renamed, noise], POLICY).to_dict() == typed.to_dict()
+    assert typed.verdict == Verdict.LORA and typed.effective_n == 950
+    untyped = CheckResult("size", Status.PASS, metrics={"raw_n": 1050, "distinct_n": 1050,
+                                                        "exact_duplicates": 0})
+    assert effective_size([untyped, noise])[0] == 0      # old metric names alone: nothing
+
+
+def test_weak_proxy_is_a_typed_flag() -> None:
+    size = _size(2000, 2000)
+    named = CheckResult("label_noise", Status.PASS, metrics={"proxy_weak": True})
+    assert decide([size, named], POLICY).confidence == "high"
+    flagged = CheckResult("label_noise", Status.PASS, weak_proxy=True)
+    assert decide([size, flagged], POLICY).confidence == "low"

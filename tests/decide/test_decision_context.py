@@ -7,7 +7,15 @@ from hypothesis import strategies as st
 
 from tuneready.checks.size import size_cap
 from tuneready.config.policy import load_policy
-from tuneready.core.results import VERDICT_LEVEL, CheckResult, Finding, Severity, Status, Verdict
+from tuneready.core.results import (
+    VERDICT_LEVEL,
+    CheckResult,
+    Finding,
+    Severity,
+    SizeBasis,
+    Status,
+    Verdict,
+)
 from tuneready.decide.decision import apply_context, decide
 
 POLICY = load_policy()
@@ -17,7 +25,7 @@ SIZE = POLICY.for_check("size")
 def _results(distinct: int, noisy: int) -> list[CheckResult]:
     """A dataset of ``distinct`` rows of which ``noisy`` are flagged mislabelled."""
     cap = size_cap(distinct, SIZE)
-    size = CheckResult("size", Status.PASS, metrics={"raw_n": distinct, "distinct_n": distinct},
+    size = CheckResult("size", Status.PASS, size_basis=SizeBasis(distinct, distinct, 0),
                        findings=[cap] if cap else [])
     rate = noisy / max(1, distinct)
     findings = []

@@ -17,6 +17,7 @@ from tuneready.core.results import (
     Reason,
     Recommendation,
     Severity,
+    SizeBasis,
     Status,
     Verdict,
 )
@@ -55,6 +56,7 @@ def _size() -> CheckResult:
                            observed=101, threshold=0, rows=[36, 169, 219], n_rows=101,
                            remedy="drop the repeated rows")],
         excluded_rows=list(range(1000, 1101)),
+        size_basis=SizeBasis(raw_n=1505, distinct_n=1404, exact_duplicates=101),
         tables={"classes": [{"label": lab, "count": c, "share": round(c / total, 4)}
                             for lab, c in zip(LABELS, counts, strict=True)]},
         params={"lora_min": 100, "full_finetune_min": 1000})
@@ -181,7 +183,8 @@ def ready_audit() -> Audit:
     audit = full_audit()
     audit.checks = [_schema(random.Random(0)),
                     CheckResult("size", Status.PASS, "1,505 rows, 1,505 distinct",
-                                metrics={"raw_n": 1505, "distinct_n": 1505})]
+                                metrics={"raw_n": 1505, "distinct_n": 1505},
+                                size_basis=SizeBasis(1505, 1505, 0))]
     audit.recommendation = Recommendation(
         verdict=Verdict.FULL_FINE_TUNE, ready=True, required=Verdict.FULL_FINE_TUNE,
         confidence="high", reasons=[Reason("size", "decision.sufficient", "enough examples")],

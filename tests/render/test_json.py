@@ -11,6 +11,7 @@ from tuneready.core.results import (
     Reason,
     Recommendation,
     Severity,
+    SizeBasis,
     Status,
     Verdict,
 )
@@ -36,6 +37,15 @@ def test_round_trip_and_nan_becomes_null() -> None:
     again = load(text)
     assert again.recommendation.verdict == Verdict.PROMPT_ENGINEERING
     assert again.checks[0].findings[0].caps == Verdict.PROMPT_ENGINEERING
+
+
+def test_typed_fields_round_trip() -> None:
+    audit = _audit()
+    check = audit.checks[0]
+    check.size_basis = SizeBasis(60, 55, 5, sample_fraction=0.25)
+    check.weak_proxy = True
+    again = load(render(audit)).checks[0]
+    assert again.size_basis == check.size_basis and again.weak_proxy is True
 
 
 def test_canonical_ignores_meta() -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
-from tuneready.core.results import CheckResult, Finding, Severity, Verdict
+from tuneready.core.results import CheckResult, Finding, Severity, SizeBasis, Verdict
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
@@ -98,9 +98,13 @@ class SizeCheck(Declared):
         if len(frame):
             tokens = int(evidence.input_tokens.sum() + evidence.target_tokens.sum())
             metrics["training_tokens"] = round(tokens / data.sample_fraction)
+        basis = SizeBasis(raw_n=raw, distinct_n=distinct, exact_duplicates=n_dups,
+                          sample_fraction=round(data.sample_fraction, 6) if data.population
+                          else 1.0)
         return CheckResult(name=self.name, status=status_of(findings), findings=findings,
                            metrics=metrics, params=policy, excluded_rows=sorted(dup_rows),
-                           tables=tables, summary=f"{raw:,} rows, {distinct:,} distinct")
+                           tables=tables, summary=f"{raw:,} rows, {distinct:,} distinct",
+                           size_basis=basis)
 
 
 def _label_counts(data: Dataset) -> pd.Series:

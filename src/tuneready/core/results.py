@@ -99,9 +99,41 @@ class Finding:
         return cls(**d)
 
 
+@dataclass(frozen=True)
+class SizeBasis:
+    """The counts effective size starts from, set by the ``size`` check: the decision and the
+    report read these fields, never metric names (renaming a metric cannot move the verdict).
+
+    ``raw_n``: rows in the file; ``distinct_n``: rows left after exact duplicates;
+    ``exact_duplicates``: ``raw_n - distinct_n``; ``sample_fraction``: the share of the file's
+    rows the audit read (1.0 without ``--sample``), by which other checks' exclusions are scaled.
+    """
+
+    raw_n: int
+    distinct_n: int
+    exact_duplicates: int
+    sample_fraction: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> SizeBasis | None:
+        if not d:
+            return None
+        return cls(raw_n=int(d["raw_n"]), distinct_n=int(d["distinct_n"]),
+                   exact_duplicates=int(d["exact_duplicates"]),
+                   sample_fraction=float(d.get("sample_fraction", 1.0)))
+
+
 @dataclass
 class CheckResult:
-    """What one check measured. ``excluded_rows`` leave the effective size."""
+    """What one check measured. ``excluded_rows`` leave the effective size.
+
+    Typed contracts the decision reads (never ``metrics``, which are for people and ``diff``):
+    ``size_basis`` (the ``size`` check's counts) and ``weak_proxy`` (set by a check whose
+    numbers rest on a proxy model too weak to tell: the confidence is then low).
+    """
 
     name: str
     status: Status
@@ -113,6 +145,8 @@ class CheckResult:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
+    size_basis: SizeBasis | None = None
+    weak_proxy: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +157,8 @@ class CheckResult:
             "findings": [f.to_dict() for f in self.findings],
             "params": self.params,
             "excluded_rows": self.excluded_rows,
+            "size_basis": self.size_basis.to_dict() if self.size_basis else None,
+            "weak_proxy": self.weak_proxy,
             "tables": self.tables,
             "error": self.error,
         }
@@ -139,6 +175,8 @@ class CheckResult:
             excluded_rows=d.get("excluded_rows", []),
             tables=d.get("tables", {}),
             error=d.get("error"),
+            size_basis=SizeBasis.from_dict(d.get("size_basis")),
+            weak_proxy=bool(d.get("weak_proxy", False)),
         )
 
 
@@ -218,9 +256,10 @@ def locate(sources: list[dict[str, Any]], row_id: int) -> tuple[str, int] | None
     return None
 
 
-#: 2.0: free-form answer findings moved from ``label_noise`` to the ``answers`` check
-#: (``core/upgrade.py`` reads 1.x audits)
-SCHEMA_VERSION = "2.0"
+#: 2.0: free-form answer findings moved from ``label_noise`` to the ``answers`` check;
+#: 2.1: each check result carries the typed ``size_basis``/``weak_proxy`` the decision reads
+#: (``core/upgrade.py`` reads 1.x and 2.0 audits)
+SCHEMA_VERSION = "2.1"
 
 #: How an ``Audit`` draws itself in a notebook. ``core`` imports nothing of tuneready (the
 #: renderers depend on it, not the reverse), so the package wires the HTML renderer in here

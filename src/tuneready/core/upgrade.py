@@ -12,6 +12,9 @@ in order to the plain dict (no tuneready imports: this is ``core``).
   ``label_noise`` is left skipped, as a 2.0 audit of the same data has it. Recommendation
   reasons and the effective-size breakdown follow the moved findings. The messages stay as
   written then (they describe what that version measured).
+- **2.0 -> 2.1** (typed contracts): the decision's inputs become typed fields derived here
+  from the old metrics (``size_basis`` from the size check's ``raw_n``, ``distinct_n``,
+  ``exact_duplicates``, ``sample_fraction``; ``weak_proxy`` from any check's ``proxy_weak``).
 """
 
 from __future__ import annotations
@@ -19,22 +22,42 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-CURRENT = "2.0"
+CURRENT = "2.1"
 
 
 def upgrade(audit: dict[str, Any]) -> dict[str, Any]:
     """The audit dict in the current schema (a copy when anything changed)."""
-    version = str(audit.get("schema_version", "1.0"))
-    if _major(version) < 2:
-        audit = _answers_split(copy.deepcopy(audit))
+    version = _version(str(audit.get("schema_version", "1.0")))
+    if version >= _version(CURRENT):
+        return audit
+    audit = copy.deepcopy(audit)
+    if version < (2, 0):
+        audit = _answers_split(audit)
+    audit = _typed(audit)
+    audit["schema_version"] = CURRENT
     return audit
 
 
-def _major(version: str) -> int:
+def _version(version: str) -> tuple[int, int]:
+    """``"2.1"`` -> ``(2, 1)``; an unreadable version counts as the oldest."""
+    parts = [*version.split("."), "0"][:2]
     try:
-        return int(version.split(".", 1)[0])
+        return int(parts[0]), int(parts[1])
     except ValueError:
-        return 0
+        return 0, 0
+
+
+def _typed(audit: dict[str, Any]) -> dict[str, Any]:
+    for check in audit.get("checks", []):
+        metrics = check.get("metrics") or {}
+        if check.get("name") == "size" and "distinct_n" in metrics:
+            distinct = int(metrics["distinct_n"])
+            check["size_basis"] = {
+                "raw_n": int(metrics.get("raw_n", distinct)), "distinct_n": distinct,
+                "exact_duplicates": int(metrics.get("exact_duplicates", 0)),
+                "sample_fraction": float(metrics.get("sample_fraction", 1.0) or 1.0)}
+        check["weak_proxy"] = bool(metrics.get("proxy_weak", False))
+    return audit
 
 
 #: 1.x free-form metric names -> 2.0 names in the answers result
@@ -45,7 +68,6 @@ _METRICS = {"targets_n": "answers_rows", "flagged_n": "excluded_n", "defect_rate
 
 
 def _answers_split(audit: dict[str, Any]) -> dict[str, Any]:
-    audit["schema_version"] = CURRENT
     checks = audit.get("checks", [])
     for i, check in enumerate(checks):
         if check.get("name") == "label_noise" and _is_free_form(check):

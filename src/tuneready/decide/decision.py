@@ -38,18 +38,22 @@ PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 def effective_size(results: list[CheckResult]) -> tuple[int, dict[str, int]]:
     """Distinct rows minus every row another check excluded; breakdown by check (in order).
 
+    Reads the size check's typed ``size_basis`` (no metric names: renaming a metric cannot
+    change the verdict); a size result without one (it errored) counts as 0 distinct rows.
+
     When the audit ran on a sample (``--sample``), distinct size is exact and the other
     exclusions are scaled up from the sample by its fraction of the file.
     """
     size = next((r for r in results if r.name == "size"), None)
     if size is None:
         return 0, {}
-    distinct = int(size.metrics.get("distinct_n", 0))
-    fraction = float(size.metrics.get("sample_fraction", 1.0)) or 1.0
+    basis = size.size_basis
+    distinct = basis.distinct_n if basis else 0
+    fraction = (basis.sample_fraction if basis else 1.0) or 1.0
     removed: set[int] = set(size.excluded_rows)
     breakdown: dict[str, int] = {}
-    if int(size.metrics.get("exact_duplicates", 0)):
-        breakdown["size"] = int(size.metrics["exact_duplicates"])
+    if basis and basis.exact_duplicates:
+        breakdown["size"] = basis.exact_duplicates
     for r in results:
         if r is size:
             continue
@@ -66,7 +70,8 @@ def _capping(results: list[CheckResult], policy: Policy, eff_n: int,
     capping = [(r.name, f) for r in results if r.status != Status.ERROR
                for f in r.findings if f.caps]
     size = next((r for r in results if r.name == "size"), None)
-    if size and size.status != Status.ERROR and eff_n < int(size.metrics.get("distinct_n", 0)):
+    distinct = size.size_basis.distinct_n if size and size.size_basis else 0
+    if size and size.status != Status.ERROR and eff_n < distinct:
         eff = size_cap(eff_n, policy.for_check("size"), what="effective")
         if eff:
             eff.message += " after removing " + ", ".join(
@@ -189,7 +194,7 @@ def _monthly(cost: dict[str, Any]) -> float:
 def _confidence(results: list[CheckResult], binding: list[Finding], margin: float) -> str:
     if any(r.status == Status.ERROR for r in results):
         return "low"
-    if any(r.metrics.get("proxy_weak") for r in results):
+    if any(r.weak_proxy for r in results):
         return "low"
     if any(_near_threshold(f, margin) for f in binding):
         return "medium"

@@ -63,8 +63,8 @@ def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
 def verdict_block(audit: Audit) -> dict[str, Any]:
     rec = audit.recommendation
     size = audit.check("size")
-    raw_n = size.metrics.get("raw_n") if size else None
-    rows = raw_n if _is_number(raw_n) else audit.dataset.get("rows")
+    rows = (size.size_basis.raw_n if size and size.size_basis
+            else audit.dataset.get("rows"))
     raw = int(rows) if _is_number(rows) else 0
     excluded = ", ".join(exclusion_phrase(c, n, excluded_as(c))
                          for c, n in rec.effective_n_breakdown.items())

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.checks import get_check
 from tuneready.config.policy import load_policy
-from tuneready.core.results import CheckResult, Severity, Status, Verdict
+from tuneready.core.results import CheckResult, Severity, SizeBasis, Status, Verdict
 from tuneready.engine.runner import run_one
 from tuneready.evidence.label_issues import NoiseSettings
 from tuneready.io.dataset import Dataset
@@ -117,7 +117,7 @@ def test_unresolved_range_caps_nothing_and_cuts_only_confirmed_rows() -> None:
     # an allowance as large as the data: no row is confirmed, only candidates remain
     result = run(dataset(frame), reject_allowance=0.9, max_range_width=0.01)
     assert result.metrics["estimate_resolved"] is False
-    assert result.metrics["proxy_weak"] is True
+    assert result.metrics["proxy_weak"] is True and result.weak_proxy is True
     assert result.metrics["noise_rate_lo"] == 0.0
     unresolved = next(f for f in result.findings if f.code == "label_noise.unresolved")
     assert unresolved.caps is None and "cannot tell hard rows from wrong labels" in \
@@ -141,7 +141,7 @@ def test_a_blocking_finding_makes_the_audit_not_ready_without_lowering_the_verdi
     from tuneready.decide.decision import decide
 
     policy = load_policy()
-    size = CheckResult("size", Status.PASS, metrics={"distinct_n": 5000})
+    size = CheckResult("size", Status.PASS, size_basis=SizeBasis(5000, 5000, 0))
     noise = CheckResult("label_noise", Status.FAIL, findings=[Finding(
         "label_noise.unresolved", Severity.FAIL, "cannot tell", blocks=True,
         remedy="review the 150 rows of review.csv")])

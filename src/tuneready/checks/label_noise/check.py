@@ -85,7 +85,8 @@ def _result(name: str, data: Dataset, issues: LabelIssues, policy: CheckPolicy,
         result_tables["review_sample"] = sample
     return CheckResult(name=name, status=status_of(findings), summary=summary, metrics=metrics,
                        findings=findings, params=policy, tables=result_tables,
-                       excluded_rows=sorted(int(r) for r in row_ids[_excluded(issues)]))
+                       excluded_rows=sorted(int(r) for r in row_ids[_excluded(issues)]),
+                       weak_proxy=not issues.bounds.resolved)
 
 
 def _excluded(issues: LabelIssues) -> np.ndarray:

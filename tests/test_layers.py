@@ -21,12 +21,6 @@ PKG = "tuneready"
 MAX_LINES = 400
 MAX_LOOSE = 6
 
-#: the one known exception: ``render/declared.py`` reads the ``what``/``why``, excluded-row
-#: wording and chart kinds from today's check registry, lazily and guarded, because audits do not
-#: save them yet. When they are saved in ``audit.json`` this entry goes and the test holds as is.
-RENDER_EXCEPTIONS = {("tuneready.render.declared", "tuneready.checks")}
-
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -164,7 +158,8 @@ def test_graph_sees_function_level_and_relative_imports() -> None:
     edges = graph()
     # render/outputs.py imports its renderers inside a function
     assert "tuneready.render.html" in edges["tuneready.render.outputs"]
-    assert "tuneready.checks" in edges["tuneready.render.declared"]
+    # the CLI reads today's check declarations for an old audit inside a function
+    assert "tuneready.checks" in edges["tuneready.cli.common"]
 
 
 def test_no_import_cycle() -> None:
@@ -179,14 +174,8 @@ def forbidden(src_layers: set[str], dst_layers: set[str],
 
 
 def test_render_does_not_import_checks_or_evidence() -> None:
-    assert forbidden({"render"}, {"checks", "evidence"}, RENDER_EXCEPTIONS) == []
-
-
-def test_render_exception_is_still_needed() -> None:
-    """A stale exception would hide a new violation of the same pair."""
-    edges = graph()
-    for mod, dst in RENDER_EXCEPTIONS:
-        assert dst in edges[mod], f"{mod} no longer imports {dst}: drop the exception"
+    """No exception: renderers read what a check declared from the saved audit (2.1)."""
+    assert forbidden({"render"}, {"checks", "evidence"}) == []
 
 
 def test_checks_and_evidence_do_not_import_render_or_cli() -> None:

@@ -39,6 +39,7 @@ def test_audit_writes_json_and_exits_by_readiness(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output  # 150 rows: not enough for a full fine-tune
     audit = json.loads((tmp_path / "r" / "audit.json").read_text())
     assert audit["schema_version"] == "2.1"
+    assert all(c["what"] and c["why"] for c in audit["checks"])  # saved, not looked up later
     assert audit["recommendation"]["verdict"] in ("lora", "prompt_engineering", "not_ready")
     assert audit["dataset"]["sha256"] and audit["meta"]["versions"]["tuneready"]
     assert all({"check", "code", "severity", "message"} <= set(f) for f in audit["findings"])

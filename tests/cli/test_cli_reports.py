@@ -62,6 +62,34 @@ def test_report_rerenders_a_saved_audit(tmp_path: Path) -> None:
     assert f"wrote {tmp_path / 'x.html'}" in result.output
 
 
+def _as_schema_2_0(audit) -> dict:  # type: ignore[no-untyped-def]
+    """The audit as a 2.0 release wrote it: no declarations, no typed fields in the results."""
+    d = json.loads(render_json(audit))
+    d["schema_version"] = "2.0"
+    for check in d["checks"]:
+        for key in ("what", "why", "excluded_as", "chart_kinds", "size_basis", "weak_proxy"):
+            check.pop(key)
+    return d
+
+
+def test_report_and_diff_read_a_schema_2_0_audit(tmp_path: Path) -> None:
+    """A 2.0 audit renders as it did before 2.1: today's what/why and charts for the checks
+    this version knows (``tuneready.checks.described``), and it diffs against a 2.1 one."""
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(_as_schema_2_0(full_audit())), encoding="utf-8")
+    assert runner.invoke(app, ["report", str(old), "--html", str(tmp_path / "old.html")]
+                         ).exit_code == 0
+    now = _save(tmp_path, "now.json", full_audit())
+    assert runner.invoke(app, ["report", str(now), "--html", str(tmp_path / "now.html")]
+                         ).exit_code == 0
+    old_page = (tmp_path / "old.html").read_text()
+    assert old_page == (tmp_path / "now.html").read_text()   # upgraded: the same page
+    result = runner.invoke(app, ["diff", str(old), str(now), "--json"])
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(result.output)
+    assert comparison["effective_n"]["old"] == comparison["effective_n"]["new"] == 1292
+
+
 def test_report_input_errors_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")

@@ -1,5 +1,5 @@
-"""1.x audits (free-form findings under label_noise) and 2.0 audits (no typed fields) read as
-2.1 audits."""
+"""1.x audits (free-form findings under label_noise) and 2.0 audits (no saved declarations,
+no typed fields) read as 2.1 audits."""
 
 from __future__ import annotations
 
@@ -92,3 +92,21 @@ def test_2_0_typed_fields_come_from_the_old_metrics() -> None:
         1000, 900, 100, 0.5)
     assert noise.weak_proxy and not size.weak_proxy and noise.size_basis is None
     assert audit.schema_version == "2.1"
+
+
+def test_2_0_declarations_come_from_the_describer_or_stay_empty() -> None:
+    told = {"size": {"what": "counts", "why": "enough", "excluded_as": "exact duplicates",
+                     "chart_kinds": {"classes": "size_classes"}}}
+    audit = Audit.from_dict(audit_2_0(), told.get)
+    size, _, gone = audit.checks
+    assert (size.what, size.why, size.excluded_as, size.chart_kinds) == (
+        "counts", "enough", "exact duplicates", {"classes": "size_classes"})
+    assert (gone.what, gone.excluded_as, gone.chart_kinds) == ("", None, {})
+    bare = Audit.from_dict(audit_2_0())
+    assert all(c.what == "" and c.chart_kinds == {} for c in bare.checks)
+
+
+def test_a_2_1_audit_keeps_what_it_saved() -> None:
+    saved = Audit.from_dict(audit_2_0(), {"size": {"what": "then"}}.get).to_dict()
+    again = Audit.from_dict(saved, {"size": {"what": "today"}}.get)
+    assert again.checks[0].what == "then"        # the describer is for older audits only

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from tuneready.checks import described
 from tuneready.core.results import (
     Audit,
     CheckResult,
@@ -31,6 +32,14 @@ LABELS = ["account_access", "cancel_subscription", "product_question", "refund",
 
 def _finding(code: str, severity: Severity, message: str, **kw: Any) -> Finding:
     return Finding(code=code, severity=severity, message=message, **kw)
+
+
+def declared(result: CheckResult) -> CheckResult:
+    """The result with its check's declaration saved in it, as the runner saves it (a check
+    this version lacks keeps none, as in an audit from another version)."""
+    for key, value in (described(result.name) or {}).items():
+        setattr(result, key, value)
+    return result
 
 
 def _schema(rng: random.Random) -> CheckResult:
@@ -156,6 +165,7 @@ def full_audit(n_flagged: int = 112, n_clusters: int = 12, seed: int = 0) -> Aud
                           error=f"RuntimeError: {HOSTILE}"),
               CheckResult("retired_check", Status.PASS, f"kept from an old audit {HOSTILE}",
                           metrics={HOSTILE: 1})]
+    checks = [declared(c) for c in checks]
     rec = Recommendation(
         verdict=Verdict.NOT_READY, ready=False, required=Verdict.FULL_FINE_TUNE,
         confidence="low",
@@ -181,10 +191,10 @@ def full_audit(n_flagged: int = 112, n_clusters: int = 12, seed: int = 0) -> Aud
 def ready_audit() -> Audit:
     """A clean audit: every check passes, verdict full fine-tune, ready."""
     audit = full_audit()
-    audit.checks = [_schema(random.Random(0)),
-                    CheckResult("size", Status.PASS, "1,505 rows, 1,505 distinct",
-                                metrics={"raw_n": 1505, "distinct_n": 1505},
-                                size_basis=SizeBasis(1505, 1505, 0))]
+    audit.checks = [declared(_schema(random.Random(0))),
+                    declared(CheckResult("size", Status.PASS, "1,505 rows, 1,505 distinct",
+                                         metrics={"raw_n": 1505, "distinct_n": 1505},
+                                         size_basis=SizeBasis(1505, 1505, 0)))]
     audit.recommendation = Recommendation(
         verdict=Verdict.FULL_FINE_TUNE, ready=True, required=Verdict.FULL_FINE_TUNE,
         confidence="high", reasons=[Reason("size", "decision.sufficient", "enough examples")],

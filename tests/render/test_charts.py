@@ -7,7 +7,6 @@ import pytest
 from tests.render.fixtures import full_audit
 from tuneready.checks import spec_of, specs
 from tuneready.render import charts
-from tuneready.render.declared import chart_kinds
 
 
 def test_nice_ticks_cover_the_range() -> None:
@@ -34,8 +33,8 @@ def test_too_many_bars_are_summarized() -> None:
 
 def test_every_known_table_is_drawn() -> None:
     declared = specs()
-    drawn = {(c.name, t) for c in full_audit().checks
-             for t in charts.charts_for(c.tables, chart_kinds(c.name))}
+    drawn = {(c.name, t) for c in full_audit().checks      # the kinds the audit saved
+             for t in charts.charts_for(c.tables, c.chart_kinds)}
     assert drawn == {(n, t) for n, s in declared.items() for t in s.charts}
     groups = charts.charts_for(full_audit().check("bias").tables,  # type: ignore[union-attr]
                                dict(declared["bias"].charts))["groups"]

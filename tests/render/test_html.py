@@ -12,6 +12,8 @@ import pytest
 from tests.render.fixtures import full_audit, ready_audit
 from tuneready.core.results import CheckResult, Status
 from tuneready.render import html, html_context
+from tuneready.render.json import load
+from tuneready.render.json import render as render_json
 
 
 class Outline(HTMLParser):
@@ -72,7 +74,21 @@ def test_each_check_section_explains_itself(page: str) -> None:
 
     assert SizeCheck.what in size and SizeCheck.why in size
     retired = page[page.index('id="check-retired_check"'):]
-    assert "not described by this version of tuneready" in retired
+    assert "not described in this audit" in retired
+
+
+def test_a_saved_description_is_shown_not_todays() -> None:
+    """An audit re-renders with the words it was made with (``what``/``why`` in audit.json)."""
+    audit = full_audit()
+    size = audit.check("size")
+    assert size is not None
+    size.what, size.why = "counts as measured back then", "the reason given back then"
+    page = html.render(load(render_json(audit)))
+    section = page[page.index('id="check-size"'):page.index('id="check-label_noise"')]
+    from tuneready.checks.size import SizeCheck
+
+    assert "counts as measured back then" in section and "the reason given back then" in section
+    assert SizeCheck.what not in section
 
 
 def test_intervals_are_shown_as_intervals() -> None:

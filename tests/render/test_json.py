@@ -39,13 +39,17 @@ def test_round_trip_and_nan_becomes_null() -> None:
     assert again.checks[0].findings[0].caps == Verdict.PROMPT_ENGINEERING
 
 
-def test_typed_fields_round_trip() -> None:
+def test_typed_fields_and_declarations_round_trip() -> None:
     audit = _audit()
     check = audit.checks[0]
     check.size_basis = SizeBasis(60, 55, 5, sample_fraction=0.25)
     check.weak_proxy = True
+    check.what, check.why, check.excluded_as = "w", "y", "exact duplicates"
+    check.chart_kinds = {"classes": "size_classes"}
     again = load(render(audit)).checks[0]
     assert again.size_basis == check.size_basis and again.weak_proxy is True
+    assert (again.what, again.why, again.excluded_as, again.chart_kinds) == (
+        "w", "y", "exact duplicates", {"classes": "size_classes"})
 
 
 def test_canonical_ignores_meta() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 from tuneready.checks.contract import Check, CheckSpec
 
@@ -36,6 +37,25 @@ def spec_of(name: str) -> CheckSpec:
 def specs(only: list[str] | None = None) -> dict[str, CheckSpec]:
     """Every registered check's declaration (or those in ``only``), in registry order."""
     return {n: spec_of(n) for n in REGISTRY if not only or n in only}
+
+
+def declaration(spec: CheckSpec) -> dict[str, Any]:
+    """What an audit saves of a check's declaration (``CheckResult.what`` etc.), so a report
+    re-rendered later shows the words and charts the audit was made with."""
+    return {"what": spec.what, "why": spec.why, "excluded_as": spec.excluded_as,
+            "chart_kinds": dict(spec.charts)}
+
+
+def described(name: str) -> dict[str, Any] | None:
+    """Today's declaration of check ``name`` for an audit saved before declarations were
+    (schema < 2.1, ``core/upgrade.py``); ``None`` for a check this version lacks or cannot
+    import (an unimportable check must not cost the whole report)."""
+    if name not in REGISTRY:
+        return None
+    try:
+        return declaration(spec_of(name))
+    except Exception:
+        return None
 
 
 def get_check(name: str) -> Check:

@@ -103,10 +103,13 @@ def _print(result: Audit, folder: Path) -> None:
 
 
 def _load_audit(path: Path) -> Audit:
+    """A saved audit; one older than schema 2.1 gets today's what/why and chart kinds for the
+    checks this version knows (it did not save them; ``core/upgrade.py``)."""
+    from tuneready.checks import described
     from tuneready.render import json as json_render
 
     try:
-        return json_render.load(path.read_text(encoding="utf-8"))
+        return json_render.load(path.read_text(encoding="utf-8"), described)
     except OSError as exc:
         _die(f"{path}: cannot read ({exc.strerror})")
     except ValueError as exc:

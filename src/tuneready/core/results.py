@@ -133,6 +133,12 @@ class CheckResult:
     Typed contracts the decision reads (never ``metrics``, which are for people and ``diff``):
     ``size_basis`` (the ``size`` check's counts) and ``weak_proxy`` (set by a check whose
     numbers rest on a proxy model too weak to tell: the confidence is then low).
+
+    What the check declared about itself when the audit ran (its ``CheckSpec``), saved so an old
+    audit re-renders with the words it was made with: ``what``/``why`` (empty: not saved, an
+    audit of schema < 2.1 read without the registry, or a check this version lacks),
+    ``excluded_as`` (how its excluded rows read in a sentence) and ``chart_kinds`` (table name ->
+    chart kind).
     """
 
     name: str
@@ -147,19 +153,27 @@ class CheckResult:
     error: str | None = None
     size_basis: SizeBasis | None = None
     weak_proxy: bool = False
+    what: str = ""
+    why: str = ""
+    excluded_as: str | None = None
+    chart_kinds: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "status": self.status.value,
             "summary": self.summary,
+            "what": self.what,
+            "why": self.why,
             "metrics": self.metrics,
             "findings": [f.to_dict() for f in self.findings],
             "params": self.params,
             "excluded_rows": self.excluded_rows,
+            "excluded_as": self.excluded_as,
             "size_basis": self.size_basis.to_dict() if self.size_basis else None,
             "weak_proxy": self.weak_proxy,
             "tables": self.tables,
+            "chart_kinds": self.chart_kinds,
             "error": self.error,
         }
 
@@ -177,6 +191,10 @@ class CheckResult:
             error=d.get("error"),
             size_basis=SizeBasis.from_dict(d.get("size_basis")),
             weak_proxy=bool(d.get("weak_proxy", False)),
+            what=str(d.get("what") or ""),
+            why=str(d.get("why") or ""),
+            excluded_as=d.get("excluded_as"),
+            chart_kinds=dict(d.get("chart_kinds") or {}),
         )
 
 
@@ -257,8 +275,8 @@ def locate(sources: list[dict[str, Any]], row_id: int) -> tuple[str, int] | None
 
 
 #: 2.0: free-form answer findings moved from ``label_noise`` to the ``answers`` check;
-#: 2.1: each check result carries the typed ``size_basis``/``weak_proxy`` the decision reads
-#: (``core/upgrade.py`` reads 1.x and 2.0 audits)
+#: 2.1: each check result saves its ``what``/``why``/``excluded_as``/``chart_kinds`` and the
+#: typed ``size_basis``/``weak_proxy`` (``core/upgrade.py`` reads 1.x and 2.0 audits)
 SCHEMA_VERSION = "2.1"
 
 #: How an ``Audit`` draws itself in a notebook. ``core`` imports nothing of tuneready (the
@@ -309,11 +327,16 @@ class Audit:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Audit:
-        """An audit dict of this or an older schema (upgraded first, ``core/upgrade.py``)."""
+    def from_dict(cls, d: dict[str, Any],
+                  describe: Callable[[str], dict[str, Any] | None] | None = None) -> Audit:
+        """An audit dict of this or an older schema (upgraded first, ``core/upgrade.py``).
+
+        ``describe``: what a check declares today (``tuneready.checks.described``), used only
+        for an audit older than 2.1, which did not save it; without it such an audit's checks
+        render without their what/why lines and charts."""
         from tuneready.core.upgrade import upgrade
 
-        d = upgrade(d)
+        d = upgrade(d, describe)
         return cls(
             dataset=d["dataset"],
             policy=d["policy"],

@@ -12,20 +12,30 @@ in order to the plain dict (no tuneready imports: this is ``core``).
   ``label_noise`` is left skipped, as a 2.0 audit of the same data has it. Recommendation
   reasons and the effective-size breakdown follow the moved findings. The messages stay as
   written then (they describe what that version measured).
-- **2.0 -> 2.1** (typed contracts): the decision's inputs become typed fields derived here
-  from the old metrics (``size_basis`` from the size check's ``raw_n``, ``distinct_n``,
-  ``exact_duplicates``, ``sample_fraction``; ``weak_proxy`` from any check's ``proxy_weak``).
+- **2.0 -> 2.1** (typed contracts, declarations saved): the decision's inputs become typed
+  fields derived here from the old metrics (``size_basis`` from the size check's ``raw_n``,
+  ``distinct_n``, ``exact_duplicates``, ``sample_fraction``; ``weak_proxy`` from any check's
+  ``proxy_weak``). ``what``/``why``/``excluded_as``/``chart_kinds`` were not saved: a caller
+  that passes ``describe`` (``tuneready.checks.described``: today's registry, outside
+  ``core`` and ``render``) gets today's declaration for each check this version knows, which is
+  what such an audit showed when it was re-rendered before 2.1; without it they stay empty and
+  the report says the check is not described.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 CURRENT = "2.1"
 
+#: a check's declaration as saved from 2.1 on (``what``, ``why``, ``excluded_as``,
+#: ``chart_kinds``), or ``None`` for a check the describer does not know
+Describe = Callable[[str], dict[str, Any] | None]
 
-def upgrade(audit: dict[str, Any]) -> dict[str, Any]:
+
+def upgrade(audit: dict[str, Any], describe: Describe | None = None) -> dict[str, Any]:
     """The audit dict in the current schema (a copy when anything changed)."""
     version = _version(str(audit.get("schema_version", "1.0")))
     if version >= _version(CURRENT):
@@ -33,7 +43,7 @@ def upgrade(audit: dict[str, Any]) -> dict[str, Any]:
     audit = copy.deepcopy(audit)
     if version < (2, 0):
         audit = _answers_split(audit)
-    audit = _typed(audit)
+    audit = _typed_and_declared(audit, describe)
     audit["schema_version"] = CURRENT
     return audit
 
@@ -47,7 +57,7 @@ def _version(version: str) -> tuple[int, int]:
         return 0, 0
 
 
-def _typed(audit: dict[str, Any]) -> dict[str, Any]:
+def _typed_and_declared(audit: dict[str, Any], describe: Describe | None) -> dict[str, Any]:
     for check in audit.get("checks", []):
         metrics = check.get("metrics") or {}
         if check.get("name") == "size" and "distinct_n" in metrics:
@@ -57,6 +67,10 @@ def _typed(audit: dict[str, Any]) -> dict[str, Any]:
                 "exact_duplicates": int(metrics.get("exact_duplicates", 0)),
                 "sample_fraction": float(metrics.get("sample_fraction", 1.0) or 1.0)}
         check["weak_proxy"] = bool(metrics.get("proxy_weak", False))
+        declared = (describe(str(check.get("name", ""))) if describe else None) or {}
+        check.update(what=str(declared.get("what") or ""), why=str(declared.get("why") or ""),
+                     excluded_as=declared.get("excluded_as"),
+                     chart_kinds=dict(declared.get("chart_kinds") or {}))
     return audit
 
 

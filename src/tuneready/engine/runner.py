@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from tuneready.checks import declaration
 from tuneready.checks.contract import Check
 from tuneready.config.policy import Policy
 from tuneready.core.results import CheckResult, Status
@@ -71,4 +72,13 @@ def run_one(check: Check, data: Dataset, evidence: Evidence, policy: Policy) -> 
                              error=f"{type(exc).__name__}: {exc}")
     elapsed = time.perf_counter() - start
     result.seconds = max(0.0, elapsed - (sum(evidence.timings.values()) - shared))
+    _declare(result, check)
     return result
+
+
+def _declare(result: CheckResult, check: Check) -> None:
+    """Save the check's declaration in its result (``audit.json`` keeps it, so a re-rendered
+    report shows the words and charts it was made with; ``render/`` reads only these)."""
+    declared = declaration(check.spec)
+    result.what, result.why = declared["what"], declared["why"]
+    result.excluded_as, result.chart_kinds = declared["excluded_as"], declared["chart_kinds"]

@@ -22,7 +22,6 @@ from tuneready.core.results import (
     locate,
 )
 from tuneready.render import charts
-from tuneready.render.declared import chart_kinds, describe, excluded_as
 from tuneready.render.extras import change_lines, price_notes, prompt_line, signal_items
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
@@ -31,6 +30,10 @@ PREVIEW_CHARS = 90     # longer texts show this much, the rest behind an expande
 MAX_CELL_CHARS = 1000
 MAX_LIST_ITEMS = 20
 MAX_METRIC_CARDS = 16  # beyond this, per-attribute (dotted) numbers fold into an expander
+#: shown for a check whose result carries no description (an audit saved before 2.1 read
+#: without the registry, or a check written by another version)
+NOT_DESCRIBED = ("not described in this audit (saved without descriptions, or by a version of "
+                 "tuneready that had this check); the saved results are shown as they are")
 
 VERDICT_MEANING = {
     Verdict.FULL_FINE_TUNE: "enough distinct, clean, broad examples to update all weights",
@@ -66,7 +69,7 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
     rows = (size.size_basis.raw_n if size and size.size_basis
             else audit.dataset.get("rows"))
     raw = int(rows) if _is_number(rows) else 0
-    excluded = ", ".join(exclusion_phrase(c, n, excluded_as(c))
+    excluded = ", ".join(exclusion_phrase(c, n, _excluded_as(audit, c))
                          for c, n in rec.effective_n_breakdown.items())
     return {
         "title": VERDICT_TITLE[rec.verdict],
@@ -90,6 +93,12 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
         "data_verdict": (VERDICT_TITLE[rec.data_verdict]
                          if rec.data_verdict and rec.data_verdict != rec.verdict else ""),
     }
+
+
+def _excluded_as(audit: Audit, name: str) -> str | None:
+    """How the check's excluded rows read, as the audit saved it."""
+    result = audit.check(name)
+    return result.excluded_as if result is not None else None
 
 
 def ladder(audit: Audit) -> list[dict[str, Any]]:
@@ -134,8 +143,9 @@ def _shards(audit: Audit) -> list[dict[str, Any]]:
 
 def check_section(c: CheckResult, max_rows: int,
                   shards: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    what, why = describe(c.name)
-    drawn = charts.charts_for(c.tables, chart_kinds(c.name))
+    """One check's section: its saved ``what``/``why`` and chart kinds (``audit.json``)."""
+    what, why = c.what or NOT_DESCRIBED, c.why
+    drawn = charts.charts_for(c.tables, c.chart_kinds)
     metrics = metric_items(c.metrics)
     shown, folded = split_metrics(metrics)
     return {

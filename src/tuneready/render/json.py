@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from tuneready.core.results import Audit
+from tuneready.core.upgrade import Describe
 
 
 def _clean(value: Any) -> Any:
@@ -44,5 +45,7 @@ def canonical(audit_dict: dict[str, Any]) -> str:
     return json.dumps(_clean(body), sort_keys=True)
 
 
-def load(text: str) -> Audit:
-    return Audit.from_dict(json.loads(text))
+def load(text: str, describe: Describe | None = None) -> Audit:
+    """The audit in ``text``; ``describe`` fills what an audit older than 2.1 did not save
+    (``core/upgrade.py``; the CLI passes ``tuneready.checks.described``)."""
+    return Audit.from_dict(json.loads(text), describe)

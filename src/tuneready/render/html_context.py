@@ -15,25 +15,21 @@ from tuneready.core.results import (
     VERDICT_LEVEL,
     VERDICT_TITLE,
     Audit,
-    CheckResult,
     Finding,
+    Severity,
     Verdict,
     exclusion_phrase,
     locate,
 )
 from tuneready.render import charts
 from tuneready.render.extras import change_lines, price_notes, prompt_line, signal_items
+from tuneready.render.views import CheckRow, ReasonRow, View, build
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
-MAX_REASONS = 5
 PREVIEW_CHARS = 90     # longer texts show this much, the rest behind an expander
 MAX_CELL_CHARS = 1000
 MAX_LIST_ITEMS = 20
 MAX_METRIC_CARDS = 16  # beyond this, per-attribute (dotted) numbers fold into an expander
-#: shown for a check whose result carries no description (an audit saved before 2.1 read
-#: without the registry, or a check written by another version)
-NOT_DESCRIBED = ("not described in this audit (saved without descriptions, or by a version of "
-                 "tuneready that had this check); the saved results are shown as they are")
 
 VERDICT_MEANING = {
     Verdict.FULL_FINE_TUNE: "enough distinct, clean, broad examples to update all weights",
@@ -48,23 +44,25 @@ RATE_WORDS = {"rate", "share", "accuracy", "precision", "recall", "fraction", "c
 
 
 def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
-    """Everything the template shows, as plain, already formatted values."""
+    """Everything the template shows, as plain, already formatted values, from the shared view
+    model (``render/views.py``) and the saved audit."""
+    view = build(audit)
     return {
         "title": f"tuneready: {audit.dataset.get('path', 'dataset')}",
         "path": str(audit.dataset.get("path") or "dataset"),
         "fmt": str(audit.dataset.get("format") or "unknown format"),
         "rows": fmt_value("rows", audit.dataset.get("rows") or 0),
-        "verdict": verdict_block(audit),
+        "verdict": verdict_block(audit, view),
         "ladder": ladder(audit),
-        "grid": [grid_row(c) for c in audit.checks],
-        "checks": [check_section(c, max_rows, _shards(audit)) for c in audit.checks],
+        "grid": [grid_row(c) for c in view.checks],
+        "checks": [check_section(c, max_rows, _shards(audit)) for c in view.checks],
         "deployment": deployment(audit, max_rows),
         "repro": reproducibility(audit),
     }
 
 
-def verdict_block(audit: Audit) -> dict[str, Any]:
-    rec = audit.recommendation
+def verdict_block(audit: Audit, view: View) -> dict[str, Any]:
+    rec, v = audit.recommendation, view.verdict
     size = audit.check("size")
     rows = (size.size_basis.raw_n if size and size.size_basis
             else audit.dataset.get("rows"))
@@ -72,26 +70,25 @@ def verdict_block(audit: Audit) -> dict[str, Any]:
     excluded = ", ".join(exclusion_phrase(c, n, _excluded_as(audit, c))
                          for c, n in rec.effective_n_breakdown.items())
     return {
-        "title": VERDICT_TITLE[rec.verdict],
-        "verdict": rec.verdict.value,
-        "meaning": VERDICT_MEANING[rec.verdict],
-        "tone": TONE[rec.verdict],
-        "ready": rec.ready,
-        "required": VERDICT_TITLE[rec.required],
-        "confidence": rec.confidence,
-        "effective_n": f"{rec.effective_n:,}",
+        "title": v.title,
+        "verdict": v.verdict.value,
+        "meaning": VERDICT_MEANING[v.verdict],
+        "tone": TONE[v.verdict],
+        "ready": v.ready,
+        "required": VERDICT_TITLE[v.required],
+        "confidence": v.confidence,
+        "effective_n": f"{v.effective_n:,}",
         "effective_detail": (f"of {raw:,} rows; removed: {excluded}" if excluded
                              else f"of {raw:,} rows; none removed"),
-        "reasons": [{"message": r.message, "check": r.check, "code": r.code,
-                     "anchor": _reason_target(audit, r.check, r.code)}
-                    for r in rec.reasons[:MAX_REASONS]],
-        "more_reasons": max(0, len(rec.reasons) - MAX_REASONS),
+        "reasons": [{"message": r.reason.message, "check": r.reason.check,
+                     "code": r.reason.code, "anchor": _reason_target(audit, r)}
+                    for r in v.shown_reasons],
+        "more_reasons": v.more_reasons,
         "would_change": change_lines(audit),
         "complements": [{"title": c["title"], "message": c["message"], "code": c["code"]}
                         for c in rec.complements],
         "signals": signal_items(audit),
-        "data_verdict": (VERDICT_TITLE[rec.data_verdict]
-                         if rec.data_verdict and rec.data_verdict != rec.verdict else ""),
+        "data_verdict": VERDICT_TITLE[v.data_verdict] if v.data_verdict else "",
     }
 
 
@@ -118,21 +115,18 @@ def anchor(name: str, code: str = "") -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)
 
 
-def _reason_target(audit: Audit, check: str, code: str) -> str:
+def _reason_target(audit: Audit, row: ReasonRow) -> str:
     """Link a reason to its finding when the check has it, else to the check's section."""
-    result = audit.check(check)
-    if result is None:  # a decision-level reason: the cost table, or the checks grid
+    check = row.reason.check
+    if not row.in_audit:  # a decision-level reason: the cost table, or the checks grid
         return "deployment" if check == "context" and audit.context.get("costs") else "checks"
-    if any(f.code == code for f in result.findings):
-        return anchor(check, code)
-    return anchor(check)
+    return anchor(check, row.reason.code) if row.finding is not None else anchor(check)
 
 
-def grid_row(c: CheckResult) -> dict[str, Any]:
-    counts = {s: sum(f.severity.value == s for f in c.findings) for s in ("fail", "warn")}
+def grid_row(c: CheckRow) -> dict[str, Any]:
     return {"name": c.name, "anchor": anchor(c.name), "status": c.status.value,
-            "summary": c.error if c.status.value == "error" and c.error else c.summary,
-            "findings": len(c.findings), "fails": counts["fail"], "warns": counts["warn"]}
+            "summary": c.summary, "findings": len(c.findings),
+            "fails": c.count(Severity.FAIL), "warns": c.count(Severity.WARN)}
 
 
 def _shards(audit: Audit) -> list[dict[str, Any]]:
@@ -141,20 +135,20 @@ def _shards(audit: Audit) -> list[dict[str, Any]]:
     return sources if len(sources) > 1 else []
 
 
-def check_section(c: CheckResult, max_rows: int,
+def check_section(row: CheckRow, max_rows: int,
                   shards: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One check's section: its saved ``what``/``why`` and chart kinds (``audit.json``)."""
-    what, why = c.what or NOT_DESCRIBED, c.why
+    c = row.result
     drawn = charts.charts_for(c.tables, c.chart_kinds)
     metrics = metric_items(c.metrics)
     shown, folded = split_metrics(metrics)
     return {
         "name": c.name, "anchor": anchor(c.name), "status": c.status.value,
-        "summary": c.summary, "error": c.error, "what": what, "why": why,
+        "summary": c.summary, "error": c.error, "what": row.what, "why": row.why,
         "metrics": shown,
         "metrics_more": folded,
         "has_interval": any(m["interval"] for m in metrics),
-        "findings": _findings(c, shards or []),
+        "findings": _findings(row, shards or []),
         "charts": [chart for table in drawn.values() for chart in table],
         "tables": [table_view(name, rows, max_rows, name in drawn)
                    for name, rows in c.tables.items()],
@@ -163,11 +157,12 @@ def check_section(c: CheckResult, max_rows: int,
     }
 
 
-def _findings(c: CheckResult, shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Finding views with unique ids (a code can repeat, e.g. once per group attribute)."""
+def _findings(c: CheckRow, shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Finding views, in the view's order, with unique ids (a code can repeat, e.g. once per
+    group attribute)."""
     seen: dict[str, int] = {}
     out = []
-    for f in _by_severity(c.findings):
+    for f in c.findings:
         seen[f.code] = seen.get(f.code, 0) + 1
         suffix = f"-{seen[f.code]}" if seen[f.code] > 1 else ""
         out.append(finding_view(f) | {"anchor": anchor(c.name, f.code) + suffix,
@@ -186,11 +181,6 @@ def where(rows: list[int], shards: list[dict[str, Any]]) -> str:
             by_shard.setdefault(found[0], []).append(found[1])
     return " · ".join(f"{name}: line{'s' if len(lines) > 1 else ''} "
                       f"{', '.join(map(str, lines))}" for name, lines in by_shard.items())
-
-
-def _by_severity(findings: list[Finding]) -> list[Finding]:
-    order = {"fail": 0, "warn": 1, "info": 2}
-    return sorted(findings, key=lambda f: order.get(f.severity.value, 3))
 
 
 def finding_view(f: Finding) -> dict[str, Any]:

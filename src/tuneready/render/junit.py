@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from tuneready.core.results import VERDICT_TITLE, Audit, CheckResult, Finding, Status
+from tuneready.core.results import Audit, Finding, Status
 from tuneready.core.textsafe import visible
 from tuneready.render.extras import junit_properties
+from tuneready.render.views import CheckRow, build
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_ROWS = 20
@@ -30,21 +31,22 @@ def clean(text: object) -> str:
 
 
 def render(audit: Audit) -> str:
-    rec = audit.recommendation
-    counts = {s: sum(c.status == s for c in audit.checks)
+    view = build(audit)
+    v = view.verdict
+    counts = {s: sum(c.status == s for c in view.checks)
               for s in (Status.FAIL, Status.ERROR, Status.SKIPPED)}
     seconds = audit.meta.get("seconds") or {}
-    attrs = {"tests": str(len(audit.checks)), "failures": str(counts[Status.FAIL]),
+    attrs = {"tests": str(len(view.checks)), "failures": str(counts[Status.FAIL]),
              "errors": str(counts[Status.ERROR]), "skipped": str(counts[Status.SKIPPED]),
              "time": _time(seconds.get("total"))}
     root = ET.Element("testsuites", {"name": "tuneready", **attrs})
     suite = ET.SubElement(root, "testsuite", {
         "name": clean(f"tuneready: {audit.dataset.get('path', 'dataset')}"), **attrs})
     props = ET.SubElement(suite, "properties")
-    for name, value in (("verdict", rec.verdict.value), ("verdict_title",
-                        VERDICT_TITLE[rec.verdict]), ("ready", str(rec.ready).lower()),
-                        ("required", rec.required.value), ("confidence", rec.confidence),
-                        ("effective_n", str(rec.effective_n)),
+    for name, value in (("verdict", v.verdict.value), ("verdict_title", v.title),
+                        ("ready", str(v.ready).lower()),
+                        ("required", v.required.value), ("confidence", v.confidence),
+                        ("effective_n", str(v.effective_n)),
                         ("dataset_sha256", audit.dataset.get("sha256", "")),
                         ("policy", audit.policy.get("name", "")),
                         ("policy_sha256", audit.policy.get("sha256", "")),
@@ -52,7 +54,7 @@ def render(audit: Audit) -> str:
         ET.SubElement(props, "property", {"name": name, "value": clean(value)})
     for name, value in junit_properties(audit) if audit.recommendation.answer_signals else ():
         ET.SubElement(props, "property", {"name": name, "value": clean(value)})
-    for check in audit.checks:
+    for check in view.checks:
         _testcase(suite, check, seconds.get(f"check.{check.name}"))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -62,10 +64,12 @@ def _time(value: object) -> str:
     return f"{float(value):.3f}" if isinstance(value, (int, float)) else "0"
 
 
-def _testcase(suite: ET.Element, check: CheckResult, seconds: object) -> None:
+def _testcase(suite: ET.Element, row: CheckRow, seconds: object) -> None:
+    """One case; its findings in the view's order (``render/views.py``)."""
+    check = row.result
     case = ET.SubElement(suite, "testcase", {"classname": "tuneready", "name": clean(check.name),
                                              "time": _time(seconds)})
-    body = "\n".join(_finding_text(f) for f in check.findings)
+    body = "\n".join(_finding_text(f) for f in row.findings)
     summary = clean(check.summary)
     if check.status == Status.FAIL:
         node = ET.SubElement(case, "failure", {"message": summary, "type": "fail"})

@@ -1,17 +1,18 @@
 """Markdown summary for CI (GitHub step summaries, merge-request comments).
 
-Short by design: the verdict, a table of checks, the top findings with their rows. Every data
-string goes through ``esc``: GitHub renders HTML inside Markdown, so ``<``, ``>`` and ``&``
-become entities, and Markdown's own syntax characters are backslash-escaped so a label like
-``*urgent*`` or a text with ``|`` cannot restyle the page or break the table; control,
-zero-width and bidi characters are shown as ``⟨U+202E⟩`` tokens.
+Short by design: the verdict, a table of checks, the top ``MAX_FINDINGS`` findings with their
+rows, in the one order of ``render/views.py`` (info findings only where fail and warn leave
+room). Every data string goes through ``esc``: GitHub renders HTML inside Markdown, so ``<``,
+``>`` and ``&`` become entities, and Markdown's own syntax characters are backslash-escaped so
+a label like ``*urgent*`` or a text with ``|`` cannot restyle the page or break the table;
+control, zero-width and bidi characters are shown as ``⟨U+202E⟩`` tokens.
 """
 
 from __future__ import annotations
 
 import re
 
-from tuneready.core.results import VERDICT_TITLE, Audit, Finding, Severity, Status
+from tuneready.core.results import VERDICT_TITLE, Audit, Finding, Status
 from tuneready.core.textsafe import visible
 from tuneready.render.extras import (
     change_lines,
@@ -20,6 +21,7 @@ from tuneready.render.extras import (
     prompt_line,
     signal_items,
 )
+from tuneready.render.views import build
 
 MAX_FINDINGS = 10
 MAX_ROWS = 10
@@ -45,21 +47,23 @@ def code(text: object) -> str:
 
 def render(audit: Audit, html_name: str | None = None) -> str:
     rec = audit.recommendation
+    view = build(audit)
+    v = view.verdict
     ds = audit.dataset
-    ready = "ready" if rec.ready else "**not ready**"
+    ready = "ready" if v.ready else "**not ready**"
     lines = [
-        f"## tuneready: {esc(VERDICT_TITLE[rec.verdict])}",
+        f"## tuneready: {esc(v.title)}",
         "",
         f"{esc(ds.get('path', ''))} ({esc(ds.get('format', ''))}, "
         f"{int(ds.get('rows') or 0):,} rows): {ready} for "
-        f"{esc(VERDICT_TITLE[rec.required])}; confidence {esc(rec.confidence)}; "
-        f"**{rec.effective_n:,}** effective examples.",
+        f"{esc(VERDICT_TITLE[v.required])}; confidence {esc(v.confidence)}; "
+        f"**{v.effective_n:,}** effective examples.",
     ]
-    if rec.data_verdict and rec.data_verdict != rec.verdict:
-        lines.append(f"The data alone supports {esc(VERDICT_TITLE[rec.data_verdict])}; the "
+    if v.data_verdict:
+        lines.append(f"The data alone supports {esc(VERDICT_TITLE[v.data_verdict])}; the "
                      "deployment context chose the path above.")
     lines += ["", "**Why**", ""]
-    lines += [f"- {esc(r.message)} ({code(r.code)})" for r in rec.reasons[:5]]
+    lines += [f"- {esc(r.reason.message)} ({code(r.reason.code)})" for r in v.shown_reasons]
     if rec.complements:
         lines += ["", "**Combine it with**", ""]
         lines += [f"- {esc(c)}" for c in complement_lines(audit)]
@@ -72,16 +76,16 @@ def render(audit: Audit, html_name: str | None = None) -> str:
         lines += ["", "**Measured**: " + "; ".join(f"{esc(k)} {esc(v)}" for k, v in signals)]
     lines += _costs(audit)
     lines += ["", "| check | status | result | findings |", "|---|---|---|---:|"]
-    for c in audit.checks:
-        summary = c.error if c.status == Status.ERROR and c.error else c.summary
-        lines.append(f"| {esc(c.name)} | {ICON[c.status]} {c.status.value} | {esc(summary)} "
+    for c in view.checks:
+        lines.append(f"| {esc(c.name)} | {ICON[c.status]} {c.status.value} | {esc(c.summary)} "
                      f"| {len(c.findings)} |")
-    top = _top_findings(audit)
+    top = view.top(MAX_FINDINGS)   # one order for every output (``render/views.py``)
     if top:
         lines += ["", "**Top findings**", "", "| severity | check | finding | rows |",
                   "|---|---|---|---|"]
-        for name, f in top:
-            lines.append(f"| {f.severity.value} | {esc(name)} | {esc(f.message)} "
+        for row in top:
+            f = row.finding
+            lines.append(f"| {f.severity.value} | {esc(row.check)} | {esc(f.message)} "
                          f"({code(f.code)}) | {_rows(f)} |")
     policy = audit.policy
     lines += ["", f"<sub>dataset sha256 {code(ds.get('sha256', ''))} · policy "
@@ -103,13 +107,6 @@ def _costs(audit: Audit) -> list[str]:
     if prompt_line(audit):
         out.append(f"\n{esc(prompt_line(audit))}")
     return out
-
-
-def _top_findings(audit: Audit) -> list[tuple[str, Finding]]:
-    order = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
-    items = [(c.name, f) for c in audit.checks for f in c.findings
-             if f.severity != Severity.INFO]
-    return sorted(items, key=lambda cf: order[cf[1].severity])[:MAX_FINDINGS]
 
 
 def _rows(f: Finding) -> str:

@@ -22,6 +22,7 @@ from tuneready.render.extras import (
     prompt_line,
     signal_items,
 )
+from tuneready.render.views import View, build
 
 STATUS_STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red",
                 Status.ERROR: "red reverse", Status.SKIPPED: "dim"}
@@ -35,9 +36,10 @@ def _t(value: object, style: str = "") -> Text:
 
 
 def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
-    console.print(_verdict_panel(audit))
-    console.print(_check_table(audit))
-    findings = _top_findings(audit, max_findings)
+    view = build(audit)
+    console.print(_verdict_panel(audit, view))
+    console.print(_check_table(view))
+    findings = _top_findings(view, max_findings)
     if findings.row_count:
         console.print(findings)
     if audit.context.get("costs"):
@@ -48,18 +50,18 @@ def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
         console.print(_t(prompt_line(audit), "dim"))
 
 
-def _verdict_panel(audit: Audit) -> Panel:
-    rec = audit.recommendation
-    head = Text(VERDICT_TITLE[rec.verdict], style=f"bold {VERDICT_STYLE[rec.verdict]}")
-    status = "ready" if rec.ready else "NOT ready"
-    head.append(f"   ({status} for {rec.required.value}; confidence {rec.confidence}; "
-                f"{rec.effective_n:,} effective examples)", style="default")
+def _verdict_panel(audit: Audit, view: View) -> Panel:
+    rec, v = audit.recommendation, view.verdict
+    head = Text(v.title, style=f"bold {VERDICT_STYLE[v.verdict]}")
+    status = "ready" if v.ready else "NOT ready"
+    head.append(f"   ({status} for {v.required.value}; confidence {v.confidence}; "
+                f"{v.effective_n:,} effective examples)", style="default")
     lines: list[Text | str] = [head]
-    if rec.data_verdict and rec.data_verdict != rec.verdict:
-        lines.append(Text(f"the data alone supports {VERDICT_TITLE[rec.data_verdict]}; the "
+    if v.data_verdict:
+        lines.append(Text(f"the data alone supports {VERDICT_TITLE[v.data_verdict]}; the "
                           "deployment context chose the path above", style="dim"))
     lines.append("")
-    lines += [_t(f"- {r.message}  [{r.code}]") for r in rec.reasons[:5]]
+    lines += [_t(f"- {r.reason.message}  [{r.reason.code}]") for r in v.shown_reasons]
     if rec.complements:
         lines += ["", Text("Combine it with:", style="bold")]
         lines += [_t(f"- {c}") for c in complement_lines(audit)]
@@ -69,35 +71,33 @@ def _verdict_panel(audit: Audit) -> Panel:
         lines += [_t(f"- {w}") for w in changes[:4 + len(rec.crossovers)]]
     signals = signal_items(audit)
     if signals:
-        lines += ["", Text("Measured: " + "; ".join(f"{k} {v}" for k, v in signals[:3]),
+        lines += ["", Text("Measured: " + "; ".join(f"{k} {s}" for k, s in signals[:3]),
                            style="dim")]
     ds = audit.dataset
     title = _t(f"tuneready: {ds['path']} ({ds['format']}, {ds['rows']:,} rows)")
-    return Panel(Group(*lines), title=title, border_style=VERDICT_STYLE[rec.verdict])
+    return Panel(Group(*lines), title=title, border_style=VERDICT_STYLE[v.verdict])
 
 
-def _check_table(audit: Audit) -> Table:
+def _check_table(view: View) -> Table:
     table = Table(title="Checks", title_justify="left", show_edge=False)
     table.add_column("check")
     table.add_column("status")
     table.add_column("summary", overflow="fold")
-    for c in audit.checks:
-        summary = c.error if c.status == Status.ERROR and c.error else c.summary
+    for c in view.checks:
         table.add_row(_t(c.name), Text(c.status.value, style=STATUS_STYLE[c.status]),
-                      _t(summary))
+                      _t(c.summary))
     return table
 
 
-def _top_findings(audit: Audit, limit: int) -> Table:
+def _top_findings(view: View, limit: int) -> Table:
+    """The view's top findings (``render/views.py``: one order for every output)."""
     table = Table(title="Top findings", title_justify="left", show_edge=False)
     table.add_column("severity")
     table.add_column("code")
     table.add_column("finding", overflow="fold")
     table.add_column("rows", overflow="fold")
-    order = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
-    items = sorted(((c.name, f) for c in audit.checks for f in c.findings),
-                   key=lambda cf: order[cf[1].severity])
-    for _, f in items[:limit]:
+    for row in view.top(limit):
+        f = row.finding
         rows = ", ".join(map(str, f.rows[:6])) + (" ..." if f.n_rows > 6 else "")
         table.add_row(Text(f.severity.value, style=SEVERITY_STYLE[f.severity]), _t(f.code),
                       _t(f.message), _t(rows))

@@ -103,16 +103,33 @@ class _Trie:
 
 def _token_ids(texts: pd.Series, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Word id of every token of the lower-cased texts (-1: not a lexicon word) in one regex
-    pass over the texts joined by ``SEP`` (id -2, so no n-gram crosses rows), and its row."""
+    pass over the texts joined by ``SEP`` (id -2, so no n-gram crosses rows), and its row.
+
+    The pass runs over ``TOKEN_CHUNK`` texts at a time, with a ``SEP`` between chunks too, so
+    the ids are the same as one pass over all texts, but only one chunk's tokens exist as
+    Python strings at once (3M rows: about 60M token strings, several GB, held together)."""
+    lookup = {**vocab, SEP: -2}
+    parts: list[np.ndarray] = []
+    for start in range(0, len(texts), TOKEN_CHUNK):
+        if parts:
+            parts.append(np.full(1, -2, dtype=np.int64))
+        parts.append(_chunk_ids(texts.iloc[start:start + TOKEN_CHUNK], lookup))
+    ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return ids, np.cumsum(ids == -2)
+
+
+#: texts tokenized at a time by ``_token_ids``
+TOKEN_CHUNK = 50_000
+
+
+def _chunk_ids(texts: pd.Series, lookup: dict[str, int]) -> np.ndarray:
     lower = texts.str.lower().tolist()
     joined = SEP.join(lower)
     if joined.count(SEP) != max(len(lower) - 1, 0):  # a text holds SEP: it is no word anyway
         joined = SEP.join(t.replace(SEP, " ") for t in lower)
     tokens = _TOKEN.findall(joined)
-    lookup = {**vocab, SEP: -2}
-    ids = np.fromiter(map(lookup.get, tokens, itertools.repeat(-1)), dtype=np.int64,
-                      count=len(tokens))
-    return ids, np.cumsum(ids == -2)
+    return np.fromiter(map(lookup.get, tokens, itertools.repeat(-1)), dtype=np.int64,
+                       count=len(tokens))
 
 
 def _ngram_hits(ids: np.ndarray, trie: _Trie) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

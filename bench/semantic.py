@@ -86,6 +86,7 @@ def recall() -> None:
 
 
 def coverage() -> None:
+    from tuneready.checks.domain import DomainSettings
     from tuneready.checks.domain_coverage import coverage as cover
     from tuneready.config.policy import load_policy
     from tuneready.evidence.store import Evidence
@@ -105,7 +106,7 @@ def coverage() -> None:
     def run(train: list[str], ref: list[str]) -> dict[str, Any]:
         ev = Evidence(load_frame(pd.DataFrame({"input": train})))
         ev.reference_data = load_frame(pd.DataFrame({"input": ref}))
-        return cover(ev, policy)[0]
+        return cover(ev, DomainSettings.of(policy))[0]
 
     print("| training | reference | coverage | interval | cut |")
     print("|---|---|---|---|---|")

@@ -12,6 +12,7 @@ import pytest
 
 from tests.checks.test_domain import VOCAB
 from tests.conftest import dataset, evidence_for
+from tuneready.checks.domain import DomainSettings
 from tuneready.checks.domain_coverage import coverage, threshold
 from tuneready.config.policy import load_policy
 
@@ -27,7 +28,7 @@ def run(train: list[str], reference: list[str], policy: dict | None = None):
     data = dataset(pd.DataFrame({"text": train}))
     ev = evidence_for(data)
     ev.reference_data = dataset(pd.DataFrame({"text": reference}))
-    return coverage(ev, policy or POLICY)
+    return coverage(ev, DomainSettings.of(policy or POLICY))
 
 
 def test_a_reference_like_the_training_data_is_about_95_percent_covered() -> None:
@@ -65,11 +66,11 @@ def test_threshold_is_the_conformal_order_statistic() -> None:
     # four points on a circle: leave-one-out nearest cosines are known exactly
     angles = np.array([0.0, 0.1, 1.0, 2.5])
     base = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
-    cut, rows = threshold(base, {"coverage_quantile": 0.3, "coverage_calibration_rows": 10}, 0)
+    cut, rows = threshold(base, 0.3, 10, 0)
     loo = sorted([np.cos(0.1), np.cos(0.1), np.cos(0.9), np.cos(1.5)])
     # ceil(0.3 * 5) - 1 = 1: the second smallest
     assert rows == 4 and cut == pytest.approx(loo[1], abs=1e-6)
-    assert threshold(base[:1], {}, 0)[0] == float("inf")
+    assert threshold(base[:1], 0.3, 10, 0)[0] == float("inf")
 
 
 def test_tfidf_when_the_sentence_vectors_are_missing() -> None:
@@ -79,6 +80,6 @@ def test_tfidf_when_the_sentence_vectors_are_missing() -> None:
     ev = evidence_for(data)
     ev.__dict__["sentence_vectors"] = None
     ev.reference_data = dataset(pd.DataFrame({"text": pool[400:] + sentences(200, other, 2)}))
-    metrics, _ = coverage(ev, POLICY)
+    metrics, _ = coverage(ev, DomainSettings.of(POLICY))
     assert metrics["coverage_vectors"] == "TF-IDF"
     assert 0.4 <= metrics["coverage"] <= 0.55

@@ -7,6 +7,7 @@ The README's "Add a check" recipe lists exactly the parts tested below (``RECIPE
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tomllib
 from importlib import resources
@@ -18,6 +19,7 @@ from tests.conftest import dataset, edge_datasets, make_texts
 from tuneready.checks import REGISTRY, _module, get_check, spec_of
 from tuneready.checks.contract import CheckSpec
 from tuneready.config.policy import load_policy
+from tuneready.config.typed import Table
 from tuneready.engine.runner import run_one
 from tuneready.evidence.store import STAGES, Evidence
 from tuneready.render.charts import KINDS
@@ -28,6 +30,7 @@ RECIPE = (
     "spec",         # a module-level SPEC = CheckSpec(...) whose cls names the check class
     "what_why",     # SPEC.what and SPEC.why: one line each
     "policy",       # a [<name>] table in config/default.toml
+    "settings",     # SPEC.settings: a typed Table whose fields are that table's keys
     "needs",        # SPEC.needs: every Evidence stage the check reads
     "excluded_as",  # SPEC.excluded_as: how its excluded rows read, if it excludes any
     "charts",       # SPEC.charts: table -> chart kind in render/charts.KINDS
@@ -87,6 +90,25 @@ def test_what_why(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_policy(name: str) -> None:
     assert spec_of(name).policy_table in _defaults(), f"default.toml has no [{name}] table"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_settings(name: str) -> None:
+    """Every key the check reads exists in default.toml, and every key of its table is one
+    it declares (so none is unread): the settings dataclass's fields == the table's keys, and
+    the packaged table builds it (types included). This is the conformance invariant "every
+    policy key a check reads exists in default.toml" (tests/checks/test_conformance.py)."""
+    spec = spec_of(name)
+    settings = spec.settings
+    assert issubclass(settings, Table) and dataclasses.is_dataclass(settings)
+    assert settings.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    assert settings.table == spec.policy_table
+    fields = dataclasses.fields(settings)
+    assert all(f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+               for f in fields), f"{settings.__name__} repeats a default of default.toml"
+    assert {f.name for f in fields} == set(_defaults()[spec.policy_table]), (
+        f"{settings.__name__} fields differ from [{spec.policy_table}] in default.toml")
+    settings.of(load_policy().for_check(spec.policy_table))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.conftest import dataset, evidence_for, make_texts
-from tuneready.checks.size import SizeCheck, size_cap
+from tuneready.checks.size import SizeCheck, SizeSettings, size_cap
 from tuneready.config.policy import load_policy
 from tuneready.core.results import Status, Verdict
 
 POLICY = load_policy().for_check("size")
+CFG = SizeSettings.of(POLICY)
 
 
 def _run(data, **overrides):
@@ -17,11 +18,11 @@ def _run(data, **overrides):
 
 
 def test_thresholds_cap_the_verdict() -> None:
-    assert size_cap(5, POLICY).caps == Verdict.NOT_READY
-    assert size_cap(60, POLICY).caps == Verdict.PROMPT_ENGINEERING
-    assert size_cap(400, POLICY).caps == Verdict.LORA
-    assert size_cap(1000, POLICY) is None
-    assert "600 more" in (size_cap(400, POLICY).remedy or "")
+    assert size_cap(5, CFG).caps == Verdict.NOT_READY
+    assert size_cap(60, CFG).caps == Verdict.PROMPT_ENGINEERING
+    assert size_cap(400, CFG).caps == Verdict.LORA
+    assert size_cap(1000, CFG) is None
+    assert "600 more" in (size_cap(400, CFG).remedy or "")
 
 
 def test_duplicates_ignore_case_and_spacing() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
+from tuneready.config.policy import load_policy
 from tuneready.decide.answer_signals import (
+    ComplementsSettings,
     fact_seeking,
     is_json,
     knowledge_tokens,
@@ -12,6 +16,11 @@ from tuneready.decide.answer_signals import (
     row_knowledge,
     template_share,
 )
+
+
+def _cfg(**overrides: Any) -> ComplementsSettings:
+    """The packaged ``[complements]`` table with some keys changed."""
+    return ComplementsSettings.of({**load_policy().for_check("complements"), **overrides})
 
 
 def test_knowledge_tokens_numbers_names_rare_words() -> None:
@@ -58,13 +67,13 @@ def test_measure_reports_shares_with_intervals() -> None:
         "target": ["William Shakespeare wrote it.", "It ended in 1945.", "Hello!",
                    "Fine, thanks."] * 5,
         "n_tool_calls": [0, 0, 0, 1] * 5})
-    m = measure(frame, {"rare_zipf": 3.0, "rare_words_min": 2})
+    m = measure(frame, _cfg(rare_zipf=3.0, rare_words_min=2))
     k = m["knowledge"]
     assert (k["k"], k["n"]) == (10, 20) and k["share"] == 0.5
     assert k["lo"] < 0.5 < k["hi"]
     assert m["fact_seeking"]["k"] == 10
     assert m["tool_calls"]["k"] == 5
-    empty = measure(frame.iloc[:0], {})
+    empty = measure(frame.iloc[:0], _cfg())
     assert empty["rows"] == 0 and empty["knowledge"]["share"] is None
 
 
@@ -72,7 +81,7 @@ def test_large_sets_are_measured_on_a_seeded_sample() -> None:
     frame = pd.DataFrame({"input": [f"Who wrote book {i}?" for i in range(300)],
                           "target": [f"Author {i} wrote it." if i % 3 else "No idea."
                                      for i in range(300)]})
-    a = measure(frame, {"sample_rows": 100}, seed=1)
+    a = measure(frame, _cfg(sample_rows=100), seed=1)
     assert a["rows"] == 100 and a["knowledge"]["n"] == 100
-    assert measure(frame, {"sample_rows": 100}, seed=1) == a
-    assert measure(frame, {"sample_rows": 0})["rows"] == 300
+    assert measure(frame, _cfg(sample_rows=100), seed=1) == a
+    assert measure(frame, _cfg(sample_rows=0))["rows"] == 300

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.decide.answer_signals import ComplementsSettings
 from tuneready.decide.complements import complements, measured_task
 
-POLICY = {"rag_share_min": 0.3, "format_share_min": 0.5, "tool_call_share_min": 0.2,
-          "length_cv_max": 0.25}
+POLICY = ComplementsSettings.from_policy(load_policy())  # rag 0.3, format 0.5, tools 0.2, cv 0.25
 
 
 def _share(k: int, n: int, lo: float, hi: float) -> dict[str, Any]:

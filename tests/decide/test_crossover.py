@@ -9,6 +9,8 @@ from importlib import resources
 
 import pytest
 
+from tuneready.checks.size import SizeSettings
+from tuneready.config.policy import load_policy
 from tuneready.decide.cost import AMORTISE_MONTHS, Usage, load_prices, offers, usable_offers
 from tuneready.decide.crossover import (
     data_crossovers,
@@ -90,7 +92,7 @@ def test_training_is_spread_over_a_year() -> None:
 
 
 def test_data_crossovers_from_the_size_thresholds() -> None:
-    size = {"lora_min": 100, "full_finetune_min": 1000}
+    size = SizeSettings.from_policy(load_policy())  # lora_min 100, full_finetune_min 1000
     out = data_crossovers(60, "prompt_engineering", size, [], None)
     assert [(c["path"], c["more_examples"]) for c in out] == [("lora", 40),
                                                               ("full_fine_tune", 940)]
@@ -103,9 +105,10 @@ def test_data_crossovers_from_the_size_thresholds() -> None:
 
 
 def test_learning_curve_says_when_it_cannot_tell() -> None:
-    rising = data_crossovers(400, "lora", {}, [], {"curve_rows": 320,
+    size = SizeSettings.from_policy(load_policy())
+    rising = data_crossovers(400, "lora", size, [], {"curve_rows": 320,
                                                   "curve_plateau_identified": False})
     assert rising[-1]["more_examples"] is None and "cannot tell" in rising[-1]["message"]
-    known = data_crossovers(400, "lora", {}, [], {"curve_rows": 320, "curve_needed_rows": 900,
+    known = data_crossovers(400, "lora", size, [], {"curve_rows": 320, "curve_needed_rows": 900,
                                                  "curve_plateau_identified": True})
     assert known[-1]["more_examples"] == 580

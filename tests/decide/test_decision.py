@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuneready.checks.size import size_cap
+from tuneready.checks.size import SizeSettings, size_cap
 from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult, Finding, Severity, SizeBasis, Status, Verdict
 from tuneready.decide.decision import decide, effective_size
@@ -75,7 +75,7 @@ def test_sampled_audit_scales_other_exclusions() -> None:
 
 
 def test_effective_size_remedy_supersedes_the_distinct_one() -> None:
-    lora = size_cap(999, POLICY.for_check("size"))
+    lora = size_cap(999, SizeSettings.from_policy(POLICY))
     noise = CheckResult("label_noise", Status.WARN, excluded_rows=[1, 2])
     rec = decide([_size(999, 999, [lora]), noise], POLICY)
     assert rec.verdict == Verdict.LORA

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuneready.checks.size import size_cap
+from tuneready.checks.size import SizeSettings, size_cap
 from tuneready.config.policy import load_policy
 from tuneready.core.results import (
     VERDICT_LEVEL,
@@ -19,7 +19,7 @@ from tuneready.core.results import (
 from tuneready.decide.decision import apply_context, decide
 
 POLICY = load_policy()
-SIZE = POLICY.for_check("size")
+SIZE = SizeSettings.from_policy(POLICY)
 
 
 def _results(distinct: int, noisy: int) -> list[CheckResult]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, Status
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -33,6 +34,7 @@ class CheckSpec:
     must say so here or its test fails. ``excluded_as``: how its excluded rows read in a
     sentence ("101 exact duplicates"), ``None`` when it excludes none. ``charts``: which of its
     tables are drawn, table name -> chart kind (``tuneready.render.charts.KINDS``).
+    ``settings``: the frozen dataclass of its policy table's keys and types.
     ``diff_metrics``: the metrics ``tuneready diff`` follows between two audits (a metric
     ``m`` with ``m_lo``/``m_hi`` beside it is shown with its interval).
     """
@@ -42,6 +44,9 @@ class CheckSpec:
     what: str
     why: str
     needs: frozenset[str]
+    #: the typed view of its policy table (``config.typed.Table``; the check builds it with
+    #: ``settings.of(policy)``): its fields are exactly the table's keys in ``default.toml``
+    settings: type[Table]
     excluded_as: str | None = None
     charts: Mapping[str, str] = field(default_factory=dict)
     diff_metrics: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ count of narrow signals into a low / medium / high risk. High risk caps the verd
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,9 @@ import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped
 from tuneready.checks.domain_coverage import coverage
+from tuneready.checks.domain_explain import EXPLAIN, THRESHOLD_KEY, remedy
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence import diversity as dv
 from tuneready.evidence.store import Evidence
@@ -25,48 +28,45 @@ from tuneready.io.dataset import Dataset
 
 TEXT_LIMIT = 300
 
-#: metric -> (one-line explanation, direction): "low" means small values are narrow
-EXPLAIN: dict[str, tuple[str, str]] = {
-    "distinct_1": ("distinct words over all words in a sample of rows; low = the same words "
-                   "over and over", "low"),
-    "distinct_2": ("distinct word pairs over all word pairs in a sample; low = repeated "
-                   "phrasing", "low"),
-    "compression_ratio": ("compressed over raw size of a sample of text; low = the rows repeat "
-                          "each other", "low"),
-    "template_share": ("share of rows that are loose near copies (MinHash Jaccard >= 0.5) of "
-                       "another row: fill-in-the-blank templates", "high"),
-    "vocab_growth": ("Heaps' law exponent of vocabulary vs tokens read; near 0 = new rows "
-                     "bring no new words, natural text is about 0.4-0.7", "low"),
-    "repeated_opening_share": ("share of texts whose first words are shared by many rows; "
-                               "high = a template", "high"),
-    "top_opening_share": ("share of texts opening with the single most common first words",
-                          "high"),
-    "length_cv": ("spread of text length in words (std / mean); low = every row the same "
-                  "shape", "low"),
-    "vendi": ("Vendi score: effective number of distinct directions in the shared embedding "
-              "(exp of the entropy of its covariance spectrum)", "low"),
-    "topics_effective": ("effective number of topics: exp of the entropy of k-means cluster "
-                         "shares on the embedding", "low"),
-    "largest_topic_share": ("share of rows in the largest k-means topic", "high"),
-    "generalization_gap": ("proxy accuracy on its own training rows minus out-of-fold "
-                           "accuracy; high = the model memorizes rather than generalizes",
-                           "high"),
-    "curve_needed_ratio": ("rows the learning curve needs to come within a point of its "
-                           "plateau, over the rows available; above 1 = more data still helps",
-                           "high"),
-    "coverage": ("share of --reference inputs whose nearest training input is as close as 95 % "
-                 "of training inputs are to each other (sentence vectors)", "low"),
-}
 
-#: metric -> policy key holding its narrow threshold
-THRESHOLD_KEY = {
-    "distinct_2": "distinct2_narrow", "vocab_growth": "vocab_growth_narrow",
-    "compression_ratio": "compression_narrow", "template_share": "template_share_narrow",
-    "repeated_opening_share": "opening_share_narrow", "length_cv": "length_cv_narrow",
-    "vendi": "vendi_narrow", "largest_topic_share": "largest_topic_narrow",
-    "generalization_gap": "gap_narrow", "curve_needed_ratio": "curve_ratio_narrow",
-    "coverage": "coverage_narrow",
-}
+@dataclass(frozen=True)
+class DomainSettings(Table):
+    """``[domain]``: the budgets and narrow thresholds of each breadth measure, the learning
+    curve, and the coverage of a ``--reference`` sample (``checks.domain_coverage``)."""
+
+    table = "domain"
+    min_rows: int
+    medium_signals: int
+    high_signals: int
+    growth_sample: int
+    lexical_tokens: int
+    compression_chars: int
+    distinct2_narrow: float
+    compression_narrow: float
+    vocab_growth_narrow: float
+    template_sample: int
+    template_similarity: float
+    template_share_narrow: float
+    opening_words: int
+    opening_min_share: float
+    opening_share_narrow: float
+    length_cv_narrow: float
+    vendi_narrow: float
+    max_topics: int
+    largest_topic_narrow: float
+    topics_min_rows: int
+    gap_narrow: float
+    curve_fractions: list[float]
+    curve_max_rows: int
+    curve_min_rows: int
+    plateau_within: float
+    curve_ratio_narrow: float
+    curve_max_extrapolation: int
+    coverage_quantile: float
+    coverage_calibration_rows: int
+    coverage_narrow: float
+    reference_max_rows: int
+    gap_regions: int
 
 
 def text_column(data: Dataset) -> str:
@@ -79,23 +79,21 @@ def text_column(data: Dataset) -> str:
     return "input" if same >= 0.9 else "target"
 
 
-def lexical(texts: pd.Series, policy: CheckPolicy, seed: int) -> dict[str, Any]:
+def lexical(texts: pd.Series, cfg: DomainSettings, seed: int) -> dict[str, Any]:
     """Distinct-n, compression and vocabulary growth at fixed token/character budgets of a
     seeded random order of rows, so sets of different sizes are comparable."""
-    rows = texts.iloc[dv.sample_positions(len(texts), int(policy.get("growth_sample", 20000)),
-                                          seed)].tolist()
+    rows = texts.iloc[dv.sample_positions(len(texts), cfg.growth_sample, seed)].tolist()
     toks = dv.tokens(rows)
-    short = dv.token_stream(toks, int(policy.get("lexical_tokens", 5000)))
+    short = dv.token_stream(toks, cfg.lexical_tokens)
     growth = dv.heaps_exponent(dv.token_stream(toks, 10**9))
     return {"lexical_tokens": len(short),
             "distinct_1": round(dv.distinct_n(short, 1), 4),
             "distinct_2": round(dv.distinct_n(short, 2), 4),
-            "compression_ratio": round(dv.compression_ratio(
-                rows, int(policy.get("compression_chars", 20000))), 4),
+            "compression_ratio": round(dv.compression_ratio(rows, cfg.compression_chars), 4),
             "vocab_growth": None if growth is None else round(growth, 4)}
 
 
-def template_share(normalized: pd.Series, policy: CheckPolicy, seed: int) -> float:
+def template_share(normalized: pd.Series, cfg: DomainSettings, seed: int) -> float:
     """Share of distinct texts (in a seeded sample) that are a near copy of another at a loose
     Jaccard: fill-in-the-blanks templates land together even with different slot values.
     Exact repeats are the duplicates check's business, so they are dropped first.
@@ -103,20 +101,20 @@ def template_share(normalized: pd.Series, policy: CheckPolicy, seed: int) -> flo
     from tuneready.evidence.minhash import MinHashParams, components, near_pairs, signatures
 
     distinct = pd.Series(normalized.fillna("").unique())
-    pos = dv.sample_positions(len(distinct), int(policy.get("template_sample", 20000)), seed)
+    pos = dv.sample_positions(len(distinct), cfg.template_sample, seed)
     norm = distinct.iloc[np.sort(pos)].tolist()
     sig = signatures(norm, MinHashParams(seed=seed))
-    left, right, _ = near_pairs(sig, float(policy.get("template_similarity", 0.5)))
+    left, right, _ = near_pairs(sig, cfg.template_similarity)
     labels = components(len(norm), left, right)
     return 1.0 - len(np.unique(labels)) / len(norm) if norm else 0.0
 
 
-def opening_stats(heads: pd.Series, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+def opening_stats(heads: pd.Series, cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
     """Shares of the most repeated openings (``heads``: ``dv.openings`` of the texts)."""
     if not len(heads):
         return {}, []
     counts = heads.value_counts()
-    many = max(3, math.ceil(float(policy.get("opening_min_share", 0.01)) * len(heads)))
+    many = max(3, math.ceil(cfg.opening_min_share * len(heads)))
     repeated = float(counts[counts >= many].sum() / len(heads))
     table = [{"opening": str(k)[:TEXT_LIMIT], "count": int(v),
               "share": round(float(v / len(heads)), 4)} for k, v in counts.head(20).items()]
@@ -124,9 +122,9 @@ def opening_stats(heads: pd.Series, policy: CheckPolicy) -> tuple[dict[str, Any]
             "top_opening_share": round(float(counts.iloc[0] / len(heads)), 4)}, table
 
 
-def semantic(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], dv.Topics]:
+def semantic(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], dv.Topics]:
     emb = evidence.embedding
-    k = int(min(int(policy.get("max_topics", 50)), max(2, round(math.sqrt(len(emb) / 2)))))
+    k = int(min(cfg.max_topics, max(2, round(math.sqrt(len(emb) / 2)))))
     top = dv.topics(emb, k, evidence.seed)
     return {"vendi": round(dv.vendi_score(emb), 3), "embedding_dims": int(emb.shape[1]),
             "embedding": evidence.embedding_source,
@@ -134,7 +132,7 @@ def semantic(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], d
             "largest_topic_share": round(top.largest_share, 4)}, top
 
 
-def proxy_metrics(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+def proxy_metrics(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
     """Generalization gap (the fold models on their own training rows vs on held-out rows)
     and the learning curve of the proxy."""
     proxy = evidence.proxy
@@ -146,13 +144,13 @@ def proxy_metrics(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, An
         # the TF-IDF models on their own training rows against the same models out of fold
         out["in_sample_accuracy"] = round(inside, 4)
         out["generalization_gap"] = round(inside - outside, 4)
-    curve_out, table = curve_metrics(evidence, proxy.index, proxy.labels, policy)
+    curve_out, table = curve_metrics(evidence, proxy.index, proxy.labels, cfg)
     out.update(curve_out)
     return out, table
 
 
 def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
-                  policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+                  cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
     """Learning curve on one row per distinct input (a copy in both train and test would
     flatter it), at most ``curve_max_rows`` of them; n is training rows, so the rows needed
     compare directly with the distinct rows the dataset has."""
@@ -165,26 +163,25 @@ def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
     counts = np.bincount(labels[pos])
     pos = pos[counts[labels[pos]] >= 5]
     available = len(pos)
-    cap = int(policy.get("curve_max_rows", 20000))
+    cap = cfg.curve_max_rows
     if len(pos) > cap:
         pos = np.sort(pos[dv.sample_positions(len(pos), cap, evidence.seed)])
     y = np.unique(labels[pos], return_inverse=True)[1]
     counts = np.bincount(y)
     if (len(counts) < 2 or counts.min() < 5
-            or len(pos) < int(policy.get("curve_min_rows", 50))):
+            or len(pos) < cfg.curve_min_rows):
         return {}, []
     x = evidence.features[index[pos]]
-    fractions = [float(f) for f in policy.get("curve_fractions", [0.1, 0.2, 0.35, 0.5, 0.75,
-                                                                  1.0])]
+    fractions = [float(f) for f in cfg.curve_fractions]
     curve = dv.learning_curve(x, y, fractions, evidence.seed,
                               lambda: make_model(sparse=sp.issparse(x), seed=evidence.seed))
     table = [{"n": n, "score": round(s, 4), "fit": _round(curve.fit(n))}
              for n, s in curve.points]
-    needed = curve.needed(float(policy.get("plateau_within", 0.01)))
+    needed = curve.needed(cfg.plateau_within)
     if curve.a is None or needed is None:
         return {}, table
     now, doubled = curve.fit(available), curve.fit(2 * available)
-    limit = float(policy.get("curve_max_extrapolation", 100))
+    limit = float(cfg.curve_max_extrapolation)
     # a plateau at the bound (accuracy 1) or far beyond the data is not identified by the fit:
     # say "still rising", not a made-up number of rows
     identified = curve.a < 0.999 and needed <= limit * available
@@ -202,20 +199,20 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)
 
 
-def narrow_signals(metrics: dict[str, Any], policy: CheckPolicy) -> list[str]:
+def narrow_signals(metrics: dict[str, Any], cfg: DomainSettings) -> list[str]:
     """Metrics in their narrow zone (direction per ``EXPLAIN``, threshold per policy)."""
     out = []
     for metric, key in THRESHOLD_KEY.items():
-        value, limit = metrics.get(metric), policy.get(key)
-        if value is None or limit is None:
+        value, limit = metrics.get(metric), float(getattr(cfg, key))
+        if value is None:
             continue
         low = EXPLAIN[metric][1] == "low"
         if metric == "largest_topic_share":
             # k-means on few rows is noise, and shares are at least 1/k: scale with k
-            if metrics.get("rows", 0) < int(policy.get("topics_min_rows", 200)):
+            if metrics.get("rows", 0) < cfg.topics_min_rows:
                 continue
-            limit = max(float(limit), 3.0 / max(1, int(metrics.get("topics_k", 1))))
-        if (low and value < float(limit)) or (not low and value > float(limit)):
+            limit = max(limit, 3.0 / max(1, int(metrics.get("topics_k", 1))))
+        if (low and value < limit) or (not low and value > limit):
             out.append(metric)
     return out
 
@@ -229,6 +226,7 @@ SPEC = CheckSpec(
          "task; full fine-tuning on narrow data forgets most"),
     needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf", "embedding",
                      "sentence_vectors", "proxy"}),
+    settings=DomainSettings,
     excluded_as=None,
     charts={"learning_curve": "learning_curve", "length_histogram": "length_histogram",
             "openings": "openings", "coverage_gaps": "coverage_gaps"},
@@ -240,41 +238,42 @@ class DomainCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = DomainSettings.of(policy)
         n = len(data.frame)
-        if n < int(policy.get("min_rows", 20)):
+        if n < cfg.min_rows:
             return skipped(self.name, f"{n} rows: too few to judge breadth", policy)
         column = text_column(data)
         texts = data.frame[column].fillna("")
         metrics: dict[str, Any] = {"rows": n, "text": column}
-        metrics.update(lexical(texts, policy, evidence.seed))
+        metrics.update(lexical(texts, cfg, evidence.seed))
         normalized = evidence.norm_input if column == "input" else evidence.norm_target
-        metrics["template_share"] = round(template_share(normalized, policy, evidence.seed), 4)
-        heads = dv.openings(texts, int(policy.get("opening_words", 3)))
-        opening, openings_table = opening_stats(heads, policy)
+        metrics["template_share"] = round(template_share(normalized, cfg, evidence.seed), 4)
+        heads = dv.openings(texts, cfg.opening_words)
+        opening, openings_table = opening_stats(heads, cfg)
         metrics.update(opening)
         lengths = (texts.str.count(r"\w+")).to_numpy(dtype=np.float64)
         metrics["length_mean"] = round(float(lengths.mean()), 2)
         metrics["length_cv"] = round(float(lengths.std() / lengths.mean()), 4) \
             if lengths.mean() > 0 else 0.0
-        sem, top = semantic(evidence, policy)
+        sem, top = semantic(evidence, cfg)
         metrics.update(sem)
-        proxy, curve_table = proxy_metrics(evidence, policy)
+        proxy, curve_table = proxy_metrics(evidence, cfg)
         metrics.update(proxy)
-        cov, gaps = coverage(evidence, policy)
+        cov, gaps = coverage(evidence, cfg)
         metrics.update(cov)
-        signals = narrow_signals(metrics, policy)
-        risk = ("high" if len(signals) >= int(policy.get("high_signals", 3)) else "medium"
-                if len(signals) >= int(policy.get("medium_signals", 1)) else "low")
+        signals = narrow_signals(metrics, cfg)
+        risk = ("high" if len(signals) >= cfg.high_signals else "medium"
+                if len(signals) >= cfg.medium_signals else "low")
         metrics.update(narrow_signals=len(signals), risk=risk)
         tables: dict[str, list[dict[str, Any]]] = {
             "openings": openings_table, "length_histogram": dv.length_table(lengths),
             "learning_curve": curve_table, "coverage_gaps": gaps,
             "metrics_explained": [
-                {"metric": m, "value": metrics.get(m), "narrow_if": _limit_text(m, policy),
+                {"metric": m, "value": metrics.get(m), "narrow_if": _limit_text(m, cfg),
                  "narrow": m in signals, "explanation": EXPLAIN[m][0]}
                 for m in EXPLAIN if metrics.get(m) is not None]}
         findings = self._findings(data, metrics, signals,
-                                  _example_positions(texts, heads, signals, top), policy)
+                                  _example_positions(texts, heads, signals, top), cfg)
         status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
             else Status.PASS
         return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
@@ -283,7 +282,7 @@ class DomainCheck(Declared):
                                    f"signals: {', '.join(signals) or 'none'})")
 
     def _findings(self, data: Dataset, metrics: dict[str, Any], signals: list[str],
-                  examples: np.ndarray, policy: CheckPolicy) -> list[Finding]:
+                  examples: np.ndarray, cfg: DomainSettings) -> list[Finding]:
         rows = data.frame["row_id"].to_numpy()
         findings = []
         risk = metrics["risk"]
@@ -293,9 +292,9 @@ class DomainCheck(Declared):
                 f"domain.{risk}_risk", Severity.FAIL if high else Severity.WARN,
                 f"{risk} narrow-domain overfitting risk: {len(signals)} measures in their "
                 f"narrow zone ({', '.join(signals)})", observed=len(signals),
-                threshold=int(policy.get("high_signals" if high else "medium_signals", 1)),
+                threshold=cfg.high_signals if high else cfg.medium_signals,
                 rows=example_rows(rows[examples]), n_rows=len(examples),
-                caps=Verdict.LORA if high else None, remedy=_remedy(signals, metrics)))
+                caps=Verdict.LORA if high else None, remedy=remedy(signals, metrics)))
         gain = metrics.get("curve_gain_if_doubled")
         if gain is not None and metrics.get("curve_needed_ratio", 0) > 1:
             findings.append(Finding(
@@ -303,13 +302,13 @@ class DomainCheck(Declared):
                 "the proxy's learning curve still rises: doubling the data adds about "
                 f"{gain:.1%} accuracy; " + (
                     f"about {metrics['curve_needed_rows']:,} rows would come within "
-                    f"{float(policy.get('plateau_within', 0.01)):.0%} of its plateau "
+                    f"{cfg.plateau_within:.0%} of its plateau "
                     f"({metrics['curve_plateau']:.1%})"
                     if metrics.get("curve_plateau_identified") else
                     "no plateau is in sight within "
-                    f"{float(policy.get('curve_max_extrapolation', 100)):.0f}x the rows "
+                    f"{float(cfg.curve_max_extrapolation):.0f}x the rows "
                     "available"), observed=metrics["curve_needed_ratio"],
-                threshold=policy.get("curve_ratio_narrow")))
+                threshold=cfg.curve_ratio_narrow))
         if metrics.get("coverage") is not None and "coverage" in signals:
             findings.append(Finding(
                 "domain.low_coverage", Severity.WARN,
@@ -321,7 +320,7 @@ class DomainCheck(Declared):
                 + " are as close to the training data as training inputs are to each other "
                 "(about 95 % would be for a sample like the training data); see the coverage "
                 "gaps for the regions missed",
-                observed=metrics["coverage"], threshold=policy.get("coverage_narrow"),
+                observed=metrics["coverage"], threshold=cfg.coverage_narrow,
                 remedy="add training examples like the reference inputs in the coverage gaps"))
         return findings
 
@@ -340,30 +339,8 @@ def _example_positions(texts: pd.Series, heads: pd.Series, signals: list[str],
     return np.zeros(0, dtype=np.int64)
 
 
-def _limit_text(metric: str, policy: CheckPolicy) -> str | None:
+def _limit_text(metric: str, cfg: DomainSettings) -> str | None:
     key = THRESHOLD_KEY.get(metric)
-    if key is None or key not in policy:
+    if key is None:
         return None
-    return f"{'<' if EXPLAIN[metric][1] == 'low' else '>'} {policy[key]}"
-
-
-def _remedy(signals: list[str], metrics: dict[str, Any]) -> str:
-    """What data would broaden the set, from which measures are narrow."""
-    asks = []
-    if {"repeated_opening_share", "distinct_2", "vocab_growth"} & set(signals):
-        asks.append("examples written differently (other phrasings, openings and wording, "
-                    "not the same template)")
-    if {"vendi", "largest_topic_share"} & set(signals):
-        asks.append("examples from topics beyond the dominant one")
-    if "length_cv" in signals:
-        asks.append("shorter and longer examples")
-    if "coverage" in signals:
-        asks.append("examples like the uncovered reference inputs")
-    if "curve_needed_ratio" in signals:
-        asks.append(f"more rows (about {metrics['curve_needed_rows']:,} to near the plateau)"
-                    if metrics.get("curve_needed_rows") else "many more rows (the learning "
-                    "curve is still rising)")
-    if "generalization_gap" in signals:
-        asks.append("more varied examples per class (the proxy memorizes)")
-    return "add " + "; ".join(asks or ["more varied examples"]) + \
-        "; until then prefer LoRA or prompting over a full fine-tune"
+    return f"{'<' if EXPLAIN[metric][1] == 'low' else '>'} {getattr(cfg, key)}"

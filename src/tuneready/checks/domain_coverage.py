@@ -22,31 +22,33 @@ reference rows searched (none when all were).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from tuneready.config.policy import CheckPolicy
 from tuneready.evidence import diversity as dv
 from tuneready.evidence.stats import wilson
 from tuneready.evidence.store import Evidence
 
+if TYPE_CHECKING:  # checks.domain imports this module
+    from tuneready.checks.domain import DomainSettings
+
 TEXT_LIMIT = 300
 
 
-def coverage(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], list[dict]]:
+def coverage(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
     """Share of (sampled) reference inputs covered, with its interval, and the uncovered
     regions (k-means over the uncovered reference rows) with their farthest examples."""
     ref = evidence.reference_data
     if ref is None or not len(ref.frame) or not len(evidence.data.frame):
         return {}, []
     frame = ref.frame
-    pos = np.sort(dv.sample_positions(len(frame), int(policy.get("reference_max_rows", 5000)),
-                                      evidence.seed))
+    pos = np.sort(dv.sample_positions(len(frame), cfg.reference_max_rows, evidence.seed))
     base, query, method = _vectors(evidence, frame["input"].fillna("").astype(str)
                                    .iloc[pos].tolist())
-    cut, calibration = threshold(base, policy, evidence.seed)
+    cut, calibration = threshold(base, cfg.coverage_quantile, cfg.coverage_calibration_rows,
+                                 evidence.seed)
     sim = dv.nearest_similarity(query, base)
     covered = sim >= cut
     k, m = int(covered.sum()), len(pos)
@@ -56,7 +58,7 @@ def coverage(evidence: Evidence, policy: CheckPolicy) -> tuple[dict[str, Any], l
         "coverage": round(k / m, 4), "coverage_low": round(low, 4),
         "coverage_high": round(high, 4), "coverage_similarity": round(cut, 4),
         "coverage_calibration_rows": calibration, "coverage_vectors": method}
-    return out, _gap_table(frame, pos, query, sim, covered, policy, evidence.seed)
+    return out, _gap_table(frame, pos, query, sim, covered, cfg.gap_regions, evidence.seed)
 
 
 def _vectors(evidence: Evidence, texts: list[str]) -> tuple[Any, Any, str]:
@@ -71,7 +73,7 @@ def _vectors(evidence: Evidence, texts: list[str]) -> tuple[Any, Any, str]:
     return evidence.tfidf[first], evidence.tfidf_of(texts), "TF-IDF"
 
 
-def threshold(base: Any, policy: CheckPolicy, seed: int) -> tuple[float, int]:
+def threshold(base: Any, q: float, calibration_rows: int, seed: int) -> tuple[float, int]:
     """The calibrated cosine and how many training rows calibrated it: the
     ``ceil(q (s + 1)) - 1``-th smallest leave-one-out nearest cosine of ``s`` sampled
     distinct training rows (split conformal: an exchangeable reference row falls below it with
@@ -79,10 +81,8 @@ def threshold(base: Any, policy: CheckPolicy, seed: int) -> tuple[float, int]:
     n = base.shape[0]
     if n < 2:
         return math.inf, 0
-    sample = np.sort(dv.sample_positions(n, int(policy.get("coverage_calibration_rows", 2000)),
-                                         seed))
+    sample = np.sort(dv.sample_positions(n, calibration_rows, seed))
     loo = _leave_one_out(base, sample)
-    q = float(policy.get("coverage_quantile", 0.05))
     rank = max(0, min(len(loo) - 1, math.ceil(q * (len(loo) + 1)) - 1))
     return float(np.sort(loo)[rank]), len(sample)
 
@@ -102,10 +102,9 @@ def _leave_one_out(base: Any, sample: np.ndarray, chunk: int = 128) -> np.ndarra
 
 
 def _gap_table(frame: pd.DataFrame, pos: np.ndarray, query: Any, sim: np.ndarray,
-               covered: np.ndarray, policy: CheckPolicy, seed: int) -> list[dict[str, Any]]:
+               covered: np.ndarray, n_regions: int, seed: int) -> list[dict[str, Any]]:
     miss = np.flatnonzero(~covered)
-    regions = dv.gap_regions(query[miss], min(int(policy.get("gap_regions", 5)), len(miss)),
-                             seed)
+    regions = dv.gap_regions(query[miss], min(n_regions, len(miss)), seed)
     ids, inputs = frame["row_id"].to_numpy(), frame["input"].to_numpy()
     table = []
     for region in sorted(set(regions.tolist()), key=lambda r: -int((regions == r).sum())):

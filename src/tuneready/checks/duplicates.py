@@ -22,6 +22,7 @@ import pandas as pd
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.checks.duplicates_semantic import semantic_duplicates, semantic_leakage
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.minhash import (
     MinHashParams,
@@ -37,6 +38,30 @@ from tuneready.io.dataset import Dataset
 TEXT_LIMIT = 300
 
 
+@dataclass(frozen=True)
+class DuplicatesSettings(Table):
+    """``[duplicates]``: MinHash/LSH copies, redundancy and leakage levels, and the semantic
+    (paraphrase) search of ``checks.duplicates_semantic``."""
+
+    table = "duplicates"
+    near_threshold: float
+    num_perm: int
+    bands: int
+    shingle_chars: int
+    max_chars: int
+    warn_share: float
+    fail_share: float
+    leakage_fail_share: float
+    max_table_rows: int
+    max_leaked_rows: int
+    semantic_similarity: float
+    semantic_sample: int
+    semantic_warn_share: float
+    semantic_bits: int
+    semantic_bands: int
+    semantic_window: int
+
+
 @dataclass
 class Clustering:
     """Cluster label per row (positions), built on distinct texts then expanded to rows."""
@@ -48,11 +73,9 @@ class Clustering:
     first: np.ndarray  # distinct-text index -> first row position
 
 
-def minhash_params(policy: CheckPolicy, seed: int) -> MinHashParams:
-    return MinHashParams(num_perm=int(policy.get("num_perm", 64)),
-                         bands=int(policy.get("bands", 16)),
-                         shingle=int(policy.get("shingle_chars", 5)),
-                         max_chars=int(policy.get("max_chars", 2000)), seed=seed)
+def minhash_params(cfg: DuplicatesSettings, seed: int) -> MinHashParams:
+    return MinHashParams(num_perm=cfg.num_perm, bands=cfg.bands, shingle=cfg.shingle_chars,
+                         max_chars=cfg.max_chars, seed=seed)
 
 
 def cluster(texts: pd.Series, hashes: np.ndarray, params: MinHashParams,
@@ -128,6 +151,7 @@ SPEC = CheckSpec(
     # label-noise check has computed them, never embedding every text a second time
     needs=frozenset({"norm_input", "norm_target", "input_hash", "row_hash",
                      "sentence_vectors"}),
+    settings=DuplicatesSettings,
     excluded_as="near duplicates",
     charts={"clusters": "clusters"},
     diff_metrics=(),
@@ -138,11 +162,12 @@ class DuplicatesCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = DuplicatesSettings.of(policy)
         frame = data.frame
         n = len(frame)
-        params = minhash_params(policy, evidence.seed)
-        threshold = float(policy.get("near_threshold", 0.8))
-        limit = int(policy.get("max_table_rows", 50))
+        params = minhash_params(cfg, evidence.seed)
+        threshold = cfg.near_threshold
+        limit = cfg.max_table_rows
         rows = frame["row_id"].to_numpy()
         findings: list[Finding] = []
         tables: dict[str, list[dict[str, Any]]] = {}
@@ -160,7 +185,7 @@ class DuplicatesCheck(Declared):
             "clusters": n_clusters, "near_threshold": threshold}
         if redundant:
             findings.append(_redundant_finding(redundant, exact, share, n_clusters,
-                                               rows[ex.redundant], policy))
+                                               rows[ex.redundant], cfg))
 
         conflicting = _conflicting_prompts(inp, ex)
         metrics["prompt_clusters_with_different_answers"] = len(conflicting)
@@ -175,23 +200,23 @@ class DuplicatesCheck(Declared):
                 n_rows=int(mask.sum()), remedy="keep one consistent answer per prompt"))
 
         sem_findings, sem_metrics, tables["semantic_pairs"] = semantic_duplicates(
-            evidence, inp.labels, policy)
+            evidence, inp.labels, cfg)
         findings.extend(sem_findings)
         metrics.update(sem_metrics)
 
         if evidence.eval_data is not None:
             leak_findings, leak_metrics, leaked, ev = _leakage(evidence, inp, params,
-                                                               threshold, policy)
+                                                               threshold, cfg)
             findings.extend(leak_findings)
             metrics.update(leak_metrics)
-            tables["leaked"] = leaked[:int(policy.get("max_leaked_rows", 1000))]
+            tables["leaked"] = leaked[:cfg.max_leaked_rows]
             leaked_mask = np.isin(evidence.eval_data.frame["row_id"].to_numpy(),
                                   [r["eval_row_id"] for r in leaked])
             sem_findings, sem_metrics, sem_leaked = semantic_leakage(
-                evidence, ev.norm_input, leaked_mask, inp.labels, policy)
+                evidence, ev.norm_input, leaked_mask, inp.labels, cfg)
             findings.extend(sem_findings)
             metrics.update(sem_metrics)
-            tables["semantic_leaked"] = sem_leaked[:int(policy.get("max_leaked_rows", 1000))]
+            tables["semantic_leaked"] = sem_leaked[:cfg.max_leaked_rows]
 
         summary = (f"{redundant:,} of {n:,} rows redundant ({share:.1%}): {exact:,} exact, "
                    f"{redundant - exact:,} near repeats")
@@ -206,9 +231,8 @@ class DuplicatesCheck(Declared):
 
 
 def _redundant_finding(redundant: int, exact: int, share: float, n_clusters: int,
-                       rows: np.ndarray, policy: CheckPolicy) -> Finding:
-    warn = float(policy.get("warn_share", 0.05))
-    fail = float(policy.get("fail_share", 0.5))
+                       rows: np.ndarray, cfg: DuplicatesSettings) -> Finding:
+    warn, fail = cfg.warn_share, cfg.fail_share
     severity = (Severity.FAIL if share >= fail else Severity.WARN if share >= warn
                 else Severity.INFO)
     return Finding(
@@ -231,7 +255,7 @@ def _conflicting_prompts(inp: Clustering, ex: Clustering) -> np.ndarray:
 
 
 def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, threshold: float,
-             policy: CheckPolicy
+             cfg: DuplicatesSettings
              ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]], Evidence]:
     """Eval rows whose normalized prompt equals, or nearly equals, a training prompt (and
     the eval set's evidence, for the semantic search of the rest)."""
@@ -267,7 +291,7 @@ def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, thresho
                "leaked_share": round(share, 4)}
     if not len(leaked):
         return [], metrics, table, ev
-    fail = float(policy.get("leakage_fail_share", 0.01))
+    fail = cfg.leakage_fail_share
     finding = Finding(
         "duplicates.eval_leakage", Severity.FAIL if share >= fail else Severity.WARN,
         f"{len(leaked):,} eval rows ({share:.1%}) have a prompt that is in the training data "

@@ -24,17 +24,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import example_rows
-from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import Finding, Severity
 from tuneready.evidence.semantic import LshParams, Pairs, cross_pairs, similar_pairs
 from tuneready.evidence.stats import wilson
 from tuneready.evidence.store import Evidence
+
+if TYPE_CHECKING:  # checks.duplicates imports this module
+    from tuneready.checks.duplicates import DuplicatesSettings
 
 TEXT_LIMIT = 300
 NEGATION = ("not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "cannot",
@@ -81,24 +83,23 @@ def _keys_at(texts: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.asarray(keys, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
-def lsh_params(policy: CheckPolicy, seed: int) -> LshParams:
-    return LshParams(bits=int(policy.get("semantic_bits", 12)),
-                     bands=int(policy.get("semantic_bands", 16)),
-                     window=int(policy.get("semantic_window", 4)), seed=seed)
+def lsh_params(cfg: DuplicatesSettings, seed: int) -> LshParams:
+    return LshParams(bits=cfg.semantic_bits, bands=cfg.semantic_bands,
+                     window=cfg.semantic_window, seed=seed)
 
 
-def semantic_duplicates(evidence: Evidence, labels: np.ndarray, policy: CheckPolicy
+def semantic_duplicates(evidence: Evidence, labels: np.ndarray, cfg: DuplicatesSettings
                         ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
     """Paraphrased prompts in the training data (``labels``: MinHash input cluster per row)."""
     prompts = representatives(evidence, labels)
     if prompts is None:
         return [], {"semantic": "unavailable (wordllama not installed)"}, []
-    threshold = float(policy.get("semantic_similarity", 0.92))
+    threshold = cfg.semantic_similarity
     n = len(prompts.rows)
-    cap = int(policy.get("semantic_sample", 20000))
+    cap = cfg.semantic_sample
     queries = np.sort(np.random.default_rng(evidence.seed).permutation(n)[:cap])
     pairs = _keep(similar_pairs(prompts.vectors, threshold, queries,
-                                lsh_params(policy, evidence.seed)), prompts.texts, prompts.texts)
+                                lsh_params(cfg, evidence.seed)), prompts.texts, prompts.texts)
     is_query = np.zeros(n, dtype=bool)
     is_query[queries] = True
     with_partner = np.zeros(n, dtype=bool)
@@ -114,7 +115,7 @@ def semantic_duplicates(evidence: Evidence, labels: np.ndarray, policy: CheckPol
         "semantic_share_high": round(high, 4),
         "semantic_groups": int(pd.Series(groups[with_partner]).nunique())}
     table = _pair_table(evidence, prompts, pairs, groups,
-                        int(policy.get("max_table_rows", 50)))
+                        cfg.max_table_rows)
     if not len(pairs.left):
         return [], metrics, table
     involved = np.flatnonzero(with_partner)
@@ -122,7 +123,7 @@ def semantic_duplicates(evidence: Evidence, labels: np.ndarray, policy: CheckPol
     sampled = (f"all {n:,} distinct prompts searched" if q == n else
                f"95 % interval {low:.1%}-{high:.1%}: a seeded sample of {q:,} of {n:,} "
                "distinct prompts searched")
-    warn = float(policy.get("semantic_warn_share", 0.25))
+    warn = cfg.semantic_warn_share
     return [Finding(
         "duplicates.semantic", Severity.WARN if low >= warn else Severity.INFO,
         f"{share:.1%} of distinct prompts ({sampled}) have a paraphrase in the set that is "
@@ -164,7 +165,7 @@ def _renumber(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def semantic_leakage(evidence: Evidence, eval_inputs: pd.Series, leaked: np.ndarray,
-                     labels: np.ndarray, policy: CheckPolicy
+                     labels: np.ndarray, cfg: DuplicatesSettings
                      ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
     """Eval prompts that paraphrase a training prompt, among eval rows not already leaked
     exactly or nearly (``leaked``: boolean per eval row)."""
@@ -173,17 +174,17 @@ def semantic_leakage(evidence: Evidence, eval_inputs: pd.Series, leaked: np.ndar
     prompts = representatives(evidence, labels)
     if prompts is None or evidence.eval_data is None:
         return [], {}, []
-    threshold = float(policy.get("semantic_similarity", 0.92))
+    threshold = cfg.semantic_similarity
     norm = eval_inputs.fillna("").to_numpy()
     todo = np.flatnonzero(~leaked & (pd.Series(norm).str.len().to_numpy() > 0))
-    cap = int(policy.get("semantic_sample", 20000))
+    cap = cfg.semantic_sample
     sample = np.sort(todo[np.random.default_rng(evidence.seed).permutation(len(todo))[:cap]])
     raw = evidence.eval_data.frame["input"].fillna("").astype(str).to_numpy()
     vectors = embed(raw[sample].tolist())
     if vectors is None:
         return [], {}, []
     pairs = _keep(cross_pairs(prompts.vectors, vectors, threshold,
-                              lsh_params(policy, evidence.seed)),
+                              lsh_params(cfg, evidence.seed)),
                   prompts.texts, norm[sample])
     # each eval prompt's closest training prompt (ties: the earlier one)
     order = np.lexsort((pairs.left, -pairs.cosine, pairs.right))

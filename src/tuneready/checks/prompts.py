@@ -13,18 +13,30 @@ consistent prompt gives no finding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
 FIELDS = {"system": "system prompt", "instruction": "instruction template"}
 CLIP = 160
+
+
+@dataclass(frozen=True)
+class PromptsSettings(Table):
+    """``[prompts]``: how far apart two prompt texts may be to count as variants of one."""
+
+    table = "prompts"
+    max_word_edits: int
+    max_edit_share: float
+    max_variants: int
 
 
 SPEC = CheckSpec(
@@ -34,6 +46,7 @@ SPEC = CheckSpec(
     why=("a prompt that changes silently between runs makes the data a mixture nobody can "
          "reproduce; one versioned prompt keeps it honest"),
     needs=frozenset(),  # reads the frame's system/instruction columns only
+    settings=PromptsSettings,
     excluded_as=None,
     charts={},
     diff_metrics=(),
@@ -53,7 +66,7 @@ class PromptsCheck(Declared):
         tables: dict[str, list[dict[str, Any]]] = {}
         findings: list[Finding] = []
         for field in present:
-            m, table, found = _one_field(frame, field, policy)
+            m, table, found = _one_field(frame, field, PromptsSettings.of(policy))
             metrics.update(m)
             tables[f"{field}_variants"] = table
             findings += found
@@ -66,7 +79,7 @@ class PromptsCheck(Declared):
                            dict(policy), tables=tables)
 
 
-def _one_field(frame: pd.DataFrame, field: str, policy: CheckPolicy
+def _one_field(frame: pd.DataFrame, field: str, cfg: PromptsSettings
                ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Finding]]:
     texts = frame[field].fillna("").astype(str).str.strip().tolist()
     ids: dict[str, list[int]] = {}
@@ -75,9 +88,8 @@ def _one_field(frame: pd.DataFrame, field: str, policy: CheckPolicy
             ids.setdefault(text, []).append(int(row))
     counts = {t: len(r) for t, r in sorted(ids.items(), key=lambda tr: (-len(tr[1]), tr[0]))}
     n = sum(counts.values())
-    top = list(counts)[: int(policy.get("max_variants", 200))]
-    groups = near_groups(top, int(policy.get("max_word_edits", 3)),
-                         float(policy.get("max_edit_share", 0.2)))
+    top = list(counts)[:cfg.max_variants]
+    groups = near_groups(top, cfg.max_word_edits, cfg.max_edit_share)
     group_of = {t: i + 1 for i, g in enumerate(groups) for t in g}
     table = [{"variant": _clip(t), "rows": counts[t], "share": round(counts[t] / n, 4),
               "example_rows": ", ".join(map(str, ids[t][:5])), "group": group_of.get(t, 0)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
 from tuneready.core.textsafe import count_hidden, hidden_pattern
 from tuneready.evidence.store import Evidence
@@ -29,6 +31,20 @@ _PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
 _NUMERIC = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$")
 
 
+@dataclass(frozen=True)
+class SchemaSettings(Table):
+    """``[schema]``: required roles, allowed labels, length and token bounds."""
+
+    table = "schema"
+    required: list[str]
+    allowed_labels: list[str]
+    min_input_chars: int
+    max_input_chars: int
+    context_limit: int
+    encoding: str
+    fail_share: float
+
+
 SPEC = CheckSpec(
     name="schema", cls="SchemaCheck",
     what=("required fields present and non-empty, labels in the allowed set, "
@@ -37,6 +53,7 @@ SPEC = CheckSpec(
     why=("a malformed or truncated example teaches the model the wrong thing "
          "or crashes the training job"),
     needs=frozenset({"input_tokens", "target_tokens"}),
+    settings=SchemaSettings,
     excluded_as="invalid rows",
     charts={"token_histogram": "token_histogram"},
     diff_metrics=(),
@@ -47,8 +64,9 @@ class SchemaCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = SchemaSettings.of(policy)
         frame = _validation_frame(data, evidence)
-        rules = _rules(data, policy)
+        rules = _rules(data, cfg)
         failures = _validate(frame, rules) if len(frame) else {}
         findings = _malformed_findings(data)
         invalid: set[int] = set()
@@ -59,7 +77,7 @@ class SchemaCheck(Declared):
                 invalid.update(rows)
         findings.extend(_content_findings(data))
         share = (len(invalid) + len(data.problems)) / max(1, data.records_read)
-        fail_share = float(policy.get("fail_share", 0.05))
+        fail_share = cfg.fail_share
         if share > fail_share:
             findings.append(Finding(
                 "schema.too_many_invalid_rows", Severity.FAIL,
@@ -68,7 +86,7 @@ class SchemaCheck(Declared):
                 n_rows=len(invalid) + len(data.problems),
                 rows=example_rows([p.line for p in data.problems] + list(invalid)),
                 caps=Verdict.NOT_READY, remedy="repair or drop the invalid records"))
-        metrics = _token_metrics(evidence, frame, int(policy.get("context_limit", 8192)))
+        metrics = _token_metrics(evidence, frame, cfg.context_limit)
         metrics.update(invalid_rows=len(invalid), malformed_records=len(data.problems),
                        invalid_share=round(share, 4))
         return CheckResult(
@@ -127,11 +145,11 @@ def _structure_issue(roles: str, fmt: str) -> str | None:
     return None
 
 
-def _rules(data: Dataset, policy: CheckPolicy) -> list[Rule]:
+def _rules(data: Dataset, cfg: SchemaSettings) -> list[Rule]:
     import great_expectations as gx
 
     ex = gx.expectations
-    required = list(policy.get("required", ["input"]))
+    required = list(cfg.required)
     if data.format not in ("classification", "text") and "target" not in required:
         required.append("target")
     if data.format == "classification":
@@ -140,12 +158,12 @@ def _rules(data: Dataset, policy: CheckPolicy) -> list[Rule]:
                   ex.ExpectColumnValuesToNotBeNull(column=c) if c == "label" else
                   ex.ExpectColumnValueLengthsToBeBetween(column=c, min_value=1), c)
              for c in dict.fromkeys(required)]
-    allowed = list(policy.get("allowed_labels", []))
+    allowed = list(cfg.allowed_labels)
     if allowed and data.has_labels:
         rules.append(Rule("schema.label_not_allowed", "rows whose label is not in the allowed set",
                           ex.ExpectColumnValuesToBeInSet(column="label", value_set=allowed),
                           "label"))
-    lo, hi = int(policy.get("min_input_chars", 0)), int(policy.get("max_input_chars", 0))
+    lo, hi = cfg.min_input_chars, cfg.max_input_chars
     if hi > 0:
         rules.append(Rule("schema.input_too_long", f"inputs longer than {hi:,} characters",
                           ex.ExpectColumnValueLengthsToBeBetween(column="input", max_value=hi),
@@ -154,7 +172,7 @@ def _rules(data: Dataset, policy: CheckPolicy) -> list[Rule]:
         rules.append(Rule("schema.input_too_short", f"inputs shorter than {lo} characters",
                           ex.ExpectColumnValueLengthsToBeBetween(column="input", min_value=lo),
                           "input", excludes=False))
-    limit = int(policy.get("context_limit", 0))
+    limit = cfg.context_limit
     if limit > 0:
         rules.append(Rule("schema.over_context_limit",
                           f"examples over the {limit:,}-token context limit (they get truncated)",

@@ -8,6 +8,7 @@ size (distinct minus rows other checks exclude) is computed by the decision with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,16 +16,28 @@ import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, SizeBasis, Verdict
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
 
-def size_cap(n: int, policy: CheckPolicy, what: str = "distinct") -> Finding | None:
+@dataclass(frozen=True)
+class SizeSettings(Table):
+    """``[size]``: the examples each path needs, per-class counts, class balance."""
+
+    table = "size"
+    not_ready_below: int
+    lora_min: int
+    full_finetune_min: int
+    per_class_min: int
+    per_class_warn: int
+    max_imbalance_ratio: float
+
+
+def size_cap(n: int, cfg: SizeSettings, what: str = "distinct") -> Finding | None:
     """The finding (with its verdict cap) for ``n`` examples, or ``None`` when n suffices."""
-    full = int(policy.get("full_finetune_min", 1000))
-    lora = int(policy.get("lora_min", 100))
-    floor = int(policy.get("not_ready_below", 10))
+    full, lora, floor = cfg.full_finetune_min, cfg.lora_min, cfg.not_ready_below
     prefix = "size" if what == "distinct" else "decision"
     if n < floor:
         return Finding(f"{prefix}.below_minimum", Severity.FAIL,
@@ -54,6 +67,7 @@ SPEC = CheckSpec(
          "need hundreds; below that a prompt does better"),
     needs=frozenset({"norm_input", "norm_target", "row_hash", "input_tokens",
                      "target_tokens"}),
+    settings=SizeSettings,
     excluded_as="exact duplicates",
     charts={"classes": "size_classes"},
     diff_metrics=(),
@@ -64,6 +78,7 @@ class SizeCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = SizeSettings.of(policy)
         frame = data.frame
         dup_positions = _duplicate_positions(evidence.row_hash)
         dup_rows = frame["row_id"].to_numpy()[dup_positions].tolist()
@@ -71,7 +86,7 @@ class SizeCheck(Declared):
         distinct = int(data.population.get("distinct_n", len(frame) - len(dup_rows)))
         n_dups = raw - distinct
         findings: list[Finding] = []
-        cap = size_cap(distinct, policy)
+        cap = size_cap(distinct, cfg)
         if cap:
             findings.append(cap)
         if n_dups:
@@ -89,7 +104,7 @@ class SizeCheck(Declared):
         tables: dict[str, list[dict[str, Any]]] = {}
         if data.has_labels:
             counts = _label_counts(data)
-            findings.extend(_class_findings(counts, frame, policy))
+            findings.extend(_class_findings(counts, frame, cfg))
             metrics.update(n_classes=len(counts), labelled_n=int(counts.sum()),
                            imbalance_ratio=round(float(counts.max() / counts.min()), 2))
             tables["classes"] = [{"label": str(k), "count": int(v),
@@ -122,9 +137,8 @@ def _duplicate_positions(hashes: np.ndarray) -> np.ndarray:
 
 
 def _class_findings(counts: pd.Series, frame: pd.DataFrame,
-                    policy: CheckPolicy) -> list[Finding]:
-    hard = int(policy.get("per_class_min", 10))
-    warn = int(policy.get("per_class_warn", 50))
+                    cfg: SizeSettings) -> list[Finding]:
+    hard, warn = cfg.per_class_min, cfg.per_class_warn
     out = []
     rare = counts[counts < hard]
     if len(rare):
@@ -142,7 +156,7 @@ def _class_findings(counts: pd.Series, frame: pd.DataFrame,
             f"{len(thin)} classes have fewer than {warn} examples ({_name_counts(thin)})",
             observed=int(thin.min()), threshold=warn))
     ratio = float(counts.max() / counts.min()) if len(counts) > 1 else 1.0
-    limit = float(policy.get("max_imbalance_ratio", 100.0))
+    limit = cfg.max_imbalance_ratio
     if ratio > limit:
         out.append(Finding(
             "size.class_imbalance", Severity.WARN,

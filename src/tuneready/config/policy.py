@@ -21,8 +21,18 @@ from typing import Any
 
 from tuneready.config.errors import InputError
 from tuneready.config.settings import SettingError, validate
+from tuneready.config.typed import Table
 
 CheckPolicy = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditSettings(Table):
+    """``[audit]``: the path the gate requires, and the seed of every random step."""
+
+    table = "audit"
+    required: str
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -47,11 +57,11 @@ class Policy:
 
     @property
     def seed(self) -> int:
-        return int(self.for_check("audit").get("seed", 0))
+        return AuditSettings.from_policy(self).seed
 
     @property
     def required(self) -> str:
-        return str(self.for_check("audit").get("required", "full_fine_tune"))
+        return AuditSettings.from_policy(self).required
 
     def digest(self) -> str:
         blob = json.dumps(self.data, sort_keys=True, separators=(",", ":")).encode()

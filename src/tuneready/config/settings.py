@@ -6,8 +6,9 @@ small declarative table adds what a type cannot say: ranges, choices, orderings.
 is ``>= 0`` unless a rule says otherwise; keys named like rates and shares are in [0, 1].
 
 The result per table is a ``Settings``: a read-only mapping (a ``dict`` subclass, so it still
-serializes to JSON and works with ``policy.get(key, default)``), with numbers coerced to the
-default's type (``100`` for a float key becomes ``100.0``).
+serializes to JSON), with numbers coerced to the default's type (``100`` for a float key
+becomes ``100.0``). Code reads a table through its typed dataclass (``config/typed.py``),
+never with ``.get(key, default)``: the default would be a second copy of ``default.toml``.
 """
 
 from __future__ import annotations

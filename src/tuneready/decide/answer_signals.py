@@ -29,6 +29,26 @@ from typing import Any
 
 import pandas as pd
 
+from tuneready.config.typed import Table
+
+
+@dataclass(frozen=True)
+class ComplementsSettings(Table):
+    """``[complements]``: what the shares below are measured on, and the levels at which
+    ``decide.complements`` adds retrieval or format tuning next to the primary path."""
+
+    table = "complements"
+    rare_zipf: float
+    rare_words_min: int
+    rag_share_min: float
+    sample_rows: int
+    format_share_min: float
+    tool_call_share_min: float
+    length_cv_max: float
+    opening_words: int
+    opening_min_share: float
+
+
 #: answers this short are judged by any new content word (see ``row_knowledge``)
 SHORT_ANSWER = 8
 #: a content word: rarer than this Zipf frequency (function words are 6-7.7)
@@ -140,19 +160,18 @@ def length_cv(answers: list[str]) -> float | None:
     return float(lengths.std(ddof=0) / lengths.mean())
 
 
-def measure(frame: pd.DataFrame, policy: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+def measure(frame: pd.DataFrame, cfg: ComplementsSettings, seed: int = 0) -> dict[str, Any]:
     """Every share the complements are judged on, for rows that have an answer: all of them,
     or a seeded random ``sample_rows`` of them (the intervals are the sample's), so the cost
     stays bounded on large sets."""
     rows = frame[frame["target"].astype(str).str.strip().str.len() > 0]
-    cap = int(policy.get("sample_rows", 20000))
+    cap = cfg.sample_rows
     if cap and len(rows) > cap:
         rows = rows.sample(n=cap, random_state=seed)
     prompts = rows["input"].astype(str).tolist()
     answers = rows["target"].astype(str).tolist()
     n = len(answers)
-    rare_zipf = float(policy.get("rare_zipf", 3.0))
-    rare_min = int(policy.get("rare_words_min", 2))
+    rare_zipf, rare_min = cfg.rare_zipf, cfg.rare_words_min
     novel = [row_knowledge(p, a, rare_zipf, rare_min) for p, a in zip(prompts, answers,
                                                                         strict=True)]
     asks = [fact_seeking(p) for p in prompts]
@@ -166,7 +185,7 @@ def measure(frame: pd.DataFrame, policy: dict[str, Any], seed: int = 0) -> dict[
         "fact_seeking": Share(sum(asks), n).to_dict(),
         "json": Share(sum(map(is_json, answers)), n).to_dict(),
         "tool_calls": Share(tools, n).to_dict(),
-        "template": template_share(answers, int(policy.get("opening_words", 3)),
-                                   float(policy.get("opening_min_share", 0.01))).to_dict(),
+        "template": template_share(answers, cfg.opening_words,
+                                   cfg.opening_min_share).to_dict(),
         "length_cv": None if cv is None else round(cv, 4),
     }

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tuneready.checks.size import SizeSettings
 from tuneready.config.policy import Policy
 from tuneready.core.results import VERDICT_LEVEL, CheckResult, Recommendation, Verdict
-from tuneready.decide.answer_signals import measure
+from tuneready.decide.answer_signals import ComplementsSettings, measure
 from tuneready.decide.complements import TASK_UNKNOWN, complements, measured_task
 from tuneready.decide.cost import Usage, load_prices, usable_offers
 from tuneready.decide.crossover import data_crossovers, volume_crossovers
@@ -18,9 +19,9 @@ PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 
 def enrich(rec: Recommendation, frame: Any, results: list[CheckResult], policy: Policy,
            context: dict[str, Any]) -> Recommendation:
-    table = policy.for_check("complements")
+    table = ComplementsSettings.from_policy(policy)
     signals = measure(frame, table, policy.seed) if len(frame) else {"rows": 0}
-    given = str((context.get("inputs") or {}).get("task", TASK_UNKNOWN))
+    given = str(context["inputs"]["task"])  # every [context] key (``context_block``)
     task = measured_task(signals, table)
     rec.answer_signals = {**signals, "measured_task": task,
                           "task": given if given != TASK_UNKNOWN else task}
@@ -36,12 +37,12 @@ def _crossovers(rec: Recommendation, results: list[CheckResult], policy: Policy,
     domain = next((r for r in results if r.name == "domain"), None)
     curve = (domain.metrics if domain is not None and "curve_rows" in domain.metrics
              and VERDICT_LEVEL[data] < VERDICT_LEVEL[Verdict.FULL_FINE_TUNE] else None)
-    out = data_crossovers(rec.effective_n, data.value, policy.for_check("size"), binding, curve)
+    out = data_crossovers(rec.effective_n, data.value, SizeSettings.from_policy(policy), binding,
+                          curve)
     usage = context.get("usage")
-    inputs = context.get("inputs") or {}
+    inputs = context["inputs"]
     if usage:
-        pool = usable_offers(load_prices(inputs.get("prices") or None),
-                             str(inputs.get("model") or ""))
+        pool = usable_offers(load_prices(inputs["prices"] or None), str(inputs["model"]))
         supported = {p.value for p in PATHS if VERDICT_LEVEL[p] <= VERDICT_LEVEL[data]}
         out += volume_crossovers(Usage(**usage), pool, supported)
     return out

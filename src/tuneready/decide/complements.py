@@ -22,27 +22,28 @@ from __future__ import annotations
 from typing import Any
 
 from tuneready.core.results import CheckResult, Verdict
+from tuneready.decide.answer_signals import ComplementsSettings
 
 #: the measured task type when --task does not say
 TASK_KNOWLEDGE, TASK_BEHAVIOUR, TASK_UNKNOWN = "knowledge", "behaviour", "unknown"
 
 
-def measured_task(signals: dict[str, Any], policy: dict[str, Any]) -> str:
+def measured_task(signals: dict[str, Any], cfg: ComplementsSettings) -> str:
     if not signals.get("rows"):
         return TASK_UNKNOWN
-    if signals["knowledge"]["lo"] >= float(policy.get("rag_share_min", 0.3)):
+    if signals["knowledge"]["lo"] >= cfg.rag_share_min:
         return TASK_KNOWLEDGE
-    return TASK_BEHAVIOUR if _format_reasons(signals, policy) else TASK_UNKNOWN
+    return TASK_BEHAVIOUR if _format_reasons(signals, cfg) else TASK_UNKNOWN
 
 
-def complements(verdict: Verdict, signals: dict[str, Any], policy: dict[str, Any],
+def complements(verdict: Verdict, signals: dict[str, Any], cfg: ComplementsSettings,
                 given_task: str, checks: list[CheckResult]) -> list[dict[str, Any]]:
     """The complements of this recommendation, in a fixed order (RAG, format, prompt)."""
     out: list[dict[str, Any]] = []
-    rag = _rag(signals, policy, given_task)
+    rag = _rag(signals, cfg, given_task)
     if rag:
         out.append(rag)
-    fmt = _format(signals, policy)
+    fmt = _format(signals, cfg)
     if fmt and verdict != Verdict.NOT_READY:
         out.append(fmt)
     prompt = _prompt(verdict, bool(rag), checks)
@@ -56,8 +57,9 @@ def _share_text(s: dict[str, Any]) -> str:
            f"{s['n']:,} rows)"
 
 
-def _rag(signals: dict[str, Any], policy: dict[str, Any], given: str) -> dict[str, Any] | None:
-    threshold = float(policy.get("rag_share_min", 0.3))
+def _rag(signals: dict[str, Any], cfg: ComplementsSettings, given: str
+         ) -> dict[str, Any] | None:
+    threshold = cfg.rag_share_min
     k = signals.get("knowledge") if signals.get("rows") else None
     measured = bool(k and k["lo"] >= threshold)
     if given == TASK_BEHAVIOUR or not (measured or given == TASK_KNOWLEDGE):
@@ -75,11 +77,10 @@ def _rag(signals: dict[str, Any], policy: dict[str, Any], given: str) -> dict[st
             "measured": {"knowledge": k, "threshold": threshold, "task": given}}
 
 
-def _format_reasons(signals: dict[str, Any], policy: dict[str, Any]) -> list[str]:
+def _format_reasons(signals: dict[str, Any], cfg: ComplementsSettings) -> list[str]:
     if not signals.get("rows"):
         return []
-    share_min = float(policy.get("format_share_min", 0.5))
-    tool_min = float(policy.get("tool_call_share_min", 0.2))
+    share_min, tool_min = cfg.format_share_min, cfg.tool_call_share_min
     out = []
     if signals["json"]["lo"] >= share_min:
         out.append(f"{_share_text(signals['json'])} of answers are valid JSON")
@@ -89,14 +90,13 @@ def _format_reasons(signals: dict[str, Any], policy: dict[str, Any]) -> list[str
         out.append(f"{_share_text(signals['template'])} of answers open like many others "
                    "(a template)")
     cv = signals.get("length_cv")
-    if cv is not None and signals["rows"] >= 50 and cv <= float(policy.get("length_cv_max",
-                                                                           0.25)):
+    if cv is not None and signals["rows"] >= 50 and cv <= cfg.length_cv_max:
         out.append(f"answer lengths are consistent (spread {cv:.2f} of the mean)")
     return out
 
 
-def _format(signals: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any] | None:
-    reasons = _format_reasons(signals, policy)
+def _format(signals: dict[str, Any], cfg: ComplementsSettings) -> dict[str, Any] | None:
+    reasons = _format_reasons(signals, cfg)
     if not reasons:
         return None
     return {"code": "complement.format_tuning", "title": "tuning for format and behaviour",

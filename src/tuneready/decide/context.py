@@ -9,47 +9,50 @@ fixed number for free-form tasks).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tuneready.config.policy import Policy
+from tuneready.config.typed import Table
 from tuneready.decide.cost import Usage, compare, load_prices, usable_offers
 from tuneready.evidence.store import Evidence
 
 TASKS = ("behaviour", "knowledge", "unknown")
 
 
-@dataclass
-class DeploymentContext:
-    calls_per_month: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    instruction_tokens: int = 300
-    few_shot_per_class: int = 2
-    few_shot_examples: int = 8
-    latency_ms: int = 0
-    must_run_locally: bool = False
-    baseline_score: float = -1.0
-    target_score: float = -1.0
-    task: str = "unknown"
-    model: str = "gpt-4o-mini"
-    prices: str = ""
-    epochs: int = 3
-    long_prompt_tokens: int = 2000
+@dataclass(frozen=True)
+class DeploymentContext(Table):
+    """``[context]`` (``default.toml`` says what each key means), overridden by CLI flags."""
+
+    table = "context"
+    calls_per_month: int
+    input_tokens: int
+    output_tokens: int
+    instruction_tokens: int
+    few_shot_per_class: int
+    few_shot_examples: int
+    latency_ms: int
+    must_run_locally: bool
+    baseline_score: float
+    target_score: float
+    task: str
+    model: str
+    prices: str
+    epochs: int
+    long_prompt_tokens: int
     #: the prompt file the prompting path would use: its exact tokens replace
     #: ``instruction_tokens`` and its sha256 is recorded (``tuneready diff`` shows a change)
-    prompt: str = ""
+    prompt: str
 
     @classmethod
-    def from_policy(cls, policy: Policy, overrides: dict[str, Any] | None = None
-                    ) -> DeploymentContext:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in policy.for_check("context").items() if k in known}
-        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-        ctx = cls(**values)
+    def with_overrides(cls, policy: Policy, overrides: dict[str, Any] | None = None
+                       ) -> DeploymentContext:
+        """The policy's table with the command line's values (validated and typed like a
+        policy file's)."""
+        ctx = cls.from_policy(policy.with_overrides("context", overrides or {}))
         if ctx.task not in TASKS:
             from tuneready.config.errors import InputError
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tuneready.checks.size import SizeSettings
 from tuneready.decide.cost import AMORTISE_MONTHS, MILLION, Offer, Usage, offer_cost
 
 #: volumes above this many calls a month are not searched (10 billion)
@@ -159,13 +160,12 @@ def _form(u: Usage, o: Offer) -> str:
     return f"${fixed_text} a month + ${per_k:,.4f} per 1,000 calls"
 
 
-def data_crossovers(effective_n: int, data_verdict: str, size_policy: dict[str, Any],
+def data_crossovers(effective_n: int, data_verdict: str, size: SizeSettings,
                     binding_codes: list[str], curve: dict[str, Any] | None
                     ) -> list[dict[str, Any]]:
     """How many more effective examples the next paths up need, from the size thresholds
     (and the learning curve where it can tell); none when something else caps the data."""
-    levels = [("lora", int(size_policy.get("lora_min", 100))),
-              ("full_fine_tune", int(size_policy.get("full_finetune_min", 1000)))]
+    levels = [("lora", size.lora_min), ("full_fine_tune", size.full_finetune_min)]
     order = {"not_ready": 0, "prompt_engineering": 1, "lora": 2, "full_fine_tune": 3}
     other_caps = [c for c in binding_codes
                   if not c.startswith(("size.below_", "decision.below_"))]

@@ -17,10 +17,12 @@ Order of precedence (documented in the README; each step can only lower the verd
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from tuneready.checks.size import size_cap
+from tuneready.checks.size import SizeSettings, size_cap
 from tuneready.config.policy import Policy
+from tuneready.config.typed import Table
 from tuneready.core.results import (
     VERDICT_LEVEL,
     CheckResult,
@@ -33,6 +35,14 @@ from tuneready.core.results import (
 )
 
 PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
+
+
+@dataclass(frozen=True)
+class DecisionSettings(Table):
+    """``[decision]``: how close to a threshold a finding may sit for "high" confidence."""
+
+    table = "decision"
+    margin: float
 
 
 def effective_size(results: list[CheckResult]) -> tuple[int, dict[str, int]]:
@@ -72,7 +82,7 @@ def _capping(results: list[CheckResult], policy: Policy, eff_n: int,
     size = next((r for r in results if r.name == "size"), None)
     distinct = size.size_basis.distinct_n if size and size.size_basis else 0
     if size and size.status != Status.ERROR and eff_n < distinct:
-        eff = size_cap(eff_n, policy.for_check("size"), what="effective")
+        eff = size_cap(eff_n, SizeSettings.from_policy(policy), what="effective")
         if eff:
             eff.message += " after removing " + ", ".join(
                 exclusion_phrase(c, n, _excluded_as(c)) for c, n in breakdown.items())
@@ -113,7 +123,7 @@ def decide(results: list[CheckResult], policy: Policy,
                               f"{eff_n:,} effective examples and no blocking finding"))
     ready = (not errors and not blocking
              and VERDICT_LEVEL[data_verdict] >= VERDICT_LEVEL[required])
-    margin = float(policy.for_check("decision").get("margin", 0.2))
+    margin = DecisionSettings.from_policy(policy).margin
     return Recommendation(
         verdict=verdict, ready=ready, required=required,
         confidence=_confidence(results, binding, margin), reasons=reasons,
@@ -134,14 +144,14 @@ def apply_context(data_verdict: Verdict, context: dict[str, Any] | None
     """Choose among the paths the data supports, using what production needs."""
     if not context or VERDICT_LEVEL[data_verdict] < VERDICT_LEVEL[Verdict.LORA]:
         return data_verdict, [], []
-    inputs = context.get("inputs", {})
-    if inputs.get("task") == "knowledge":
+    inputs = context["inputs"]  # every [context] key (``context_block``): no defaults here
+    if inputs["task"] == "knowledge":
         return Verdict.PROMPT_ENGINEERING, [Reason(
             "context", "context.knowledge_task",
             "the task is knowledge lookup: retrieval (RAG) keeps facts current and citable; "
             "tuning teaches behaviour and format, not facts")], [
             "a behaviour or format task (not knowledge lookup) would favour tuning"]
-    baseline, target = inputs.get("baseline_score", -1), inputs.get("target_score", -1)
+    baseline, target = inputs["baseline_score"], inputs["target_score"]
     if target > 0 and baseline >= target:
         return Verdict.PROMPT_ENGINEERING, [Reason(
             "context", "context.baseline_meets_target",
@@ -158,8 +168,8 @@ def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: d
     supported = [p for p in PATHS if VERDICT_LEVEL[p] <= VERDICT_LEVEL[data_verdict]]
     supported = [p for p in supported if p.value in costs]  # a price table may lack a path
     prompt_tokens = int(measured.get("prompt_tokens_per_call", 0))
-    prompt_ok = (not inputs.get("must_run_locally") and not inputs.get("latency_ms")
-                 and prompt_tokens <= int(inputs.get("long_prompt_tokens", 2000)))
+    prompt_ok = (not inputs["must_run_locally"] and not inputs["latency_ms"]
+                 and prompt_tokens <= int(inputs["long_prompt_tokens"]))
     if not prompt_ok:
         supported = [p for p in supported if p != Verdict.PROMPT_ENGINEERING]
     if not supported:  # no priced path left to choose among: the data verdict stands
@@ -167,15 +177,15 @@ def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: d
     best = min(supported, key=lambda p: (_monthly(costs[p.value]), -VERDICT_LEVEL[p]))
     money = ", ".join(f"{p.value} ${_monthly(costs[p.value]):,.2f}" for p in PATHS
                       if p.value in costs)
-    calls = int(inputs.get("calls_per_month", 0))
+    calls = int(inputs["calls_per_month"])
     reason = Reason("context", "context.cost",
                     f"at {calls:,} calls a month the monthly cost (training spread over a year) "
                     f"is {money}; "
                     f"{best.value} is the cheapest path the data supports")
     reasons = [reason]
     if not prompt_ok:
-        why = ("the model must run locally" if inputs.get("must_run_locally") else
-               "a latency budget is set" if inputs.get("latency_ms") else
+        why = ("the model must run locally" if inputs["must_run_locally"] else
+               "a latency budget is set" if inputs["latency_ms"] else
                f"the prompt would need {prompt_tokens:,} tokens per call")
         reasons.append(Reason("context", "context.prompt_ruled_out",
                               f"prompting was ruled out: {why}"))

@@ -91,8 +91,10 @@ def audit_with_evidence(source: Any, options: AuditOptions | None = None,
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
     review = _read_review(data, opts)
+    from tuneready.checks.schema import SchemaSettings
+
     evidence = Evidence(data, seed=policy.seed,
-                        encoding=str(policy.for_check("schema").get("encoding", "cl100k_base")),
+                        encoding=SchemaSettings.from_policy(policy).encoding,
                         progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
     evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"), review,
                                                         opts.label_kind)
@@ -108,7 +110,7 @@ def audit_with_evidence(source: Any, options: AuditOptions | None = None,
     t = time.perf_counter()
     results = _masked(results, data, policy, opts.no_excerpts)
     timings["mask"] = time.perf_counter() - t
-    context = context_block(DeploymentContext.from_policy(policy, opts.context), evidence)
+    context = context_block(DeploymentContext.with_overrides(policy, opts.context), evidence)
     recommendation = enrich(decide(results, policy, context), data.frame, results, policy,
                             context)
     for r in results:  # own time; evidence.* hold the shared stages
@@ -125,9 +127,10 @@ def _masked(results: list[CheckResult], data: Dataset, policy: Policy,
             no_excerpts: bool) -> list[CheckResult]:
     """Every string the checks report, masked before the ``Audit`` exists: no renderer and no
     API caller sees an identifier or a secret from the data (``checks/privacy/protect.py``)."""
+    from tuneready.checks.privacy.check import PrivacySettings
     from tuneready.checks.privacy.protect import protect
 
-    regions = list(policy.for_check("privacy").get("phone_regions", ()))
+    regions = list(PrivacySettings.from_policy(policy).phone_regions)
     masked: list[CheckResult] = protect(results, data.frame, no_excerpts, regions)
     return masked
 
@@ -158,9 +161,10 @@ def _policy(opts: AuditOptions) -> Policy:
     """The policy with the command line's additions, all validated before any work."""
     policy = load_policy(opts.policy)
     if opts.intersect:  # part of the policy, so its digest and the report show it
-        bias = policy.for_check("bias")
-        policy = policy.with_overrides("bias", {"intersect": [*bias.get("intersect", []),
-                                                              *opts.intersect]},
+        from tuneready.checks.bias.settings import BiasSettings
+
+        given = BiasSettings.from_policy(policy).intersect
+        policy = policy.with_overrides("bias", {"intersect": [*given, *opts.intersect]},
                                        {"intersect": "--intersect"})
     policy.with_overrides("context", opts.context, CONTEXT_FLAGS)  # validates the flags only
     return policy
@@ -188,12 +192,13 @@ def _check_intersections(data: Dataset, policy: Policy) -> None:
     """``--intersect``/``[bias] intersect`` must name group columns: a usage error (exit 2),
     not a bias check that fails to run."""
     from tuneready.checks.bias.groups import parse_pairs
+    from tuneready.checks.bias.settings import BiasSettings
     from tuneready.config.errors import InputError
     from tuneready.io.dataset import GROUP_PREFIX
 
     known = sorted(c[len(GROUP_PREFIX):] for c in data.group_columns)
     try:
-        pairs = parse_pairs(policy.for_check("bias").get("intersect"))
+        pairs = parse_pairs(BiasSettings.from_policy(policy).intersect)
     except ValueError as exc:
         raise InputError(str(exc), field="intersect") from None
     missing = sorted({n for pair in pairs for n in pair} - set(known))

@@ -66,15 +66,16 @@ class Probe:
 
 @dataclass(frozen=True)
 class NoiseSettings:
-    """What the label-noise evidence needs from the policy and the command line."""
+    """What the label-noise evidence needs from the policy (``[label_noise]``, no defaults
+    here: ``from_policy`` reads them from the table) and the command line."""
 
-    reject_allowance: float = 0.025
-    max_range_width: float = 0.05
-    label_kind: str = "auto"
+    reject_allowance: float
+    max_range_width: float
+    label_kind: str
+    review_half_width: float
+    review_max_rows: int
     #: a person's answers (``--review``), matched to this data set's rows
     review: Matched | None = None
-    review_half_width: float = 0.04
-    review_max_rows: int = 200
 
     @classmethod
     def from_policy(cls, table: dict[str, Any], review: Matched | None = None,

@@ -20,8 +20,10 @@ from tuneready.io.dataset import Dataset
 
 
 def _settings(policy: Policy) -> tuple[list[str], list[str]]:
-    table = policy.for_check("privacy")
-    return list(table["kinds"]), list(table["phone_regions"])
+    from tuneready.checks.privacy.check import PrivacySettings
+
+    cfg = PrivacySettings.from_policy(policy)
+    return list(cfg.kinds), list(cfg.phone_regions)
 
 
 def private_flags(data: Dataset, policy: Policy) -> list[RowFlag]:

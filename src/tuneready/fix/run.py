@@ -19,6 +19,7 @@ import pandas as pd
 
 from tuneready.config.errors import InputError
 from tuneready.config.policy import Policy, load_policy
+from tuneready.config.typed import Table
 from tuneready.core.results import Audit
 from tuneready.engine.pipeline import AuditOptions, audit_with_evidence, load_source, run_audit
 from tuneready.evidence.store import Evidence
@@ -88,9 +89,17 @@ def run_fix(paths: list[Path], audit: AuditOptions, options: FixOptions,
     return _finish(before, after, plan, data, cleaned, changes_path, report)
 
 
+@dataclass(frozen=True)
+class FixSettings(Table):
+    """``[fix]``: how sure the proxy must be before ``--relabel-flagged`` changes a label."""
+
+    table = "fix"
+    relabel_min_probability: float
+
+
 def relabel_threshold(policy: str | Path | None) -> float:
     """``[fix] relabel_min_probability`` of the policy (exit 2 on a bad policy, as ever)."""
-    return float(load_policy(policy).for_check("fix")["relabel_min_probability"])
+    return FixSettings.from_policy(load_policy(policy)).relabel_min_probability
 
 
 def output_paths(source: Source, out: Path | None, report: Path) -> dict[Path, Path]:

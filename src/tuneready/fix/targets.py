@@ -69,13 +69,13 @@ def relabel_field(data: Dataset) -> str | None:
 def _invalid(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
              excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
     """Rows failing a schema rule that excludes them (the first such rule names them)."""
-    from tuneready.checks.schema import _rules, _validate, _validation_frame
+    from tuneready.checks.schema import SchemaSettings, _rules, _validate, _validation_frame
 
     if not len(data.frame):
         return []
     position = {int(r): i for i, r in enumerate(rows.tolist())}
-    failures = _validate(_validation_frame(data, evidence), _rules(data,
-                                                                   policy.for_check("schema")))
+    rules = _rules(data, SchemaSettings.from_policy(policy))
+    failures = _validate(_validation_frame(data, evidence), rules)
     seen: set[int] = set()
     out = []
     for rule, failed in failures.items():
@@ -91,14 +91,19 @@ def _invalid(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray
 
 def clusters(evidence: Evidence, policy: Policy) -> list[Cluster]:
     """The duplicates check's example clusters (exact and near repeats) with 2+ members."""
-    from tuneready.checks.duplicates import cluster, example_clusters, minhash_params
+    from tuneready.checks.duplicates import (
+        DuplicatesSettings,
+        cluster,
+        example_clusters,
+        minhash_params,
+    )
 
     frame = evidence.data.frame
     if not len(frame):
         return []
-    table = policy.for_check("duplicates")
-    params = minhash_params(table, evidence.seed)
-    threshold = float(table["near_threshold"])
+    cfg = DuplicatesSettings.from_policy(policy)
+    params = minhash_params(cfg, evidence.seed)
+    threshold = cfg.near_threshold
     inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
     ex = example_clusters(evidence, inp, params, threshold)
     rows = frame["row_id"].to_numpy()
@@ -122,13 +127,18 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
     matching, uncapped)."""
     if evidence.eval_data is None or not len(evidence.data.frame):
         return []
-    from tuneready.checks.duplicates import _leakage, cluster, minhash_params
+    from tuneready.checks.duplicates import (
+        DuplicatesSettings,
+        _leakage,
+        cluster,
+        minhash_params,
+    )
 
-    table = policy.for_check("duplicates")
-    params = minhash_params(table, evidence.seed)
-    threshold = float(table["near_threshold"])
+    cfg = DuplicatesSettings.from_policy(policy)
+    params = minhash_params(cfg, evidence.seed)
+    threshold = cfg.near_threshold
     inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
-    _, _, leaked, _ = _leakage(evidence, inp, params, threshold, table)
+    _, _, leaked, _ = _leakage(evidence, inp, params, threshold, cfg)
     position = {int(r): i for i, r in enumerate(rows.tolist())}
     hashes = evidence.input_hash
     grouped = pd.Series(np.arange(len(rows))).groupby(hashes).agg(list)
@@ -154,8 +164,9 @@ def _bad_answers(data: Dataset, evidence: Evidence, policy: Policy, rows: np.nda
     if data.has_labels or not data.has_targets:
         return []
     from tuneready.checks.answers.detect import detect_all
+    from tuneready.checks.answers.settings import AnswersSettings
 
-    found = detect_all(data, evidence, policy.for_check("answers"))
+    found = detect_all(data, evidence, AnswersSettings.from_policy(policy))
     out = []
     for flag in sorted(found.flags, key=lambda f: f.position):
         if flag.kind in BAD_ANSWERS:

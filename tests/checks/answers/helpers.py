@@ -6,6 +6,7 @@ import pandas as pd
 
 from tests.conftest import dataset, evidence_for
 from tuneready.checks import get_check
+from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult
 from tuneready.engine.runner import run_one
@@ -27,5 +28,5 @@ def run_answers(pairs: list[tuple[str, str]]) -> tuple[Dataset, CheckResult]:
     return data, run_one(get_check("answers"), data, evidence_for(data), load_policy())
 
 
-def policy() -> dict[str, object]:
-    return dict(load_policy().for_check("answers"))
+def policy() -> AnswersSettings:
+    return AnswersSettings.from_policy(load_policy())

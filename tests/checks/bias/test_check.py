@@ -18,6 +18,7 @@ from tests.conftest import dataset, evidence_for
 from tuneready.checks.bias.check import BiasCheck
 from tuneready.checks.bias.rates import compare_rates
 from tuneready.checks.bias.run import judge
+from tuneready.checks.bias.settings import BiasSettings
 from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult, Severity, Status, Verdict
 from tuneready.evidence.store import Evidence
@@ -99,7 +100,7 @@ def test_independent_labels_not_flagged_in_95_of_100_resamples() -> None:
         groups = pd.Series(["female"] * 300 + ["male"] * 300)
         labels = rng.random(600) < 0.6
         comparison = compare_rates("gender", "label_rate", labels, groups, 30, "pos")
-        judge([comparison], params)
+        judge([comparison], BiasSettings.of(params))
         flagged += comparison.flagged
     assert flagged <= 5
 
@@ -113,7 +114,7 @@ def test_real_disparity_is_found_in_every_resample() -> None:
         groups = pd.Series(["female"] * 300 + ["male"] * 300)
         labels = rng.random(600) < np.r_[np.full(300, 0.8), np.full(300, 0.4)]
         comparison = compare_rates("gender", "label_rate", labels, groups, 30, "pos")
-        judge([comparison], params)
+        judge([comparison], BiasSettings.of(params))
         hits += comparison.flagged
     assert hits == 20
 

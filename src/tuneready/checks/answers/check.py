@@ -3,6 +3,7 @@ docstring lists the finding types and where each lives)."""
 
 from __future__ import annotations
 
+from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.checks.contract import CheckSpec, Declared, skipped
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult
@@ -20,6 +21,7 @@ SPEC = CheckSpec(
          "measured precise enough remove rows"),
     needs=frozenset({"norm_input", "norm_target", "target_tokens", "sentence_vectors",
                      "answer_vectors"}),
+    settings=AnswersSettings,
     excluded_as="unusable answers",
     diff_metrics=("defect_rate",),
 )
@@ -29,6 +31,7 @@ class AnswersCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = AnswersSettings.of(policy)
         if data.n == 0:
             return skipped(self.name, "no rows", policy)
         if data.has_labels:
@@ -39,4 +42,4 @@ class AnswersCheck(Declared):
         from tuneready.checks.answers.detect import detect_all
         from tuneready.checks.answers.result import answers_result
 
-        return answers_result(self.name, data, detect_all(data, evidence, policy), policy)
+        return answers_result(self.name, data, detect_all(data, evidence, cfg), policy, cfg)

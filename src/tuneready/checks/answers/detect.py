@@ -16,6 +16,7 @@ import pandas as pd
 
 from tuneready.checks.answers import canned as canned_mod
 from tuneready.checks.answers import consistency as consistency_mod
+from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.checks.answers.severity import leaves_effective_size, precision
 
 if TYPE_CHECKING:
@@ -63,20 +64,17 @@ class Detections:
                 and not (f.kind == "canned" and f.position in first)}
 
 
-def _setting(policy: Any, key: str) -> Any:
-    return policy[key]
-
-
-def detect_all(data: Any, evidence: Any, policy: Any | None = None) -> Detections:
-    """Every answer flag of ``data`` (frame positions)."""
-    if policy is None:
+def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> Detections:
+    """Every answer flag of ``data`` (frame positions); ``cfg``: the packaged policy's
+    ``[answers]`` unless given."""
+    if cfg is None:
         from tuneready.config.policy import load_policy
 
-        policy = load_policy().for_check("answers")
+        cfg = AnswersSettings.from_policy(load_policy())
     frame = data.frame
     prompts = frame["input"].fillna("").astype(str).tolist()
     answers = frame["target"].fillna("").astype(str).tolist()
-    found = Detections(len(answers), min_precision=float(policy["exclude_min_precision"]))
+    found = Detections(len(answers), min_precision=cfg.exclude_min_precision)
     taken = np.zeros(len(answers), dtype=bool)
 
     def add(pos: int, kind: str, reason: str = "", **ev: Any) -> None:
@@ -84,13 +82,13 @@ def detect_all(data: Any, evidence: Any, policy: Any | None = None) -> Detection
             taken[pos] = True
             found.flags.append(Flag(pos, kind, reason, ev))
 
-    _rules(found, add, prompts, answers, evidence, policy)
-    _canned(found, add, prompts, answers, int(policy["canned_min_prompts"]))
-    _language(found, add, prompts, answers, float(policy["language_min_confidence"]))
+    _rules(found, add, prompts, answers, evidence, cfg)
+    _canned(found, add, prompts, answers, cfg.canned_min_prompts)
+    _language(found, add, prompts, answers, cfg.language_min_confidence)
     _truncation(add, prompts, answers, evidence)
-    _contradictions(found, add, prompts, answers, float(policy["contradiction_similarity"]),
-                    float(policy["contradiction_max_diversity"]))
-    _off_topic(found, add, evidence, answers, taken, policy)
+    _contradictions(found, add, prompts, answers, cfg.contradiction_similarity,
+                    cfg.contradiction_max_diversity)
+    _off_topic(found, add, evidence, answers, taken, cfg)
     found.flags.sort(key=lambda f: (ORDER.index(f.kind), f.position))
     for f in found.flags:
         f.evidence["precision"] = precision(f.type)
@@ -98,15 +96,15 @@ def detect_all(data: Any, evidence: Any, policy: Any | None = None) -> Detection
 
 
 def _rules(found: Detections, add: Any, prompts: list[str], answers: list[str],
-           evidence: Any, policy: Any) -> None:
+           evidence: Any, cfg: AnswersSettings) -> None:
     from tuneready.checks.answers.rules import echoes, refusals
 
     stripped = [a.strip() for a in answers]
-    empty = np.array([len(a) <= int(policy["empty_max_chars"]) for a in stripped])
+    empty = np.array([len(a) <= cfg.empty_max_chars for a in stripped])
     for p in np.flatnonzero(empty).tolist():
         add(p, "empty")
     echo = echoes(evidence.norm_input.tolist(), evidence.norm_target.tolist(),
-                  float(policy["echo_overlap"]))
+                  cfg.echo_overlap)
     for p in np.flatnonzero(echo & ~empty).tolist():
         add(p, "echo")
     for p in np.flatnonzero(refusals(answers) & ~empty).tolist():
@@ -156,7 +154,7 @@ def _contradictions(found: Detections, add: Any, prompts: list[str], answers: li
 
 
 def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
-               taken: np.ndarray, policy: Any) -> None:
+               taken: np.ndarray, cfg: AnswersSettings) -> None:
     vectors = evidence.answer_vectors
     prompts_v = evidence.sentence_vectors
     if vectors is None or prompts_v is None:
@@ -168,7 +166,7 @@ def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
     usable = ~taken & np.array([bool(a.strip()) for a in answers]) \
         & (np.linalg.norm(prompts_v, axis=1) > 0)
     result = score(prompts_v, vectors, codes, usable, evidence.seed)
-    flagged, gap_min = off_topic_flags(result, policy)
+    flagged, gap_min = off_topic_flags(result, cfg)
     found.metrics.update(off_topic_scored=True, off_topic_coupling=_round(result.coupling),
                          off_topic_shuffled_median_rank=_round(result.shuffled_median),
                          off_topic_gap_min=_round(gap_min))
@@ -178,18 +176,17 @@ def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
             better_similarity=_round(result.best[p]))
 
 
-def off_topic_flags(result: OffTopic, policy: Any) -> tuple[np.ndarray, float]:
+def off_topic_flags(result: OffTopic, cfg: AnswersSettings) -> tuple[np.ndarray, float]:
     """The rows judged off-topic and the similarity gap they had to pass (see offtopic.py)."""
     scored = np.isfinite(result.rank)
     none = np.zeros(len(result.rank), dtype=bool)
     if scored.sum() < 20 or not np.isfinite(result.coupling) \
-            or result.coupling < float(policy["offtopic_min_coupling"]):
+            or result.coupling < cfg.offtopic_min_coupling:
         return none, float("nan")
-    rank_min = float(np.quantile(result.shuffled_rank[scored],
-                                 float(policy["offtopic_null_quantile"])))
+    rank_min = float(np.quantile(result.shuffled_rank[scored], cfg.offtopic_null_quantile))
     gap = result.best - result.own
-    gap_min = max(float(policy["offtopic_gap_floor"]),
-                  float(policy["offtopic_gap_scale"]) * float(np.quantile(gap[scored], 0.9)))
+    gap_min = max(cfg.offtopic_gap_floor,
+                  cfg.offtopic_gap_scale * float(np.quantile(gap[scored], 0.9)))
     with np.errstate(invalid="ignore"):
         return scored & (result.rank >= rank_min) & (gap >= gap_min), gap_min
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
+from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.checks.contract import example_rows, status_of
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.ladder import crossed
@@ -37,12 +38,12 @@ REMEDY = {"empty": "drop or write the missing answers",
 TABLE_ROWS = 500
 
 
-def answers_result(name: str, data: Dataset, found: Detections,
-                   policy: CheckPolicy) -> CheckResult:
+def answers_result(name: str, data: Dataset, found: Detections, policy: CheckPolicy,
+                   cfg: AnswersSettings) -> CheckResult:
     row_ids = data.frame["row_id"].to_numpy()
     excluded = np.array(sorted(found.excluded_positions()), dtype=np.int64)
     share = len(excluded) / data.n
-    findings = _rate(share, row_ids[excluded], policy)
+    findings = _rate(share, row_ids[excluded], cfg)
     by_kind: dict[str, list[Flag]] = {}
     for f in found.flags:
         by_kind.setdefault(f.kind, []).append(f)
@@ -60,14 +61,14 @@ def answers_result(name: str, data: Dataset, found: Detections,
         tables=_tables(data, found))
 
 
-def _rate(share: float, rows: np.ndarray, policy: CheckPolicy) -> list[Finding]:
-    hit = crossed(share, policy)
+def _rate(share: float, rows: np.ndarray, cfg: AnswersSettings) -> list[Finding]:
+    hit = crossed(share, cfg.values())
     if hit is None:
         return []
     level, limit = hit
     return [Finding(f"answers.rate_above_{level.name}", level.severity,
                     f"{share:.1%} of answers are unusable (findings measured at "
-                    f"precision {float(policy['exclude_min_precision']):.0%} or more), "
+                    f"precision {cfg.exclude_min_precision:.0%} or more), "
                     f"above the {limit:.0%} {level.name} level",
                     observed=round(share, 4), threshold=limit, rows=example_rows(rows),
                     n_rows=len(rows), caps=level.caps,

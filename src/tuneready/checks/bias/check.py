@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison
 from tuneready.checks.contract import (
     MAX_EXAMPLE_ROWS,
@@ -49,6 +50,7 @@ SPEC = CheckSpec(
          "only curating the data removes them"),
     needs=frozenset({"norm_input", "input_hash", "target_tokens", "tfidf",
                      "sentence_vectors", "proxy", "label_issues"}),
+    settings=BiasSettings,
     excluded_as=None,
     charts={"groups": "bias_groups"},
     diff_metrics=(),
@@ -63,10 +65,11 @@ class BiasCheck(Declared):
 
         if data.n == 0:
             return skipped(self.name, "no rows", policy)
-        analysis = analyse(data, evidence, policy)
+        cfg = BiasSettings.of(policy)
+        analysis = analyse(data, evidence, cfg)
         if not analysis.attributes:
             return skipped(self.name, analysis.why_skipped, policy)
-        findings = _findings(analysis.tested, data, analysis.row_index, policy)
+        findings = _findings(analysis.tested, data, analysis.row_index, cfg)
         findings += analysis.term_findings
         insufficient = analysis.insufficient_finding()
         if insufficient:
@@ -82,17 +85,17 @@ class BiasCheck(Declared):
                            findings=findings, params=policy, tables=analysis.tables())
 
 
-def _severity(policy: CheckPolicy) -> tuple[Severity, Verdict | None]:
-    if bool(policy.get("block", False)):
+def _severity(cfg: BiasSettings) -> tuple[Severity, Verdict | None]:
+    if cfg.block:
         return Severity.FAIL, Verdict.NOT_READY
     return Severity.WARN, None
 
 
 def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
-              policy: CheckPolicy) -> list[Finding]:
+              cfg: BiasSettings) -> list[Finding]:
     """One finding per (attribute, metric): its most significant comparison, naming the other
     labels that also differ (multiclass one-vs-rest would otherwise repeat itself)."""
-    severity, caps = _severity(policy)
+    severity, caps = _severity(cfg)
     flagged = sorted((c for c in comparisons if c.flagged),
                      key=lambda c: (c.p_adjusted, c.attribute, c.metric, c.label or ""))
     seen: dict[tuple[str, str], list[Comparison]] = {}
@@ -107,7 +110,7 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
         sev, cap = severity, caps
         if c.metric == "representation" and not c.extra.get("reference"):
             sev, cap = Severity.INFO, None  # parity is a description, not a requirement
-        observed, threshold = _observed(c, policy)
+        observed, threshold = _observed(c, cfg)
         message = _message(c)
         if len(same) > 1:
             message += "; also differs for label " + ", ".join(f"'{o.label}'" for o in same[1:])
@@ -122,11 +125,11 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
     return out
 
 
-def _observed(c: Comparison, policy: CheckPolicy) -> tuple[float, float]:
-    min_ratio = float(policy.get("min_ratio", 0.8))
+def _observed(c: Comparison, cfg: BiasSettings) -> tuple[float, float]:
+    min_ratio = cfg.min_ratio
     if c.ratio < min_ratio or c.metric in ("representation", "answer_tokens"):
         return round(c.ratio, 4), min_ratio
-    return round(c.difference, 4), float(policy.get("max_difference", 0.1))
+    return round(c.difference, 4), cfg.max_difference
 
 
 def _fmt(metric: str, x: float) -> str:

@@ -24,6 +24,7 @@ import pandas as pd
 from tuneready.checks.bias.groups import Attribute
 from tuneready.checks.bias.lexicon import refusals
 from tuneready.checks.bias.rates import Family, RateSpec, cells, compare_families, rate_family
+from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison, compare_medians, representation
 
 #: metrics that can become findings (selection_rate is informational)
@@ -105,12 +106,11 @@ def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.
     return inputs
 
 
-def compare_attribute(attr: Attribute, inputs: Inputs, params: dict[str, Any]
+def compare_attribute(attr: Attribute, inputs: Inputs, cfg: BiasSettings
                       ) -> tuple[list[Comparison], list[Comparison]]:
     """(tested comparisons, informational comparisons) for one attribute; every rate comes
     from one fairlearn MetricFrame over the cells of all rate families."""
-    min_n = int(params.get("min_group_n", 30))
-    min_label_n = int(params.get("min_label_n", 5))
+    min_n, min_label_n = cfg.min_group_n, cfg.min_label_n
     values = attr.values.reset_index(drop=True).to_numpy(dtype=object)
     codes, names = pd.factorize(values, sort=True)  # groups as codes into sorted names
     group = (np.asarray(codes), np.asarray(names, dtype=object))
@@ -130,7 +130,7 @@ def compare_attribute(attr: Attribute, inputs: Inputs, params: dict[str, Any]
                                     "refusal_rate", min_n, names=group[1]))
     tested: list[Comparison] = []
     if attr.source != "lexicon":  # shares of derived groups say how often a term occurs
-        reference = (params.get("reference") or {}).get(attr.name)
+        reference = cfg.reference.get(attr.name)
         tested.append(representation(attr.name, pd.Series(values), reference))
     rates = [c for family in compare_families(attr.name, families) for c in family]
     tested.extend(c for c in rates if c.metric != "selection_rate")

@@ -15,6 +15,7 @@ import pandas as pd
 from tuneready.checks.bias.compare import Inputs, compare_attribute, gather
 from tuneready.checks.bias.groups import Attribute, column_attributes
 from tuneready.checks.bias.lexicon import NONE, TermMatches, match_terms, term_label_association
+from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison, benjamini_hochberg
 from tuneready.core.results import Finding, Severity
 from tuneready.evidence.store import Evidence
@@ -27,7 +28,7 @@ MAX_TERM_ROWS = 200
 @dataclass
 class Analysis:
     data: Dataset
-    params: dict[str, Any]
+    cfg: BiasSettings
     attributes: list[Attribute] = field(default_factory=list)
     tested: list[Comparison] = field(default_factory=list)
     info: list[Comparison] = field(default_factory=list)
@@ -41,7 +42,7 @@ class Analysis:
 
     @property
     def min_n(self) -> int:
-        return int(self.params.get("min_group_n", 30))
+        return self.cfg.min_group_n
 
     def values(self, attribute: str) -> pd.Series:
         return next(a.values for a in self.attributes if a.name == attribute)
@@ -152,12 +153,12 @@ class Analysis:
         return out
 
 
-def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analysis:
-    analysis = Analysis(data, params)
-    attrs = column_attributes(data, params.get("intersect"))
+def analyse(data: Dataset, evidence: Evidence, cfg: BiasSettings) -> Analysis:
+    analysis = Analysis(data, cfg)
+    attrs = column_attributes(data, cfg.intersect)
     auto = [n for n in data.notes if n.startswith("group columns found by name")]
     analysis.notes += auto
-    mode = str(params.get("lexicon", "auto"))
+    mode = cfg.lexicon
     if mode == "always" or (mode == "auto" and not attrs):
         analysis.matches = match_terms(data.frame["input"])
         derived = [Attribute(f"terms:{cat}", vals, "lexicon")
@@ -165,7 +166,7 @@ def analyse(data: Dataset, evidence: Evidence, params: dict[str, Any]) -> Analys
         if derived:
             analysis.notes.append("groups derived from identity terms in the input text")
         attrs += derived
-    limit = int(params.get("max_groups", 100))
+    limit = cfg.max_groups
     wide = [a for a in attrs if len(a.counts) > limit]
     if wide:
         analysis.notes.append("not compared, more than {} groups: {}".format(
@@ -192,32 +193,31 @@ def _label_issues(evidence: Evidence, analysis: Analysis) -> Any:
 
 
 def _compare(analysis: Analysis, data: Dataset, evidence: Evidence) -> None:
-    params = analysis.params
+    cfg = analysis.cfg
     proxy = evidence.proxy if data.has_labels else None
     issues = _label_issues(evidence, analysis) if data.has_labels else None
     free_form = data.has_targets and not data.has_labels
     if proxy is not None:
         analysis.proxy_accuracy = float(proxy.oof_accuracy)
-        if proxy.oof_accuracy < float(params.get("weak_proxy_accuracy", 0.7)):
+        if proxy.oof_accuracy < cfg.weak_proxy_accuracy:
             analysis.notes.append(f"the proxy model is weak (out-of-fold accuracy "
                                   f"{proxy.oof_accuracy:.0%}): error gaps may reflect hard "
                                   "examples, not teaching")
     analysis.inputs = gather(data.frame, proxy, issues,
                              evidence.target_tokens if free_form else None, free_form,
-                             int(params.get("max_labels", 10)), int(params.get("min_label_n", 5)))
+                             cfg.max_labels, cfg.min_label_n)
     for attr in analysis.attributes:
-        tested, info = compare_attribute(attr, analysis.inputs, params)
+        tested, info = compare_attribute(attr, analysis.inputs, cfg)
         analysis.tested += tested
         analysis.info += info
-    judge(analysis.tested, params)
+    judge(analysis.tested, cfg)
 
 
-def judge(comparisons: list[Comparison], params: dict[str, Any]) -> None:
+def judge(comparisons: list[Comparison], cfg: BiasSettings) -> None:
     """Benjamini-Hochberg over all comparisons, then materiality from the policy thresholds
     (representation and answer length by ratio only: their differences are not rates)."""
-    benjamini_hochberg(comparisons, float(params.get("alpha", 0.05)))
-    min_ratio = float(params.get("min_ratio", 0.8))
-    max_diff = float(params.get("max_difference", 0.1))
+    benjamini_hochberg(comparisons, cfg.alpha)
+    min_ratio, max_diff = cfg.min_ratio, cfg.max_difference
     for c in comparisons:
         ratio_only = c.metric in ("representation", "answer_tokens")
         c.material = c.ratio < min_ratio or (not ratio_only and c.difference > max_diff)
@@ -227,17 +227,15 @@ def _terms(analysis: Analysis, data: Dataset) -> None:
     """Term-label association with its own Benjamini-Hochberg family."""
     from scipy.stats import false_discovery_control
 
-    params = analysis.params
+    cfg = analysis.cfg
     if analysis.matches is None or not data.has_labels:
         return
     rows = term_label_association(analysis.matches, data.frame["label"],
-                                  int(params.get("term_min_count", 10)),
-                                  int(params.get("term_min_cooccurrence", 5)))
+                                  cfg.term_min_count, cfg.term_min_cooccurrence)
     if not rows:
         return
     adjusted = false_discovery_control([r["p_value"] for r in rows], method="bh")
-    alpha = float(params.get("alpha", 0.05))
-    min_npmi = float(params.get("term_min_npmi", 0.1))
+    alpha, min_npmi = cfg.alpha, cfg.term_min_npmi
     for r, p in zip(rows, adjusted, strict=True):
         r["p_adjusted"] = float(f"{p:.4g}")
         r["p_value"] = float(f"{r['p_value']:.4g}")
@@ -271,7 +269,7 @@ def _term_finding(terms: list[dict[str, Any]], analysis: Analysis) -> Finding:
     return Finding(
         "bias.term_label_association", Severity.WARN,
         f"label '{label}' leans on {len(terms)} identity terms: {listed}{more}",
-        observed=terms[0]["npmi"], threshold=float(analysis.params.get("term_min_npmi", 0.1)),
+        observed=terms[0]["npmi"], threshold=analysis.cfg.term_min_npmi,
         rows=sorted(ids)[:20], n_rows=len(ids),
         remedy=(f"read the rows with {names} labelled '{label}'; if the term is not what "
                 "decides the label, add counter-examples (the term with other labels) so a "

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
+from tuneready.checks.label_noise.settings import LabelNoiseSettings
 from tuneready.checks.label_noise.tables import review_sample, tables
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.ladder import LADDER, crossed
@@ -45,6 +46,7 @@ SPEC = CheckSpec(
          "flagged rows, worst first, say what to relabel"),
     needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf",
                      "sentence_vectors", "proxy", "label_issues"}),
+    settings=LabelNoiseSettings,
     excluded_as="likely mislabelled rows",
     charts={"by_class": "noise_by_class", "confused_pairs": "confused_pairs"},
     diff_metrics=("noise_rate",),
@@ -55,6 +57,7 @@ class LabelNoiseCheck(Declared):
     spec = SPEC
 
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
+        cfg = LabelNoiseSettings.of(policy)
         if data.n == 0:
             return skipped(self.name, "no rows", policy)
         if not data.has_labels:
@@ -63,15 +66,15 @@ class LabelNoiseCheck(Declared):
         issues = evidence.label_issues
         if issues is None:  # pragma: no cover - has_labels guarantees a labelled row
             return skipped(self.name, "no labelled rows", policy)
-        return _result(self.name, data, issues, policy, evidence.seed)
+        return _result(self.name, data, issues, policy, cfg, evidence.seed)
 
 
 def _result(name: str, data: Dataset, issues: LabelIssues, policy: CheckPolicy,
-            seed: int) -> CheckResult:
+            cfg: LabelNoiseSettings, seed: int) -> CheckResult:
     row_ids = data.frame["row_id"].to_numpy()
-    sample, plan = review_sample(data, issues, policy, seed)
+    sample, plan = review_sample(data, issues, cfg, seed)
     findings = (_outcome_findings(issues, row_ids) if issues.kind.outcome
-                else _rate_findings(issues, policy, row_ids, plan))
+                else _rate_findings(issues, cfg, row_ids, plan))
     findings += _side_findings(issues, row_ids, data)
     metrics = _metrics(issues, plan)
     b = issues.bounds
@@ -96,7 +99,7 @@ def _excluded(issues: LabelIssues) -> np.ndarray:
     return issues.confirmed_positions
 
 
-def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray,
+def _rate_findings(issues: LabelIssues, cfg: LabelNoiseSettings, row_ids: np.ndarray,
                    plan: dict[str, Any]) -> list[Finding]:
     """The noise rate against the levels: the point estimate when the range is resolved, the
     lower bound otherwise, plus one finding for what the unresolved upper end could still be
@@ -104,23 +107,24 @@ def _rate_findings(issues: LabelIssues, policy: CheckPolicy, row_ids: np.ndarray
     b = issues.bounds
     observed = b.point if b.resolved else b.lower
     rows = example_rows(row_ids[issues.worst_first()][:50])
-    out = [f for f in (_level_finding(issues, policy, rows, observed),) if f is not None]
-    if b.resolved or b.upper <= float(policy["warn_rate"]) or issues.oof_accuracy is None:
+    out = [f for f in (_level_finding(issues, cfg, rows, observed),) if f is not None]
+    if b.resolved or b.upper <= cfg.warn_rate or issues.oof_accuracy is None:
         return out  # (no proxy: nothing was estimated; ``label_noise.no_proxy`` says so)
-    open_caps = [float(policy[lv.key]) for lv in LADDER
-                 if lv.caps is not None and observed <= float(policy[lv.key]) < b.upper]
+    limits = cfg.values()
+    open_caps = [float(limits[lv.key]) for lv in LADDER
+                 if lv.caps is not None and observed <= float(limits[lv.key]) < b.upper]
     if out and not open_caps:
         return out  # the lower bound already says all the upper end could
-    blocks = bool(policy["unresolved_blocks"]) and bool(open_caps)
-    return [*out, _unresolved(issues, rows, plan, float(policy["warn_rate"]), blocks)]
+    blocks = cfg.unresolved_blocks and bool(open_caps)
+    return [*out, _unresolved(issues, rows, plan, cfg.warn_rate, blocks)]
 
 
-def _level_finding(issues: LabelIssues, policy: CheckPolicy, rows: list[int],
+def _level_finding(issues: LabelIssues, cfg: LabelNoiseSettings, rows: list[int],
                    observed: float) -> Finding | None:
     b = issues.bounds
     n_bad = len(issues.noise_positions) if b.resolved else len(issues.confirmed_positions)
     remedy = (f"relabel the {n_bad:,} rows flagged, or prefer LoRA/prompting" if n_bad else None)
-    hit = crossed(observed, policy)
+    hit = crossed(observed, cfg.values())
     if hit is None:
         return None
     level, limit = hit
@@ -158,7 +162,7 @@ def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
     n = plan.get("review_rows", 0)
     resolve = (f"a person reading the {n:,} rows of review.csv (correct_label column) and "
                "running the audit again with --review review.csv measures it within "
-               f"\u00b1{plan.get('review_half_width', 0.04) * 100:.0f} points" if n else
+               f"\u00b1{plan['review_half_width'] * 100:.0f} points" if n else
                "supply --pred-probs from a stronger model, or review the flagged rows")
     tail = (": the labels cannot be vouched for until this is resolved" if blocks else "")
     return Finding(

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tuneready.config.policy import CheckPolicy
+from tuneready.checks.label_noise.settings import LabelNoiseSettings
 from tuneready.evidence.label_issues import LabelIssues
 from tuneready.evidence.noise_range import RECALL_FLOOR
 from tuneready.evidence.review import MIN_MISS, draw, plan
@@ -77,7 +77,7 @@ def _confused_pairs(issues: LabelIssues, top: int = 10) -> list[dict[str, Any]]:
              "count": int(counts[i])} for i in order[:top] if uniq[i][0] != uniq[i][1]]
 
 
-def review_sample(data: Dataset, issues: LabelIssues, policy: CheckPolicy,
+def review_sample(data: Dataset, issues: LabelIssues, cfg: LabelNoiseSettings,
                   seed: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The rows of ``review.csv`` and the plan's numbers (for the metrics).
 
@@ -93,8 +93,8 @@ def review_sample(data: Dataset, issues: LabelIssues, policy: CheckPolicy,
     recall = b.recall if b.recall is not None else RECALL_FLOOR
     share = len(flagged) / max(len(labelled), 1)
     miss = min(0.5, max(MIN_MISS, b.upper * (1 - recall) / max(1 - share, 1e-9)))
-    taken = plan(len(flagged), len(unflagged), miss, float(policy["review_half_width"]),
-                 int(policy["review_max_rows"]))
+    taken = plan(len(flagged), len(unflagged), miss, cfg.review_half_width,
+                 cfg.review_max_rows)
     positions = draw(flagged, unflagged, taken, seed)
     likely = {p: issues.classes[issues.likely[i]]
               for i, p in enumerate(issues.positions.tolist())}
@@ -107,4 +107,4 @@ def review_sample(data: Dataset, issues: LabelIssues, policy: CheckPolicy,
     return rows, {"review_rows": taken.rows, "review_rows_flagged": taken.flagged,
                   "review_rows_unflagged": taken.unflagged,
                   "review_expected_half_width": round(taken.half_width, 4),
-                  "review_half_width": float(policy["review_half_width"])}
+                  "review_half_width": cfg.review_half_width}

@@ -16,6 +16,7 @@ models at run time). Name *columns* are found by name.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
@@ -24,6 +25,7 @@ from tuneready.checks.privacy.detect import KINDS, Span
 from tuneready.checks.privacy.mask import mask_value
 from tuneready.checks.privacy.scan import scan
 from tuneready.config.policy import CheckPolicy
+from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -35,6 +37,20 @@ REMEDY = ("remove or replace them before tuning: `tuneready fix --redact` writes
           "placeholders (<EMAIL>), `--drop-private` drops the rows")
 
 
+@dataclass(frozen=True)
+class PrivacySettings(Table):
+    """``[privacy]``: the kinds looked for, phone regions, what fails, personal columns."""
+
+    table = "privacy"
+    kinds: list[str]
+    phone_regions: list[str]
+    fail_on: list[str]
+    fail_on_columns: bool
+    repeat_min_rows: int
+    column_names: list[str]
+    column_share: float
+
+
 SPEC = CheckSpec(
     name="privacy", cls="PrivacyCheck",
     what=("e-mail addresses, phone numbers, payment cards, IBANs, national ids, IP addresses, "
@@ -43,6 +59,7 @@ SPEC = CheckSpec(
     why=("a model fine-tuned on personal data or credentials can repeat them to anyone; "
          "regulated teams cannot ship such a model"),
     needs=frozenset(),  # the frame's text and source columns only: no evidence stage
+    settings=PrivacySettings,
     diff_metrics=("rows_flagged", "personal_columns", "repeated_identifiers"),
 )
 
@@ -53,8 +70,9 @@ class PrivacyCheck(Declared):
     def run(self, data: Dataset, evidence: Evidence, policy: CheckPolicy) -> CheckResult:
         if data.n == 0:
             return skipped(self.name, "no rows", policy)
-        kinds = [k for k in KINDS if k in policy["kinds"]]
-        regions = list(policy["phone_regions"])
+        cfg = PrivacySettings.of(policy)
+        kinds = [k for k in KINDS if k in cfg.kinds]
+        regions = list(cfg.phone_regions)
         frame = data.frame
         ids = frame["row_id"].astype(int).tolist()
         texts = frame["input"].fillna("").astype(str).tolist()
@@ -62,14 +80,14 @@ class PrivacyCheck(Declared):
         spans = scan(texts, regions, kinds)
         per_row = [a + b for a, b in zip(spans[:len(ids)], spans[len(ids):], strict=True)]
         found = _by_kind(ids, per_row)
-        findings = [_kind_finding(k, found[k], data, policy) for k in kinds if found[k]]
-        repeated = _repeated(ids, per_row, int(policy["repeat_min_rows"]))
+        findings = [_kind_finding(k, found[k], data, cfg) for k in kinds if found[k]]
+        repeated = _repeated(ids, per_row, cfg.repeat_min_rows)
         if repeated:
-            findings.append(_repeat_finding(repeated, policy))
-        columns = personal_columns(frame, policy["column_names"], float(policy["column_share"]),
+            findings.append(_repeat_finding(repeated, cfg))
+        columns = personal_columns(frame, cfg.column_names, cfg.column_share,
                                    regions, kinds)
         if columns:
-            findings.append(_column_finding(columns, policy))
+            findings.append(_column_finding(columns, cfg))
         flagged = sorted({r for rows in found.values() for r, _ in rows})
         tables: dict[str, list[dict[str, Any]]] = {"types": [
             {"kind": k, "rows": len({r for r, _ in found[k]}), "values": len(found[k]),
@@ -105,9 +123,9 @@ def _severity(failing: bool) -> Severity:
 
 
 def _kind_finding(kind: str, hits: list[tuple[int, Span]], data: Dataset,
-                  policy: CheckPolicy) -> Finding:
+                  cfg: PrivacySettings) -> Finding:
     rows = sorted({r for r, _ in hits})
-    fail = kind in policy["fail_on"]
+    fail = kind in cfg.fail_on
     return Finding(f"privacy.{kind}", _severity(fail),
                    f"{len(rows):,} rows ({len(rows) / data.n:.2%}) hold {WORDS[kind]}: "
                    f"{len(hits):,} values, e.g. {mask_value(kind, hits[0][1].value)}",
@@ -135,18 +153,18 @@ def _repeated(ids: list[int], per_row: list[list[Span]], min_rows: int) -> list[
     return sorted(out, key=lambda d: (-d["rows"], d["kind"], d["first_rows"]))
 
 
-def _repeat_finding(repeated: list[dict[str, Any]], policy: CheckPolicy) -> Finding:
+def _repeat_finding(repeated: list[dict[str, Any]], cfg: PrivacySettings) -> Finding:
     top = repeated[0]
-    fail = any(r["kind"] in policy["fail_on"] for r in repeated)
+    fail = any(r["kind"] in cfg.fail_on for r in repeated)
     return Finding("privacy.repeated_identifier", _severity(fail),
-                   f"{len(repeated):,} identifiers each appear in {policy['repeat_min_rows']}+ "
+                   f"{len(repeated):,} identifiers each appear in {cfg.repeat_min_rows}+ "
                    f"rows (most: {top['value']} in {top['rows']:,} rows): a tuned model "
                    "memorises and repeats what it sees often",
                    observed=len(repeated), threshold=0, remedy=REMEDY, blocks=fail)
 
 
-def _column_finding(columns: list[dict[str, Any]], policy: CheckPolicy) -> Finding:
-    fail = bool(policy["fail_on_columns"])
+def _column_finding(columns: list[dict[str, Any]], cfg: PrivacySettings) -> Finding:
+    fail = cfg.fail_on_columns
     names = ", ".join(f"{c['column']} ({c['by']})" for c in columns[:8])
     return Finding("privacy.personal_columns", _severity(fail),
                    f"{len(columns)} source column(s) hold personal data: {names}",

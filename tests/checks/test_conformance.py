@@ -5,15 +5,24 @@ A new check is covered by this suite as soon as it is listed in ``checks.REGISTR
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
+from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from tests.conftest import edge_datasets, evidence_for
+from tests.checks import test_registry as registry
+from tests.conftest import dataset, edge_datasets, evidence_for, make_texts
 from tuneready.checks import REGISTRY, get_check
 from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult, Status
+from tuneready.engine.lanes import SideLane
 from tuneready.engine.runner import run_one
+from tuneready.evidence.store import Evidence
+from tuneready.io.dataset import Dataset
 
 CASES = edge_datasets()
 
@@ -56,3 +65,133 @@ def test_runner_turns_exception_into_error() -> None:
     result = run_one(Boom(), data, evidence_for(data), load_policy())
     assert result.status == Status.ERROR
     assert "kaput" in (result.error or "")
+
+
+# --- invariants, in the style of scikit-learn's check_estimator -------------------------------
+# Each registered check, on small fixtures where it actually runs (labelled text with a group
+# column; free-form chat answers with system prompts): the same seed gives the same result,
+# ``data.frame`` is left as it was, a forked lane (engine/lanes.py, as the runner forks it) gives
+# the in-process result, and ``to_dict`` survives the JSON reader. The fifth invariant, every
+# policy key a check reads exists in default.toml, is ``test_registry.test_settings``.
+
+SYSTEM = "You are a helpful support assistant for Acme. Answer briefly and politely."
+#: the fixtures on which each check must run (not skip); a new check must be added here
+RUNS_ON: dict[str, set[str]] = {
+    "schema": {"labelled", "chat"}, "size": {"labelled", "chat"},
+    "label_noise": {"labelled"}, "answers": {"chat"}, "duplicates": {"labelled", "chat"},
+    "domain": {"labelled", "chat"}, "bias": {"labelled"}, "prompts": {"chat"},
+    "privacy": {"labelled", "chat"},
+}
+FIXTURES = ("labelled", "chat")
+
+
+def _labelled() -> Dataset:
+    """Separable labelled texts, a group column, a few exact copies and an e-mail address."""
+    frame = make_texts(150)
+    frame["gender"] = np.random.default_rng(0).permutation(["female", "male"] * 75)
+    frame.loc[3, "text"] = frame.loc[3, "text"] + " mail jane.doe@example.com"
+    return dataset(pd.concat([frame, frame.head(5)], ignore_index=True), groups=["gender"])
+
+
+def _chat() -> Dataset:
+    """Free-form answers (some empty, some echoing the prompt) under two system prompts one
+    word apart, with an e-mail address in one prompt."""
+    rows = []
+    for i in range(60):
+        q = f"How do I reset the password of account {i} on device {i * 7}?"
+        if i == 4:
+            q += " My address is jane.doe@example.com"
+        a = f"Open settings, choose security, then reset it; step {i} finishes the process."
+        a = "" if i % 15 == 0 else q if i % 20 == 1 else a
+        system = SYSTEM if i % 3 else SYSTEM.replace("briefly", "concisely")
+        rows.append({"messages": [{"role": "system", "content": system},
+                                  {"role": "user", "content": q},
+                                  {"role": "assistant", "content": a}]})
+    return dataset(pd.DataFrame(rows), target_label_max=0)
+
+
+@dataclass
+class Runs:
+    data: Dataset
+    first: dict[str, CheckResult]
+    second: dict[str, CheckResult]
+    lane: dict[str, CheckResult] | None
+    frame_changed: dict[str, bool]
+
+
+@functools.cache
+def _runs(case: str) -> Runs:
+    """Every check on ``case``, in registry order on one Evidence as the runner does: twice
+    in process (fresh Evidence, same seed) and once in a forked lane."""
+    data = _labelled() if case == "labelled" else _chat()
+    checks = [get_check(n) for n in REGISTRY]
+    policy = load_policy()
+    first, changed = {}, {}
+    ev = Evidence(data, seed=0)
+    for check in checks:
+        before = data.frame.copy(deep=True)
+        first[check.name] = run_one(check, data, ev, policy)
+        changed[check.name] = not _same_frame(before, data.frame)
+    ev = Evidence(data, seed=0)
+    second = {c.name: run_one(c, data, ev, policy) for c in checks}
+    lane = None
+    if sys.platform == "linux":
+        got = SideLane(checks, run_one, data, Evidence(data, seed=0), policy).join()
+        lane = {r.name: r for r in got} if got is not None else {}
+    return Runs(data, first, second, lane, changed)
+
+
+def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    try:
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    except AssertionError:
+        return False
+    return True
+
+
+def _json(result: CheckResult) -> dict:
+    return json.loads(json.dumps(result.to_dict(), allow_nan=False))
+
+
+@pytest.mark.parametrize("name", REGISTRY)
+def test_fixtures_make_each_check_run(name: str) -> None:
+    assert name in RUNS_ON, f"add the fixtures on which {name} runs to RUNS_ON"
+    for case in FIXTURES:
+        result = _runs(case).first[name]
+        assert result.status != Status.ERROR, (case, result.error)
+        if case in RUNS_ON[name]:
+            assert result.status != Status.SKIPPED, (case, result.summary)
+
+
+@pytest.mark.parametrize("case", FIXTURES)
+@pytest.mark.parametrize("name", REGISTRY)
+def test_same_seed_same_result(name: str, case: str) -> None:
+    runs = _runs(case)
+    assert _json(runs.first[name]) == _json(runs.second[name])
+
+
+@pytest.mark.parametrize("case", FIXTURES)
+@pytest.mark.parametrize("name", REGISTRY)
+def test_frame_is_not_modified(name: str, case: str) -> None:
+    assert not _runs(case).frame_changed[name], f"{name} modified data.frame"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="lanes fork only on Linux")
+@pytest.mark.parametrize("case", FIXTURES)
+@pytest.mark.parametrize("name", REGISTRY)
+def test_lane_gives_the_in_process_result(name: str, case: str) -> None:
+    lane = _runs(case).lane
+    assert lane, "the forked lane sent nothing back"
+    assert _json(lane[name]) == _json(_runs(case).first[name])
+
+
+@pytest.mark.parametrize("case", FIXTURES)
+@pytest.mark.parametrize("name", REGISTRY)
+def test_to_dict_round_trips_through_the_json_reader(name: str, case: str) -> None:
+    saved = _json(_runs(case).first[name])
+    assert CheckResult.from_dict(saved).to_dict() == saved
+
+
+@pytest.mark.parametrize("name", REGISTRY)
+def test_policy_keys_read_exist_in_default_toml(name: str) -> None:
+    registry.test_settings(name)  # the settings dataclass's fields == its default.toml table

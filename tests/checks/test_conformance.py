@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +18,6 @@ from tests.conftest import dataset, edge_datasets, evidence_for, make_texts
 from tuneready.checks import REGISTRY, get_check
 from tuneready.config.policy import load_policy
 from tuneready.core.results import CheckResult, Status
-from tuneready.engine.lanes import SideLane
 from tuneready.engine.runner import run_one
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -70,9 +68,12 @@ def test_runner_turns_exception_into_error() -> None:
 # --- invariants, in the style of scikit-learn's check_estimator -------------------------------
 # Each registered check, on small fixtures where it actually runs (labelled text with a group
 # column; free-form chat answers with system prompts): the same seed gives the same result,
-# ``data.frame`` is left as it was, a forked lane (engine/lanes.py, as the runner forks it) gives
-# the in-process result, and ``to_dict`` survives the JSON reader. The fifth invariant, every
-# policy key a check reads exists in default.toml, is ``test_registry.test_settings``.
+# ``data.frame`` is left as it was, and ``to_dict`` survives the JSON reader. The invariant
+# "every policy key a check reads exists in default.toml" is ``test_registry.test_settings``.
+# "A lane gives the in-process result" is tests/engine/test_lanes.py
+# (test_side_lane_gives_the_same_results_and_shares_tokens, every check, the runner's own
+# forking): forking this module's runs after the parent fitted models hung the child on a
+# futex (a thread pool's lock copied mid-use), so the lanes are tested the runner's way only.
 
 SYSTEM = "You are a helpful support assistant for Acme. Answer briefly and politely."
 #: the fixtures on which each check must run (not skip); a new check must be added here
@@ -115,14 +116,13 @@ class Runs:
     data: Dataset
     first: dict[str, CheckResult]
     second: dict[str, CheckResult]
-    lane: dict[str, CheckResult] | None
     frame_changed: dict[str, bool]
 
 
 @functools.cache
 def _runs(case: str) -> Runs:
     """Every check on ``case``, in registry order on one Evidence as the runner does: twice
-    in process (fresh Evidence, same seed) and once in a forked lane."""
+    in process (fresh Evidence, same seed)."""
     data = _labelled() if case == "labelled" else _chat()
     checks = [get_check(n) for n in REGISTRY]
     policy = load_policy()
@@ -134,11 +134,7 @@ def _runs(case: str) -> Runs:
         changed[check.name] = not _same_frame(before, data.frame)
     ev = Evidence(data, seed=0)
     second = {c.name: run_one(c, data, ev, policy) for c in checks}
-    lane = None
-    if sys.platform == "linux":
-        got = SideLane(checks, run_one, data, Evidence(data, seed=0), policy).join()
-        lane = {r.name: r for r in got} if got is not None else {}
-    return Runs(data, first, second, lane, changed)
+    return Runs(data, first, second, changed)
 
 
 def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -174,15 +170,6 @@ def test_same_seed_same_result(name: str, case: str) -> None:
 @pytest.mark.parametrize("name", REGISTRY)
 def test_frame_is_not_modified(name: str, case: str) -> None:
     assert not _runs(case).frame_changed[name], f"{name} modified data.frame"
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="lanes fork only on Linux")
-@pytest.mark.parametrize("case", FIXTURES)
-@pytest.mark.parametrize("name", REGISTRY)
-def test_lane_gives_the_in_process_result(name: str, case: str) -> None:
-    lane = _runs(case).lane
-    assert lane, "the forked lane sent nothing back"
-    assert _json(lane[name]) == _json(_runs(case).first[name])
 
 
 @pytest.mark.parametrize("case", FIXTURES)

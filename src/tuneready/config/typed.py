@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -46,7 +46,7 @@ class Table:
         if missing or extra:
             raise TableMismatch(f"{cls.__name__} and policy table [{cls.table}] differ: "
                                 f"missing {missing}, undeclared {extra}")
-        hints = _hints(cls)
+        hints = _hints(typing.cast(Hashable, cls))
         for name in names:
             _check_type(cls, name, values[name], hints[name])
         return cls(**{n: values[n] for n in names})
@@ -61,7 +61,7 @@ class Table:
 
 
 @cache
-def _hints(cls: Any) -> dict[str, Any]:
+def _hints(cls: Hashable) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 

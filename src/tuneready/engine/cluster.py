@@ -154,7 +154,9 @@ def load_on_cluster(paths: list[Path], options: LoadOptions, cluster: Cluster,
     client = client_for(cluster)
     split = max(2, cluster.workers * 2)
     try:
-        scans = client.map(scan_shard, files, names, range(len(files)), spec=spec, pure=False)
+        shared = client.scatter(spec, broadcast=True)  # the eval signatures: sent once
+        scans = client.map(scan_shard, files, names, range(len(files)), spec=shared,
+                           pure=False)
         summaries = clock("scan", lambda: client.gather(client.map(scan_summary, scans,
                                                                    pure=False)))
         exact = clock("counts", lambda: cluster_counts(client, scans, cluster.workers))
@@ -165,7 +167,7 @@ def load_on_cluster(paths: list[Path], options: LoadOptions, cluster: Cluster,
             client, scans, passes.threshold, has_targets, exact["raw_n"], exact["distinct_n"],
             split))
         frame = clock("sample", lambda: gather_sample(client, scans, exact, summaries, offsets,
-                                                      files, spec, sample_n))
+                                                      files, shared, sample_n))
         scans.clear()  # release the scans on the workers before closing
     finally:
         close(client)
@@ -251,18 +253,24 @@ def scan_sample(scan: Scan, first_row: int, cut: dict[str, int]) -> pd.DataFrame
 
 def gather_sample(client: Any, scans: list[Any], exact: dict[str, Any],
                   summaries: list[dict[str, Any]], offsets: np.ndarray, files: list[str],
-                  spec: ScanSpec, n: int) -> pd.DataFrame:
+                  spec: Any, n: int) -> pd.DataFrame:
     """Per label, the rows with the smallest sample keys over all shards, from the
     candidates each scan kept; a shard whose candidates do not reach a label's cut (shards
     of very unequal size) is read again for the rows under the cut."""
     unlabelled = exact["raw_n"] - sum(exact["label_counts"].values())
     wanted = quotas(exact["label_counts"], unlabelled, n)
     keys = client.gather(client.map(candidate_keys, scans, pure=False))
-    cut: dict[str, int] = {}
-    for label, k in wanted.items():
-        pooled = np.sort(np.concatenate([part.get(label, np.zeros(0, np.uint64))
-                                         for part in keys]))
-        cut[label] = int(pooled[k - 1])
+    pooled = {label: np.sort(np.concatenate([part.get(label, np.zeros(0, np.uint64))
+                                             for part in keys])) for label in wanted}
+    short = {label: k for label, k in wanted.items() if len(pooled[label]) < k}
+    if short:  # candidates too few for a quota (very unequal shards): read the keys again
+        from tuneready.engine.shardscan import smallest_keys
+
+        again = client.gather(client.map(smallest_keys, files, [s["name"] for s in summaries],
+                                         spec=spec, wanted=short, pure=False))
+        pooled.update({label: np.sort(np.concatenate([part[label] for part in again]))
+                       for label in short})
+    cut = {label: int(pooled[label][k - 1]) for label, k in wanted.items()}
     jobs = []
     for i, summary in enumerate(summaries):
         short = any(cut[label] > summary["bounds"].get(label, cut[label]) for label in cut)

@@ -53,7 +53,8 @@ def candidate_pairs(client: Any, scans: list[Any], name: str, split: int) -> pd.
     meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in BUCKET_META.items()})
     frames = dd.from_delayed(client.map(bucket_frame, scans, name=name, pure=False), meta=meta,
                              verify_meta=False)
-    shuffled = frames.shuffle("bucket", npartitions=split)
+    # one output partition per shard at least: the bucket rows are 16 per distinct text
+    shuffled = frames.shuffle("bucket", npartitions=max(split, len(scans)))
     pair_meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in PAIR_META.items()})
     pairs = shuffled.map_partitions(chain_pairs, meta=pair_meta).drop_duplicates(
         split_out=split)
@@ -162,10 +163,12 @@ def near_clusters(client: Any, scans: list[Any], threshold: float, has_targets: 
     if has_targets:
         targets, tstats = field_roots(client, scans, "target", threshold, split)
         stats.update({f"target_{k}": v for k, v in tstats.items()})
-    maps = client.scatter([inputs, targets], broadcast=True)
+    shared_inputs = client.scatter(inputs, broadcast=True)
+    shared_targets = None if targets is None else client.scatter(targets, broadcast=True)
     meta = pd.DataFrame({"comp": pd.Series(dtype="uint64"), "ex": pd.Series(dtype="uint64")})
-    keys = dd.from_delayed(client.map(example_keys, scans, inputs=maps[0], targets=maps[1],
-                                      pure=False), meta=meta, verify_meta=False)
+    keys = dd.from_delayed(client.map(example_keys, scans, inputs=shared_inputs,
+                                      targets=shared_targets, pure=False),
+                           meta=meta, verify_meta=False)
     sizes = keys["ex"].value_counts(split_out=split)
     per_comp = keys.drop_duplicates(split_out=split).groupby("comp").size(split_out=split)
     n_ex, n_clusters, n_conflicting = dask.compute(sizes.size, (sizes > 1).sum(),

@@ -196,6 +196,18 @@ def rows_under(path: str, name: str, spec: ScanSpec, cut: dict[str, int]) -> pd.
     return out
 
 
+def smallest_keys(path: str, name: str, spec: ScanSpec,
+                  wanted: dict[str, int]) -> dict[str, np.ndarray]:
+    """The fallback's first step: read the shard again for each label's ``wanted`` smallest
+    sample keys (when the candidates kept by the scans hold fewer than a label's quota)."""
+    from tuneready.io import load_dataset
+
+    frame = load_dataset(path, replace(spec.options, sample=None)).frame
+    keys = sample_keys(frame, name, spec.seed)
+    labels = frame["label"].fillna("").to_numpy(dtype=object)
+    return {label: np.sort(keys[labels == label])[:k] for label, k in wanted.items()}
+
+
 def token_counts(frame: pd.DataFrame, encoding: str) -> dict[str, Any]:
     """Exact token counts (``Evidence.input_tokens + target_tokens``) as a value histogram,
     so totals, percentiles and rows over any context limit follow exactly."""

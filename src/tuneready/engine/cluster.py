@@ -273,8 +273,8 @@ def gather_sample(client: Any, scans: list[Any], exact: dict[str, Any],
     cut = {label: int(pooled[label][k - 1]) for label, k in wanted.items()}
     jobs = []
     for i, summary in enumerate(summaries):
-        short = any(cut[label] > summary["bounds"].get(label, cut[label]) for label in cut)
-        if short:
+        reached = all(cut[label] <= summary["bounds"].get(label, cut[label]) for label in cut)
+        if not reached:
             jobs.append(client.submit(_reread, files[i], summary["name"], spec, cut,
                                       int(offsets[i]), pure=False))
         else:

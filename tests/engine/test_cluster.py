@@ -122,6 +122,8 @@ def test_cluster_sample_with_unequal_shards_is_the_smallest_keys(tmp_path: Path)
     from tuneready.engine.cluster import quotas
     from tuneready.engine.shardscan import sample_keys
 
+    for name in ("big", "s0", "s1", "s2"):
+        (tmp_path / name).mkdir()
     big = write_shards(tmp_path / "big", 40_000, 1)[0]
     small = [write_shards(tmp_path / f"s{i}", 100, 1)[0] for i in range(3)]
     paths = [big, *[path.rename(big.with_name(f"tiny-{i}.jsonl"))

@@ -60,8 +60,8 @@ def write_data(folder: Path, fmt: str) -> tuple[list[Path], Path]:
                         else "ok" if roll < 0.52 else " ".join(_sentence(rng)))
                 label = rng.choice(["a", "b"]) if roll < 0.9 else "c"
                 record = ({"text": text, "label": label} if fmt == "classification" else
-                          {"prompt": text, "completion": _perturb(base, rng) if roll < 0.7
-                           else f"answer {label}"})
+                          {"prompt": text, "completion": " ".join(base[:4]) if roll < 0.2
+                           else _perturb(base, rng) if roll < 0.7 else f"answer {label}"})
                 fh.write(json.dumps(record) + "\n")
         paths.append(path)
     eval_path = folder / "eval.jsonl"

@@ -78,11 +78,13 @@ def verified(client: Any, scans: list[Any], name: str, pairs: pd.DataFrame,
         others, at = {}, {}
         for other in np.unique(away[rows]):
             pick = np.flatnonzero(away[rows] == other)
-            others[int(other)] = client.submit(sig_rows, scans[int(other)], name,
-                                               right[rows[pick]], pure=False)
+            wanted = client.scatter(right[rows[pick]])  # data, not graph: no large graphs
+            others[int(other)] = client.submit(sig_rows, scans[int(other)], name, wanted,
+                                               pure=False)
             at[int(other)] = pick
-        jobs.append((rows, client.submit(verify, scans[int(shard)], name, left[rows],
-                                         right[rows], others, at, pure=False)))
+        sides = client.scatter([left[rows], right[rows], at])
+        jobs.append((rows, client.submit(verify, scans[int(shard)], name, sides[0], sides[1],
+                                         others, sides[2], pure=False)))
     for rows, job in jobs:
         sims[rows] = job.result()
     out = pairs.assign(sim=sims)

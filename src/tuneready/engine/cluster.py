@@ -165,7 +165,7 @@ def load_on_cluster(paths: list[Path], options: LoadOptions, cluster: Cluster,
         has_targets = any(s["has_targets"] for s in summaries)
         exact["duplicates"] = clock("near", lambda: near_clusters(
             client, scans, passes.threshold, has_targets, exact["raw_n"], exact["distinct_n"],
-            split))
+            split, passes.params.bands))
         frame = clock("sample", lambda: gather_sample(client, scans, exact, summaries, offsets,
                                                       files, shared, sample_n))
         scans.clear()  # release the scans on the workers before closing

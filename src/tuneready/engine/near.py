@@ -6,7 +6,8 @@ texts sharing an LSH bucket to the next text in first-occurrence order (a chain)
 links whose estimated Jaccard reaches the threshold, and takes connected components. Here:
 
 1. every shard emits (bucket, band, text hash, first order) for its distinct texts;
-2. a hash shuffle on the bucket (``DataFrame.shuffle``) puts each bucket in one partition,
+2. a hash shuffle on the bucket (``DataFrame.shuffle``, 4 bands at a time so a shuffle holds
+   a quarter of the bucket rows) puts each bucket in one partition,
    where a text's first order over all shards is the minimum and the chain is formed: the
    candidate pairs, computed on the workers;
 3. the candidate pairs are gathered on the driver (one pair of order keys each: they grow
@@ -44,21 +45,34 @@ def chain_pairs(part: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"left": order[same], "right": order[same + 1]})
 
 
-def candidate_pairs(client: Any, scans: list[Any], name: str, split: int) -> pd.DataFrame:
-    """Unique candidate pairs (left < right, order keys) of one field, from the shuffle."""
+#: LSH bands per shuffle: four shuffles of 4 bands hold a quarter of the bucket rows each
+BANDS_PER_SHUFFLE = 4
+
+
+def candidate_pairs(client: Any, scans: list[Any], name: str, split: int,
+                    bands: int) -> pd.DataFrame:
+    """Unique candidate pairs (left < right, order keys) of one field, from the shuffles."""
+    found = [_band_pairs(client, scans, name, split, range(b, min(bands, b + BANDS_PER_SHUFFLE)))
+             for b in range(0, bands, BANDS_PER_SHUFFLE)]
+    pairs = pd.concat(found, ignore_index=True).drop_duplicates()
+    return pairs.sort_values(["left", "right"]).reset_index(drop=True)
+
+
+def _band_pairs(client: Any, scans: list[Any], name: str, split: int,
+                bands: range) -> pd.DataFrame:
     import dask.dataframe as dd
 
     from tuneready.engine.shardscan import bucket_frame
 
     meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in BUCKET_META.items()})
-    frames = dd.from_delayed(client.map(bucket_frame, scans, name=name, pure=False), meta=meta,
-                             verify_meta=False)
-    # one output partition per shard at least: the bucket rows are 16 per distinct text
+    frames = dd.from_delayed(client.map(bucket_frame, scans, name=name, bands=bands,
+                                        pure=False), meta=meta, verify_meta=False)
+    # one output partition per shard at least: 4 bucket rows per distinct text and band group
     shuffled = frames.shuffle("bucket", npartitions=max(split, len(scans)))
     pair_meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in PAIR_META.items()})
     pairs = shuffled.map_partitions(chain_pairs, meta=pair_meta).drop_duplicates(
         split_out=split)
-    return pairs.compute().sort_values(["left", "right"]).reset_index(drop=True)
+    return pairs.compute()
 
 
 def verified(client: Any, scans: list[Any], name: str, pairs: pd.DataFrame,
@@ -108,11 +122,11 @@ def roots(edges: pd.DataFrame, hash_of: dict[int, int]) -> pd.Series:
 
 
 def field_roots(client: Any, scans: list[Any], name: str, threshold: float,
-                split: int) -> tuple[pd.Series, dict[str, int]]:
+                split: int, bands: int) -> tuple[pd.Series, dict[str, int]]:
     """The component map of one field (input or target) and its pair counts."""
     from tuneready.engine.shardscan import distinct_hashes
 
-    pairs = candidate_pairs(client, scans, name, split)
+    pairs = candidate_pairs(client, scans, name, split, bands)
     edges = verified(client, scans, name, pairs, threshold)
     orders = np.unique(np.concatenate([edges["left"], edges["right"]]))
     hash_of = _hash_of(client, scans, name, orders, distinct_hashes)
@@ -155,15 +169,15 @@ def _mapped(hashes: pd.Series, root: pd.Series) -> pd.Series:
 
 
 def near_clusters(client: Any, scans: list[Any], threshold: float, has_targets: bool,
-                  raw_n: int, distinct_n: int, split: int) -> dict[str, Any]:
+                  raw_n: int, distinct_n: int, split: int, bands: int) -> dict[str, Any]:
     """The duplicates check's metrics over every row (see the module docstring)."""
     import dask
     import dask.dataframe as dd
 
-    inputs, stats = field_roots(client, scans, "input", threshold, split)
+    inputs, stats = field_roots(client, scans, "input", threshold, split, bands)
     targets = None
     if has_targets:
-        targets, tstats = field_roots(client, scans, "target", threshold, split)
+        targets, tstats = field_roots(client, scans, "target", threshold, split, bands)
         stats.update({f"target_{k}": v for k, v in tstats.items()})
     shared_inputs = client.scatter(inputs, broadcast=True)
     shared_targets = None if targets is None else client.scatter(targets, broadcast=True)

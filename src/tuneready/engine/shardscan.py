@@ -6,7 +6,7 @@ length, an order key), the MinHash signatures of the shard's DISTINCT texts (wha
 shuffle and the pair verification need), exact token and identity-term counts, the eval
 set's exact and bucket matches, and the sample candidates. The parsed rows are dropped when
 the task returns, so a worker's memory grows with its shards' hashes and signatures (about
-40 bytes a row plus 260 a distinct text), not with their text.
+50 bytes a row plus 270 a distinct text), not with their text.
 
 A row's ``order`` key is ``shard index << 40 | row id within the shard``: ordered like the
 single-machine row position, so "first occurrence" and "position order" (LSH chains, best
@@ -247,18 +247,20 @@ def eval_candidates(query: Signatures, base: Distinct) -> pd.DataFrame:
     return pd.DataFrame({"q": q, "band": band, "order": base.orders[b], "sim": sim})
 
 
-def bucket_frame(scan: Scan, name: str) -> pd.DataFrame:
-    """One row per (band, distinct valid text) of a field: the band shuffle's input."""
+def bucket_frame(scan: Scan, name: str, bands: range | None = None) -> pd.DataFrame:
+    """One row per (band, distinct valid text) of a field: the band shuffle's input (the
+    ``bands`` given, all by default: the driver shuffles a few bands at a time)."""
     dist = scan.distinct.get(name)
     if dist is None or not len(dist.hashes):
         return pd.DataFrame({"bucket": np.zeros(0, np.uint64), "band": np.zeros(0, np.uint8),
                              "hash": np.zeros(0, np.uint64), "order": np.zeros(0, np.int64)})
-    keys = dist.sig.band_keys()[dist.sig.valid]
-    n, bands = keys.shape
+    chosen = np.asarray(bands if bands is not None else range(dist.sig.params.bands))
+    keys = dist.sig.band_keys()[dist.sig.valid][:, chosen]
+    n = keys.shape[0]
     return pd.DataFrame({"bucket": keys.ravel(),
-                         "band": np.tile(np.arange(bands, dtype=np.uint8), n),
-                         "hash": np.repeat(dist.hashes[dist.sig.valid], bands),
-                         "order": np.repeat(dist.orders[dist.sig.valid], bands)})
+                         "band": np.tile(chosen.astype(np.uint8), n),
+                         "hash": np.repeat(dist.hashes[dist.sig.valid], len(chosen)),
+                         "order": np.repeat(dist.orders[dist.sig.valid], len(chosen))})
 
 
 def sig_rows(scan: Scan, name: str, orders: np.ndarray) -> np.ndarray:

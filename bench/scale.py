@@ -5,10 +5,12 @@
 
 Shards are built once into ``bench/out/shards_<rows>`` from ``bench/common.build_rows`` (real
 SMS/TREC texts resampled and perturbed). For each worker count the exact passes run on a fresh
-``LocalCluster`` (``engine.cluster.load_on_cluster`` with a 200k-row sample gathered): wall
-seconds, rows per second, peak memory of the driver and of the whole process tree (PSS summed,
-``bench/run.tree_rss_mb``, sampled every 0.5 s). Worker counts run one after another in one
-process: on a shared machine read the speed-up as rough.
+``LocalCluster`` (``engine.cluster.load_on_cluster``: every exact pass, then a 200k-row
+sample gathered): wall seconds per phase, rows per second (all of it, and the exact passes
+without the sample gathering), peak memory of each worker, of the driver and of the whole
+process tree (PSS summed, ``bench/run.tree_rss_mb``), sampled every 0.5 s. Worker counts run
+one after another in one process: on a shared machine read the speed-up as rough, and the
+load average printed at the end says how shared it was.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -44,29 +46,59 @@ def build_shards(rows: int, shards: int) -> list[Path]:
     return paths
 
 
-def run(paths: list[Path], workers: int, sample: int) -> dict[str, float]:
+class Watch:
+    """Peak memory while a run goes: the driver, each child process (the workers), and the
+    whole tree (PSS summed, ``bench/run.tree_rss_mb``), sampled every 0.5 s."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.me = psutil.Process()
+        self.driver = 0.0
+        self.children: dict[int, float] = {}
+        self.total = 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self.done.wait(0.5):
+            self.driver = max(self.driver, self.me.memory_info().rss / 2**20)
+            for child in self.me.children(recursive=True):
+                try:
+                    rss = child.memory_info().rss / 2**20
+                except psutil.Error:
+                    continue
+                self.children[child.pid] = max(self.children.get(child.pid, 0.0), rss)
+            self.total = max(self.total, tree_rss_mb(os.getpid()))
+
+    def __enter__(self) -> Watch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def run(paths: list[Path], workers: int, sample: int) -> dict[str, Any]:
     from tuneready.engine.cluster import Cluster, load_on_cluster
     from tuneready.io import LoadOptions
 
-    peak = [0.0]
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.5):
-            peak[0] = max(peak[0], tree_rss_mb(os.getpid()))
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    start = time.perf_counter()
-    data = load_on_cluster(paths, LoadOptions(format="classification"),
-                           Cluster(workers=workers), sample)
-    seconds = time.perf_counter() - start
-    done.set()
-    watcher.join()
+    timings: dict[str, float] = {}
+    with Watch() as watch:
+        start = time.perf_counter()
+        data = load_on_cluster(paths, LoadOptions(format="classification"),
+                               Cluster(workers=workers), sample, timings=timings)
+        seconds = time.perf_counter() - start
     rows = int(data.population["raw_n"])
+    # the largest children are the workers (the others: multiprocessing's resource tracker)
+    per_worker = sorted(watch.children.values(), reverse=True)[:workers]
     return {"workers": workers, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds,
-            "total_mb": peak[0],
-            "driver_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "exact_s": seconds - timings.get("sample", 0.0), "timings": timings,
+            "total_mb": watch.total, "driver_mb": watch.driver, "worker_mb": per_worker,
+            "near": data.population["duplicates"]}
 
 
 def main() -> None:
@@ -76,16 +108,32 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--sample", type=int, default=200_000)
     args = ap.parse_args()
+    t = time.perf_counter()
     paths = build_shards(args.rows, args.shards)
-    results = [run(paths, w, args.sample) for w in args.workers]
-    print("| workers | rows | wall s | rows/s | peak MB total | driver max RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"shards ready in {time.perf_counter() - t:.0f} s: {paths[0].parent}")
+    results = []
+    for w in args.workers:
+        results.append(run(paths, w, args.sample))
+        r = results[-1]
+        print(f"{w} worker(s): {r['seconds']:.0f} s; phases " + ", ".join(
+            f"{k} {v:.0f} s" for k, v in r["timings"].items()), flush=True)
+    print("| workers | rows | wall s | rows/s | exact passes rows/s | peak MB per worker | "
+          "peak MB total | driver peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['workers']} | {r['rows']:,} | {r['seconds']:.0f} | {r['rows_per_s']:,.0f} | "
-              f"{r['total_mb']:,.0f} | {r['driver_mb']:,.0f} |")
+              f"{r['rows'] / r['exact_s']:,.0f} | "
+              f"{' / '.join(f'{m:,.0f}' for m in r['worker_mb'])} | {r['total_mb']:,.0f} | "
+              f"{r['driver_mb']:,.0f} |")
+    near = results[-1]["near"]
+    print(f"\nnear duplicates: {near['near_duplicates']:,} rows, {near['clusters']:,} clusters, "
+          f"{near['candidate_pairs']:,} candidate pairs, {near['near_pairs']:,} verified")
     if len(results) > 1:
-        print(f"\nspeed-up {results[-1]['workers']} vs {results[0]['workers']} workers: "
-              f"{results[-1]['rows_per_s'] / results[0]['rows_per_s']:.2f}x")
+        a, b = results[0], results[-1]
+        print(f"speed-up {b['workers']} vs {a['workers']} workers: "
+              f"{b['rows_per_s'] / a['rows_per_s']:.2f}x wall, "
+              f"{a['exact_s'] / b['exact_s']:.2f}x exact passes")
+    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("dask.dataframe")
@@ -112,3 +113,35 @@ def test_audit_command_runs_on_a_local_cluster(shards: list[Path], tmp_path: Pat
     assert population["raw_n"] == single["raw_n"]
     assert population["distinct_n"] == single["distinct_n"]
     assert audit["dataset"]["rows"] < 2100
+
+
+def test_cluster_sample_with_unequal_shards_is_the_smallest_keys(tmp_path: Path) -> None:
+    """One large shard and three tiny ones: the scans' candidates fall short of the quotas,
+    the shards are read again, and the sample is still, per label, the rows with the
+    smallest seeded keys over the whole data set."""
+    from tuneready.engine.cluster import quotas
+    from tuneready.engine.shardscan import sample_keys
+
+    for name in ("big", "s0", "s1", "s2"):
+        (tmp_path / name).mkdir()
+    big = write_shards(tmp_path / "big", 40_000, 1)[0]
+    small = [write_shards(tmp_path / f"s{i}", 100, 1)[0] for i in range(3)]
+    paths = [big, *[path.rename(big.with_name(f"tiny-{i}.jsonl"))
+                    for i, path in enumerate(small)]]
+    options = LoadOptions(format="classification")
+    data = load_on_cluster(paths, options, Cluster(workers=2), sample_n=5_000)
+    frames = []
+    offset = 0
+    for path in paths:
+        part = load_dataset(path, options)
+        frame = part.frame.assign(key=sample_keys(part.frame, path.name, 0))
+        frame["row_id"] = frame["row_id"] + offset
+        offset += int(part.sources[0]["last_row"])
+        frames.append(frame)
+    every = pd.concat(frames, ignore_index=True)
+    every["lab"] = every["label"].fillna("")
+    counts = every["lab"].value_counts()
+    wanted = quotas({k: int(v) for k, v in counts.items() if k}, int(counts.get("", 0)), 5_000)
+    expected = sorted(int(r) for lab, k in wanted.items()
+                      for r in every[every["lab"] == lab].nsmallest(k, "key")["row_id"])
+    assert data.frame["row_id"].tolist() == expected

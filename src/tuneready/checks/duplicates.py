@@ -36,6 +36,9 @@ from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
 
 TEXT_LIMIT = 300
+#: the metrics the Dask engine computes over every row (``Dataset.population["duplicates"]``)
+EXACT_METRICS = ("rows", "exact_duplicates", "near_duplicates", "redundant_rows",
+                 "redundant_share", "clusters")
 
 
 @dataclass(frozen=True)
@@ -183,12 +186,19 @@ class DuplicatesCheck(Declared):
             "rows": n, "exact_duplicates": exact, "near_duplicates": redundant - exact,
             "redundant_rows": redundant, "redundant_share": round(share, 4),
             "clusters": n_clusters, "near_threshold": threshold}
+        population = data.population.get("duplicates")
+        if population:  # --engine dask: the same numbers over every row (engine.near)
+            metrics.update({k: population[k] for k in EXACT_METRICS}, sample_rows=n)
+            exact, redundant = metrics["exact_duplicates"], metrics["redundant_rows"]
+            share, n_clusters = metrics["redundant_share"], metrics["clusters"]
         if redundant:
             findings.append(_redundant_finding(redundant, exact, share, n_clusters,
                                                rows[ex.redundant], cfg))
 
         conflicting = _conflicting_prompts(inp, ex)
-        metrics["prompt_clusters_with_different_answers"] = len(conflicting)
+        metrics["prompt_clusters_with_different_answers"] = (
+            population["prompt_clusters_with_different_answers"] if population
+            else len(conflicting))
         if len(conflicting):
             mask = np.isin(inp.labels, conflicting)
             tables["prompt_clusters"] = cluster_table(inp, frame, limit, only=conflicting)
@@ -205,21 +215,24 @@ class DuplicatesCheck(Declared):
         metrics.update(sem_metrics)
 
         if evidence.eval_data is not None:
-            leak_findings, leak_metrics, leaked, ev = _leakage(evidence, inp, params,
-                                                               threshold, cfg)
+            leak_findings, leak_metrics, leaked, ev = (
+                _population_leakage(evidence, data.population["leakage"], cfg)
+                if "leakage" in data.population
+                else _leakage(evidence, inp, params, threshold, cfg))
             findings.extend(leak_findings)
             metrics.update(leak_metrics)
             tables["leaked"] = leaked[:cfg.max_leaked_rows]
-            leaked_mask = np.isin(evidence.eval_data.frame["row_id"].to_numpy(),
-                                  [r["eval_row_id"] for r in leaked])
+            leaked_ids = data.population.get("leakage", {}).get(
+                "eval_row_ids", [r["eval_row_id"] for r in leaked])
+            leaked_mask = np.isin(evidence.eval_data.frame["row_id"].to_numpy(), leaked_ids)
             sem_findings, sem_metrics, sem_leaked = semantic_leakage(
                 evidence, ev.norm_input, leaked_mask, inp.labels, cfg)
             findings.extend(sem_findings)
             metrics.update(sem_metrics)
             tables["semantic_leaked"] = sem_leaked[:cfg.max_leaked_rows]
 
-        summary = (f"{redundant:,} of {n:,} rows redundant ({share:.1%}): {exact:,} exact, "
-                   f"{redundant - exact:,} near repeats")
+        summary = (f"{redundant:,} of {metrics['rows']:,} rows redundant ({share:.1%}): "
+                   f"{exact:,} exact, {redundant - exact:,} near repeats")
         if metrics.get("semantic_pairs"):
             summary += f"; {metrics['semantic_pairs']:,} paraphrase pairs (not removed)"
         if "leaked_eval_rows" in metrics:
@@ -289,15 +302,32 @@ def _leakage(evidence: Evidence, inp: Clustering, params: MinHashParams, thresho
                "leaked_train_rows": len(train_rows),
                "leaked_exact": int(exact.sum()), "leaked_near": len(leaked) - int(exact.sum()),
                "leaked_share": round(share, 4)}
-    if not len(leaked):
-        return [], metrics, table, ev
+    return _leak_findings(metrics, train_rows, cfg), metrics, table, ev
+
+
+def _population_leakage(evidence: Evidence, population: dict[str, Any],
+                        cfg: DuplicatesSettings
+                        ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]], Evidence]:
+    """Leakage as the Dask engine found it over every training row (``engine.exact``)."""
+    assert evidence.eval_data is not None
+    ev = Evidence(evidence.eval_data, seed=evidence.seed)
+    metrics = dict(population["metrics"])
+    return (_leak_findings(metrics, population["train_rows"], cfg), metrics,
+            list(population["table"]), ev)
+
+
+def _leak_findings(metrics: dict[str, Any], train_rows: list[int],
+                   cfg: DuplicatesSettings) -> list[Finding]:
+    leaked, exact = metrics["leaked_eval_rows"], metrics["leaked_exact"]
+    if not leaked:
+        return []
+    share = leaked / metrics["eval_rows"]
     fail = cfg.leakage_fail_share
-    finding = Finding(
+    return [Finding(
         "duplicates.eval_leakage", Severity.FAIL if share >= fail else Severity.WARN,
-        f"{len(leaked):,} eval rows ({share:.1%}) have a prompt that is in the training data "
-        f"({int(exact.sum()):,} exactly, {len(leaked) - int(exact.sum()):,} nearly): scores on "
+        f"{leaked:,} eval rows ({share:.1%}) have a prompt that is in the training data "
+        f"({exact:,} exactly, {leaked - exact:,} nearly): scores on "
         "that eval set overstate quality", observed=round(share, 4), threshold=fail,
         rows=example_rows(train_rows), n_rows=len(train_rows),
-        remedy=f"remove the {len(leaked):,} leaked prompts from the eval set (or the "
-        f"{len(train_rows):,} training rows behind them)")
-    return [finding], metrics, table, ev
+        remedy=f"remove the {leaked:,} leaked prompts from the eval set (or the "
+        f"{len(train_rows):,} training rows behind them)")]

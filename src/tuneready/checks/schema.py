@@ -87,6 +87,11 @@ class SchemaCheck(Declared):
                 rows=example_rows([p.line for p in data.problems] + list(invalid)),
                 caps=Verdict.NOT_READY, remedy="repair or drop the invalid records"))
         metrics = _token_metrics(evidence, frame, cfg.context_limit)
+        tokens = data.population.get("tokens")
+        histogram = _token_histogram(frame["tokens"].to_numpy())
+        if tokens:  # --engine dask: counted over every row on the workers
+            metrics = {k: v for k, v in tokens.items() if k != "histogram"}
+            histogram = tokens.get("histogram", [])
         metrics.update(invalid_rows=len(invalid), malformed_records=len(data.problems),
                        invalid_share=round(share, 4))
         return CheckResult(
@@ -95,7 +100,7 @@ class SchemaCheck(Declared):
             summary=f"{len(invalid)} invalid rows, {len(data.problems)} malformed records, "
                     f"{metrics['total_tokens']:,} training tokens",
             tables={"malformed": [p.to_dict() for p in data.problems[:200]],
-                    "token_histogram": _token_histogram(frame["tokens"].to_numpy())})
+                    "token_histogram": histogram})
 
 
 class Rule:

@@ -1,35 +1,46 @@
 """``--engine dask``: the exact passes on a Dask cluster, shard by shard; models on a sample.
 
 A data set too large for one machine is read on the workers, one task per shard, each with
-tuneready's own loader (same parsing, mapping and normalization as the single-machine path).
-Workers return one small frame per shard (row hashes, label, length) and a seeded sample of
-their rows; the driver never holds all rows. Exact over every row, computed on the cluster:
+tuneready's own loader (same parsing, mapping and normalization as the single-machine path),
+ONCE: ``engine.shardscan.scan_shard`` reduces the shard to hashes, distinct-text signatures,
+histograms and sample candidates and drops the rows. Exact over every row, on the cluster:
 
 - records, and the malformed records by shard and line (the loader's problems);
 - distinct examples (normalized input + target + label) and so exact duplicates, by a hash
   shuffle (``drop_duplicates(split_out=...)``), never a set of every hash on one process;
 - prompts with conflicting labels (same normalized input, more than one label), also shuffled;
-- per-label counts and input lengths (characters).
+- per-label counts and input lengths (characters), token counts (the schema check's);
+- near-duplicate clusters (MinHash, LSH band shuffle, ``engine.near``), train/eval leakage
+  (exact and near, ``engine.exact.leakage``), identity-term group counts (the bias lexicon).
 
-The model-based checks then run on the driver over the gathered sample, as ``--sample``
-does: the report says which numbers are exact (``Dataset.population``) and which sampled.
-Dask (``pip install 'tuneready[dask]'``) is imported only here, inside functions.
+The model-based checks then run on the driver over a seeded stratified sample gathered from
+the scans' candidates, as ``--sample`` does: the report says which numbers are exact
+(``Dataset.population``) and which sampled. The driver holds the sample, per-shard summaries,
+the near-duplicate candidate pairs (they grow with near-duplicate texts, not with rows) and
+the eval set. Dask (``pip install 'tuneready[dask]'``) is imported only inside functions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from tuneready.engine.exact import identity_stats, leakage, token_stats
+from tuneready.engine.near import near_clusters
+from tuneready.engine.shardscan import Scan, ScanSpec
+from tuneready.evidence.minhash import MinHashParams
+
 if TYPE_CHECKING:
     from tuneready.io import Dataset, LoadOptions
 
-#: the cluster's partial frames: one row per record
-PARTIAL_COLUMNS = {"example": "uint64", "prompt": "uint64", "label": "str", "chars": "int64"}
+#: the cluster's partial frames: one row per record (``engine.shardscan.partials``)
+PARTIAL_COLUMNS = {"example": "uint64", "prompt": "uint64", "target": "uint64",
+                   "label": "object", "chars": "int64", "order": "int64"}
 
 
 @dataclass(frozen=True)
@@ -72,86 +83,6 @@ def close(client: Any) -> None:
         local.close()
 
 
-def partials(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per record: the hashes ``io.sample.population_counts`` counts, label, length.
-
-    The same hash as the single-machine path (``pd.util.hash_pandas_object`` of the
-    normalized input, target and label), so the distinct counts are identical.
-    """
-    from tuneready.io.text import normalize
-
-    inp = frame["input"].map(normalize)
-    key = pd.DataFrame({"i": inp, "t": frame["target"].map(normalize),
-                        "l": frame["label"].fillna("\x00")})
-    return pd.DataFrame({
-        "example": pd.util.hash_pandas_object(key, index=False).to_numpy(),
-        "prompt": pd.util.hash_pandas_object(inp, index=False).to_numpy(),
-        "label": frame["label"].astype("str").where(frame["label"].notna(), None),
-        "chars": frame["input"].fillna("").str.len().to_numpy(dtype=np.int64)})
-
-
-def sample_keys(frame: pd.DataFrame, shard: str, seed: int) -> np.ndarray:
-    """A seeded pseudo-random key per record, from its shard, row and input: the same rows
-    are drawn however the shards are spread over workers."""
-    key = pd.DataFrame({"s": shard, "r": frame["row_id"].astype("int64"),
-                        "i": frame["input"].fillna("")})
-    return pd.util.hash_pandas_object(key, index=False,
-                                      hash_key=f"tuneready{seed:07d}"[:16]).to_numpy()
-
-
-@dataclass
-class Shard:
-    """One loaded shard, kept on its worker: rows, sample keys, problems, line span."""
-
-    name: str
-    frame: pd.DataFrame
-    keys: np.ndarray
-    problems: list[Any]
-    span: int
-    meta: dict[str, Any]
-
-
-def load_shard(path: str, name: str, options: LoadOptions, seed: int) -> Shard:
-    """On a worker: one shard read by tuneready's own loader (row ids local to the shard)."""
-    from tuneready.io import load_dataset
-
-    data = load_dataset(path, replace(options, sample=None))
-    span = int(data.sources[0]["last_row"]) if data.sources else int(data.records_read)
-    meta = {"format": data.format, "reader": data.reader, "mapping": data.mapping,
-            "records_read": data.records_read, "sha256": data.sha256,
-            "notes": [n for n in data.notes if not n.startswith("audited a stratified")]}
-    return Shard(name, data.frame, sample_keys(data.frame, name, seed), data.problems, span,
-                 meta)
-
-
-def shard_summary(shard: Shard) -> tuple[str, int, list[Any], dict[str, Any]]:
-    return shard.name, shard.span, shard.problems, shard.meta
-
-
-def shard_partials(shard: Shard) -> pd.DataFrame:
-    return partials(shard.frame)
-
-
-def smallest_keys(shard: Shard, wanted: dict[str, int]) -> dict[str, np.ndarray]:
-    """Per label, the shard's ``wanted[label]`` smallest sample keys (unlabelled: "")."""
-    labels = shard.frame["label"].fillna("").to_numpy(dtype=object)
-    out = {}
-    for label, k in wanted.items():
-        keys = shard.keys[labels == label]
-        out[label] = np.sort(keys)[:k]
-    return out
-
-
-def sampled_rows(shard: Shard, first_row: int, cut: dict[str, np.uint64]) -> pd.DataFrame:
-    """The shard's rows whose key is at or below its label's cut, ids made global."""
-    labels = shard.frame["label"].fillna("").to_numpy(dtype=object)
-    cuts = np.asarray([cut.get(v, np.uint64(0)) for v in labels], dtype=np.uint64)
-    has = np.asarray([v in cut for v in labels], dtype=bool)
-    frame = shard.frame[has & (shard.keys <= cuts)].copy()
-    frame["row_id"] = frame["row_id"].astype("int64") + first_row
-    return frame
-
-
 def exact_counts(parts: Any, workers: int) -> dict[str, Any]:
     """The exact numbers over every row from the cluster's partial frames (a Dask frame).
 
@@ -177,34 +108,115 @@ def exact_counts(parts: Any, workers: int) -> dict[str, Any]:
             "input_chars_total": int(total), "input_chars_max": int(longest)}
 
 
+@dataclass(frozen=True)
+class Passes:
+    """The settings of the exact passes that the checks' policy decides (the duplicates
+    check's MinHash, the schema check's tokenizer and context limit) and the eval set."""
+
+    params: MinHashParams = field(default_factory=MinHashParams)
+    threshold: float = 0.8
+    encoding: str = "cl100k_base"
+    context_limit: int = 8192
+    eval_data: Dataset | None = None
+    identity: bool = True
+
+
+def scan_summary(scan: Scan) -> dict[str, Any]:
+    """The small part of a scan, for the driver: no per-row column."""
+    return {"name": scan.name, "span": scan.span, "problems": scan.problems,
+            "meta": scan.meta, "has_targets": scan.has_targets, "tokens": scan.tokens,
+            "identity": scan.identity, "bounds": scan.bounds,
+            "eval_exact": scan.eval_exact, "eval_near": scan.eval_near}
+
+
+def scan_parts(scan: Scan) -> pd.DataFrame:
+    return scan.parts
+
+
 def load_on_cluster(paths: list[Path], options: LoadOptions, cluster: Cluster,
-                    sample_n: int) -> Dataset:
+                    sample_n: int, passes: Passes | None = None,
+                    timings: dict[str, float] | None = None) -> Dataset:
     """The data set as the single-machine loader would give it with ``--sample sample_n``:
-    a stratified sample in ``frame``, the exact counts in ``population``, all computed on
-    the cluster (see the module docstring)."""
+    a stratified sample in ``frame``, the exact numbers in ``population``, all computed on
+    the cluster (see the module docstring). ``timings``: seconds per phase, filled in."""
     require_dask()
+    from tuneready.engine.shardscan import scan_shard
     from tuneready.io.sources import resolve
 
+    passes = passes or Passes()
+    clock = _Clock(timings if timings is not None else {})
     source = resolve(paths, options.split)
+    files = [str(f) for f in source.files]
+    names = [source.label(f) for f in source.files]
+    query = _eval_query(passes)
+    spec = ScanSpec(options, options.seed, passes.params, passes.encoding, len(files),
+                    sample_n, query[1], query[2], passes.identity)
     client = client_for(cluster)
+    split = max(2, cluster.workers * 2)
     try:
-        files = [str(f) for f in source.files]
-        shards = client.map(load_shard, files, [source.label(f) for f in source.files],
-                            options=options, seed=options.seed, pure=False)
-        exact = cluster_counts(client, shards, cluster.workers)
-        summaries = client.gather(client.map(shard_summary, shards))
-        frame = gather_sample(client, shards, exact, summaries, sample_n)
-        del shards
+        shared = client.scatter(spec, broadcast=True)  # the eval signatures: sent once
+        scans = client.map(scan_shard, files, names, range(len(files)), spec=shared,
+                           pure=False)
+        summaries = clock("scan", lambda: client.gather(client.map(scan_summary, scans,
+                                                                   pure=False)))
+        exact = clock("counts", lambda: cluster_counts(client, scans, cluster.workers))
+        offsets = np.concatenate([[0], np.cumsum([s["span"] for s in summaries])[:-1]])
+        offsets = offsets.astype(np.int64)
+        has_targets = any(s["has_targets"] for s in summaries)
+        exact["duplicates"] = clock("near", lambda: near_clusters(
+            client, scans, passes.threshold, has_targets, exact["raw_n"], exact["distinct_n"],
+            split, passes.params.bands))
+        frame = clock("sample", lambda: gather_sample(client, scans, exact, summaries, offsets,
+                                                      files, shared, sample_n))
+        scans.clear()  # release the scans on the workers before closing
     finally:
         close(client)
+    exact["tokens"] = token_stats([s["tokens"] for s in summaries], passes.context_limit,
+                                  passes.encoding)
+    if passes.identity:
+        exact["identity"] = identity_stats([s["identity"] for s in summaries])
+    if passes.eval_data is not None:
+        exact["leakage"] = leakage(passes.eval_data.frame, query[0], query[3],
+                                   [s["eval_exact"] for s in summaries],
+                                   [s["eval_near"] for s in summaries], offsets,
+                                   passes.threshold)
     return _dataset(source.name, summaries, frame, exact, sample_n)
 
 
-def cluster_counts(client: Any, shards: list[Any], workers: int) -> dict[str, Any]:
+class _Clock:
+    """Seconds per phase (``bench/scale.py`` prints them; never in the audit's JSON)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    def __call__(self, name: str, fn: Any) -> Any:
+        start = time.perf_counter()
+        out = fn()
+        self.into[name] = self.into.get(name, 0.0) + time.perf_counter() - start
+        return out
+
+
+def _eval_query(passes: Passes) -> tuple[Any, Any, Any, Any]:
+    """The eval set's prompt hashes (all rows, and the unique non-empty ones), signatures
+    and which rows are non-empty: computed once on the driver, shipped to every shard."""
+    if passes.eval_data is None:
+        return None, None, None, None
+    from tuneready.evidence.minhash import signatures
+    from tuneready.io.text import normalize
+
+    norm = passes.eval_data.frame["input"].map(normalize)
+    hashes = pd.util.hash_pandas_object(norm, index=False).to_numpy()
+    nonempty = (norm.fillna("").str.len() > 0).to_numpy()
+    sig = signatures(norm.fillna("").tolist(), passes.params)
+    return hashes, np.unique(hashes[nonempty]), sig, nonempty
+
+
+def cluster_counts(client: Any, scans: list[Any], workers: int) -> dict[str, Any]:
     import dask.dataframe as dd
 
     meta = pd.DataFrame({k: pd.Series(dtype=v) for k, v in PARTIAL_COLUMNS.items()})
-    parts = dd.from_delayed(client.map(shard_partials, shards), meta=meta, verify_meta=False)
+    parts = dd.from_delayed(client.map(scan_parts, scans, pure=False), meta=meta,
+                            verify_meta=False)
     return exact_counts(parts, workers)
 
 
@@ -216,23 +228,67 @@ def quotas(label_counts: dict[str, int], unlabelled: int, n: int) -> dict[str, i
     return {k: min(v, max(1, round(v * fraction))) for k, v in counts.items()}
 
 
-def gather_sample(client: Any, shards: list[Any], exact: dict[str, Any],
-                  summaries: list[Any], n: int) -> pd.DataFrame:
-    """Per label, the rows with the smallest sample keys over all shards: two small
-    rounds (each shard's smallest keys, then the rows under the cut), no full scan."""
+def candidate_keys(scan: Scan) -> dict[str, np.ndarray]:
+    labels = scan.candidates["label"].fillna("").to_numpy(dtype=object)
+    keys = scan.candidates["_key"].to_numpy(np.uint64)
+    return {str(v): np.sort(keys[labels == v]) for v in pd.unique(labels)}
+
+
+def rows_at_or_below(frame: pd.DataFrame, first_row: int,
+                     cut: dict[str, int]) -> pd.DataFrame:
+    """Candidate rows whose key is at or below their label's cut, ids made global."""
+    labels = frame["label"].fillna("").to_numpy(dtype=object)
+    limit = np.asarray([cut.get(str(v), -1) for v in labels], dtype=object)
+    has = limit != -1
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[has] = frame["_key"].to_numpy(np.uint64)[has] <= limit[has].astype(np.uint64)
+    out = frame[keep].drop(columns="_key")
+    out["row_id"] = out["row_id"].astype("int64") + first_row
+    return out
+
+
+def scan_sample(scan: Scan, first_row: int, cut: dict[str, int]) -> pd.DataFrame:
+    return rows_at_or_below(scan.candidates, first_row, cut)
+
+
+def gather_sample(client: Any, scans: list[Any], exact: dict[str, Any],
+                  summaries: list[dict[str, Any]], offsets: np.ndarray, files: list[str],
+                  spec: Any, n: int) -> pd.DataFrame:
+    """Per label, the rows with the smallest sample keys over all shards, from the
+    candidates each scan kept; a shard whose candidates do not reach a label's cut (shards
+    of very unequal size) is read again for the rows under the cut."""
     unlabelled = exact["raw_n"] - sum(exact["label_counts"].values())
     wanted = quotas(exact["label_counts"], unlabelled, n)
-    keys = client.gather(client.map(smallest_keys, shards, wanted=wanted))
-    cut = {}
-    for label, k in wanted.items():
-        pooled = np.sort(np.concatenate([part[label] for part in keys]))
-        cut[label] = pooled[k - 1]
-    offsets = np.concatenate([[0], np.cumsum([span for _, span, _, _ in summaries])[:-1]])
-    frames = client.gather(client.map(sampled_rows, shards, [int(o) for o in offsets],
-                                      cut=cut))
+    keys = client.gather(client.map(candidate_keys, scans, pure=False))
+    pooled = {label: np.sort(np.concatenate([part.get(label, np.zeros(0, np.uint64))
+                                             for part in keys])) for label in wanted}
+    short = {label: k for label, k in wanted.items() if len(pooled[label]) < k}
+    if short:  # candidates too few for a quota (very unequal shards): read the keys again
+        from tuneready.engine.shardscan import smallest_keys
+
+        again = client.gather(client.map(smallest_keys, files, [s["name"] for s in summaries],
+                                         spec=spec, wanted=short, pure=False))
+        pooled.update({label: np.sort(np.concatenate([part[label] for part in again]))
+                       for label in short})
+    cut = {label: int(pooled[label][k - 1]) for label, k in wanted.items()}
+    jobs = []
+    for i, summary in enumerate(summaries):
+        reached = all(cut[label] <= summary["bounds"].get(label, cut[label]) for label in cut)
+        if not reached:
+            jobs.append(client.submit(_reread, files[i], summary["name"], spec, cut,
+                                      int(offsets[i]), pure=False))
+        else:
+            jobs.append(client.submit(scan_sample, scans[i], int(offsets[i]), cut, pure=False))
+    frames = client.gather(jobs)
     frame = pd.concat(frames, ignore_index=True)
     return frame.sort_values("row_id", kind="stable").reset_index(drop=True)
 
+
+def _reread(path: str, name: str, spec: ScanSpec, cut: dict[str, int],
+            first_row: int) -> pd.DataFrame:
+    from tuneready.engine.shardscan import rows_under
+
+    return rows_at_or_below(rows_under(path, name, spec, cut), first_row, cut)
 
 def _dataset(name: str, summaries: list[Any], frame: pd.DataFrame, exact: dict[str, Any],
              sample_n: int) -> Dataset:
@@ -240,7 +296,7 @@ def _dataset(name: str, summaries: list[Any], frame: pd.DataFrame, exact: dict[s
     from tuneready.io import Dataset
     from tuneready.io.dataset import LoadProblem
 
-    formats = {meta["format"] for _, _, _, meta in summaries}
+    formats = {s["meta"]["format"] for s in summaries}
     if len(formats) > 1:
         raise InputError(f"shards were read as different formats ({', '.join(sorted(formats))});"
                          " name one with --format", path=name)
@@ -248,7 +304,9 @@ def _dataset(name: str, summaries: list[Any], frame: pd.DataFrame, exact: dict[s
     malformed: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     offset = 0
-    for shard, span, shard_problems, meta in summaries:
+    for summary in summaries:
+        shard, span, shard_problems = summary["name"], summary["span"], summary["problems"]
+        meta = summary["meta"]
         problems += [LoadProblem(p.line + offset, p.field, p.message, p.code)
                      for p in shard_problems]
         malformed += [{"shard": shard, "line": p.line, "message": p.message}
@@ -257,15 +315,16 @@ def _dataset(name: str, summaries: list[Any], frame: pd.DataFrame, exact: dict[s
                         "records": meta["records_read"] - len(shard_problems),
                         "problems": len(shard_problems), "sha256": meta["sha256"]})
         offset += span
-    first = summaries[0][3]
+    first = summaries[0]["meta"]
     population = dict(exact, malformed_records=len(malformed), malformed=malformed[:100],
                       engine="dask")
     notes = [
         *first["notes"],
-        f"dask engine: exact counts over all {exact['raw_n']:,} rows on the cluster; the "
-        f"checks ran on a stratified sample of {len(frame):,} rows (other numbers estimates)"]
+        f"dask engine: exact counts, token counts, near duplicates, leakage and identity-term "
+        f"counts over all {exact['raw_n']:,} rows on the cluster; the model-based checks ran "
+        f"on a stratified sample of {len(frame):,} rows (their numbers are estimates)"]
     return Dataset(path=name, format=first["format"], reader=first["reader"], frame=frame,
                    mapping=first["mapping"], problems=problems,
                    sha256=first["sha256"] if len(summaries) == 1 else "",
-                   records_read=sum(m["records_read"] for _, _, _, m in summaries),
+                   records_read=sum(s["meta"]["records_read"] for s in summaries),
                    notes=notes, population=population, sources=sources)

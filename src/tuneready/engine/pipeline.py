@@ -86,7 +86,7 @@ def audit_with_evidence(source: Any, options: AuditOptions | None = None,
     t = time.perf_counter()
     if data is None:
         data = (load_source(source, opts.load) if opts.cluster is None
-                else _on_cluster(source, opts))
+                else _on_cluster(source, opts, policy))
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
@@ -225,14 +225,23 @@ def _check_user_arrays(data: Dataset, opts: AuditOptions) -> None:
 CLUSTER_SAMPLE = 200_000
 
 
-def _on_cluster(source: Any, opts: AuditOptions) -> Dataset:
+def _on_cluster(source: Any, opts: AuditOptions, policy: Any) -> Dataset:
+    from tuneready.checks.duplicates import DuplicatesSettings, minhash_params
+    from tuneready.checks.schema import SchemaSettings
     from tuneready.config.errors import InputError
-    from tuneready.engine.cluster import load_on_cluster
+    from tuneready.engine.cluster import Passes, load_on_cluster
 
     if not isinstance(source, (list, tuple, str, Path)):
         raise InputError("--engine dask reads files (a path, a folder or a glob of shards)")
     paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
-    return load_on_cluster(paths, opts.load, opts.cluster, opts.load.sample or CLUSTER_SAMPLE)
+    dup, schema = DuplicatesSettings.from_policy(policy), SchemaSettings.from_policy(policy)
+    eval_data = (load_dataset(opts.eval_path, replace(opts.load, split=None))
+                 if opts.eval_path is not None else None)
+    passes = Passes(params=minhash_params(dup, policy.seed),
+                    threshold=dup.near_threshold, encoding=schema.encoding,
+                    context_limit=schema.context_limit, eval_data=eval_data)
+    return load_on_cluster(paths, opts.load, opts.cluster, opts.load.sample or CLUSTER_SAMPLE,
+                           passes)
 
 
 def load_source(source: Any, options: LoadOptions) -> Dataset:

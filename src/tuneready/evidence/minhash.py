@@ -219,3 +219,45 @@ def best_matches(query: Signatures, base: Signatures,
     q, b, sim = q[order], b[order], sim[order]
     first = np.r_[True, q[1:] != q[:-1]] if len(q) else np.zeros(0, dtype=bool)
     return q[first], b[first], sim[first]
+
+
+def bucket_firsts(query: Signatures, base: Signatures
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per query row and band, the first base row (in position order) sharing its bucket:
+    the candidates ``best_matches`` compares, returned as (query, band, base) positions, rows
+    without shingles dropped. The Dask engine finds them shard by shard and keeps, per query
+    and band, the first over all shards, which is the same candidate as over one file."""
+    qk, bk = query.band_keys(), base.band_keys()
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(qk) or not len(bk):
+        return empty, empty, empty
+    cand_q: list[np.ndarray] = []
+    cand_band: list[np.ndarray] = []
+    cand_b: list[np.ndarray] = []
+    for band in range(qk.shape[1]):
+        order = np.lexsort((np.arange(len(bk)), bk[:, band]))
+        sorted_keys = bk[order, band]
+        pos = np.minimum(np.searchsorted(sorted_keys, qk[:, band]), len(sorted_keys) - 1)
+        hit = np.flatnonzero(sorted_keys[pos] == qk[:, band])
+        cand_q.append(hit)
+        cand_band.append(np.full(len(hit), band, dtype=np.int64))
+        cand_b.append(order[pos[hit]])
+    q = np.concatenate(cand_q).astype(np.int64)
+    band_of = np.concatenate(cand_band)
+    b = np.concatenate(cand_b).astype(np.int64)
+    both = query.valid[q] & base.valid[b]
+    return q[both], band_of[both], b[both]
+
+
+def best_of(q: np.ndarray, b: np.ndarray, sim: np.ndarray, threshold: float
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``best_matches``'s choice among verified candidates: per query, the most similar at or
+    above ``threshold``, ties to the smallest base position (unique (q, b) pairs first)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"q": q, "b": b, "s": np.asarray(sim, dtype=np.float32)})
+    frame = frame.drop_duplicates(["q", "b"])
+    frame = frame[frame["s"] >= threshold].sort_values(
+        ["q", "s", "b"], ascending=[True, False, True], kind="stable").drop_duplicates("q")
+    return (frame["q"].to_numpy(np.int64), frame["b"].to_numpy(np.int64),
+            frame["s"].to_numpy(np.float32))

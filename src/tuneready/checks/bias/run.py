@@ -135,6 +135,10 @@ class Analysis:
         if self.matches is not None:
             out["rows_with_identity_terms"] = int((self.matches.matrix.getnnz(axis=1) > 0)
                                                   .sum())
+        identity = self.data.population.get("identity")
+        if identity and self.matches is not None:  # --engine dask: over every row
+            out["sample_rows_with_identity_terms"] = out["rows_with_identity_terms"]
+            out["rows_with_identity_terms"] = identity["rows_with_identity_terms"]
         for c in tested:
             key = f"{c.attribute}.{c.metric}"
             out[f"{key}.max_difference"] = max(out.get(f"{key}.max_difference", 0.0),
@@ -150,6 +154,11 @@ class Analysis:
                                if c.test != "none" or c.metric == "selection_rate"]}
         if self.terms:
             out["terms"] = self.terms[:MAX_TERM_ROWS]
+        identity = self.data.population.get("identity")
+        if identity:  # --engine dask: rows per identity-term group over every row
+            out["identity_groups_all_rows"] = [
+                {"category": cat, "group": g, "rows": n}
+                for cat, groups in identity["groups"].items() for g, n in groups.items()]
         return out
 
 

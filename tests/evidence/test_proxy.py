@@ -91,3 +91,19 @@ def test_refinement_passes_run_over_all_training_rows(monkeypatch: pytest.Monkey
     far = np.abs(bare.views["tfidf"] - full.views["tfidf"]).mean()
     near = np.abs(refined.views["tfidf"] - full.views["tfidf"]).mean()
     assert near < far
+
+
+def test_predictions_in_chunks_equal_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test rows are predicted ``PREDICT_ROWS`` at a time to bound memory: the probabilities
+    and the in-sample accuracy are those of one call over all of them."""
+    rng = np.random.default_rng(1)
+    ev = Evidence(dataset(make_texts(400)))
+    positions = np.arange(400)
+    y = pd.factorize(ev.data.frame["label"], sort=True)[0]
+    splits = proxy.fold_splits(ev, positions, y, 3)
+    for x in (ev.tfidf, rng.normal(size=(400, 8)).astype(np.float32)):
+        whole = proxy.view_probs(x, y, splits, 0, positions)
+        monkeypatch.setattr(proxy, "PREDICT_ROWS", 7)
+        chunked = proxy.view_probs(x, y, splits, 0, positions)
+        monkeypatch.setattr(proxy, "PREDICT_ROWS", 65_536)
+        assert np.array_equal(whole[0], chunked[0]) and whole[1] == chunked[1]

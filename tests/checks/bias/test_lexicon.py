@@ -86,3 +86,18 @@ def test_custom_lexicon_with_long_and_shared_terms() -> None:
     assert m.groups["c2"].tolist() == ["y", "y", "x", NONE, NONE]
     assert m.groups["c3"].tolist() == ["z", "z", NONE, "z", NONE]
     assert m.matrix.shape == (5, 5) and m.matrix[2].indices.tolist() == [2]
+
+
+def test_terms_tokenized_in_chunks_match_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts are tokenized ``TOKEN_CHUNK`` at a time to bound memory: no term spans two
+    texts at a chunk edge, and the matches equal one pass over all texts."""
+    from tuneready.checks.bias import lexicon
+
+    texts = pd.Series(["an old", "woman said", "the african", "american man", "a trans woman",
+                       "", "young people", "old"] * 5)
+    whole = match_terms(texts)
+    monkeypatch.setattr(lexicon, "TOKEN_CHUNK", 3)
+    chunked = match_terms(texts)
+    assert (whole.matrix != chunked.matrix).nnz == 0
+    assert all(whole.groups[k].equals(chunked.groups[k]) for k in whole.groups)
+    assert whole.matrix.nnz > 0

@@ -67,3 +67,20 @@ def test_export_limit_is_a_spike_of_unended_answers() -> None:
     short = ["it was going well"] * 30 + answers[30:]  # four words: only the limit tells
     got = reasons(short, tokens=tokens.tolist())
     assert got[:30] == ["token_limit"] * 30 and set(got[30:]) == {None}
+
+
+def test_unpunctuated_only_where_the_data_punctuates_its_prose() -> None:
+    prose = [f"The river number {i} flows into the sea near the old town." for i in range(60)]
+    cut = "The river that flows past the mill joins the sea near the harbour town"
+    got = reasons([*prose, cut])
+    assert got[-1] == "unpunctuated" and set(got[:-1]) == {None}
+    casual = [f"haha yeah we went to the lake {i} times lol" for i in range(60)]
+    assert reasons([*casual, cut])[-1] is None  # unended endings are this data's style
+
+
+def test_a_word_cut_that_no_english_word_is_but_begins_one() -> None:
+    got = reasons(["The teacher gave the class a short and very clear explanat",
+                   "The teacher gave the class a short and very clear explanation",
+                   "Der Lehrer gab der Klasse eine kurze und sehr klare Erklaerun", VOCAB])
+    assert got[0] == "mid_word"
+    assert got[1] is None and got[2] is None  # a whole word; not English: not judged

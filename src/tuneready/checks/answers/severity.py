@@ -23,9 +23,11 @@ PRECISION: dict[str, float | None] = {
     "truncated.unclosed_bracket": None,  # 2/3
     "truncated.dangling_word": 0.97,  # 34/35
     "truncated.mid_word": 1.0,  # 12/12
+    "truncated.cut_copy": None,  # not yet measured
     "truncated.token_limit": None,  # never fired on the planted limit (other reasons first)
     "truncated.too_short": None,  # 0/1
     "truncated.unterminated": 1.0,  # 12/12
+    "truncated.unpunctuated": None,  # not yet measured
     "off_topic": 0.78,  # 67/85 (chatterbot 0.57, alpaca 0.92, glaive 0.88)
     "language": 1.0,  # 51/51
     "canned": 0.93,  # 75/80; the template's first copy stays

@@ -39,4 +39,5 @@ class AnswersCheck(Declared):
         from tuneready.checks.answers.detect import detect_all
         from tuneready.checks.answers.result import answers_result
 
-        return answers_result(self.name, data, detect_all(data, evidence, policy), policy)
+        return answers_result(self.name, data, detect_all(data, evidence, policy), policy,
+                              evidence.seed)

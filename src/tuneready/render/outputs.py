@@ -2,10 +2,10 @@
 
 The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
 ``junit.xml``, and ``review.csv`` when the data has labels or answer findings to review)
-so a reviewer or a CI artifact upload finds the same names every time. The set is installed as one unit
-(``io/reportdir.py``): concurrent audits never interleave their files and a killed audit
-leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``) get copies,
-each written atomically. The Markdown summary is appended to
+so a reviewer or a CI artifact upload finds the same names every time. The set is installed
+as one unit (``io/reportdir.py``): concurrent audits never interleave their files and a
+killed audit leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``)
+get copies, each written atomically. The Markdown summary is appended to
 ``$GITHUB_STEP_SUMMARY`` when that variable is set (GitHub Actions shows it on the run page).
 A renderer that fails costs only its own file: the audit and the other reports still land.
 """

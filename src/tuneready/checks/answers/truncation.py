@@ -271,23 +271,27 @@ def _english_cut(word: str, text: str) -> bool:
     """In an English answer, a last word that is no English word but begins a common one."""
     from wordfreq import zipf_frequency
 
-    if zipf_frequency(word, "en") >= NOT_A_WORD_ZIPF or word not in _english_prefixes():
+    if zipf_frequency(word, "en") >= NOT_A_WORD_ZIPF or not _begins_english_word(word):
         return False
     context = [w.lower() for w in WORD.findall(text)[-ENGLISH_WINDOW:-1]]
     common = sum(zipf_frequency(w, "en") >= 3.0 for w in context)
     return bool(context) and common >= ENGLISH_SHARE * len(context)
 
 
+def _begins_english_word(word: str) -> bool:
+    """``word`` is the proper beginning of one of wordfreq's most common English words (one
+    binary search in the sorted list)."""
+    words = _english_words()
+    at = bisect.bisect_right(words, word)
+    return at < len(words) and words[at].startswith(word)
+
+
 @functools.lru_cache(maxsize=1)
-def _english_prefixes() -> frozenset[str]:
-    """Proper beginnings (3+ letters) of wordfreq's most common English words."""
+def _english_words() -> list[str]:
+    """wordfreq's ``ENGLISH_WORDS`` most common English words (letters only), sorted."""
     from wordfreq import top_n_list
 
-    out: set[str] = set()
-    for w in top_n_list("en", ENGLISH_WORDS):
-        if w.isalpha():
-            out.update(w[:k] for k in range(3, min(len(w), 16)))
-    return frozenset(out)
+    return sorted(w for w in top_n_list("en", ENGLISH_WORDS) if w.isalpha())
 
 
 def _too_short(prompt: str, text: str) -> bool:

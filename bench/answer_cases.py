@@ -6,14 +6,16 @@ output) and ``glaive_toolcall_en_demo.json`` (each human turn answered directly 
 assistant, tool calls skipped). The rows as published are taken as clean, so real defects of
 the sources count against every method (the false-flag rates are upper bounds).
 
-Each planted row carries exactly one defect:
+Each planted row carries exactly one defect (rows read as real defects of the source are
+never planted into):
 
 - ``truncated``: an answer of at least 8 words cut at a random character between 30 % and
   80 % of its length (half), at a word boundary (three tenths), or at one fixed token count
   shared by all of them (a fifth: an export or generation limit);
 - ``off_topic``: the answer of another row with a different prompt (an answer the source
   gives only once: copying one of chatterbot's 90-fold tech-support replies would plant a
-  canned reply instead);
+  canned reply instead; never a real defect of the source, such as one of glaive's refusals,
+  nor an answer already cut, which would plant two defects in one row);
 - ``refusal``: a refusal, from ``REFUSALS_DEV`` (what the detector was written against) or
   ``REFUSALS_HELD_OUT`` (phrasings never shown to it), half each;
 - ``language``: a sentence in another language (written for this benchmark: the shared data
@@ -169,8 +171,10 @@ def planted_case(name: str, seed: int = 0) -> Case:
     case = Case(name, list(base.prompts), list(base.answers), {k: set() for k in KINDS})
     case.source = base.source
     n = len(case.prompts)
+    real = set().union(*case.source.values()) if case.source else set()
     free = list(range(n))
     rng.shuffle(free)
+    free = [i for i in free if i not in real]  # a planted row carries exactly one defect
     long_rows = [i for i in free if len(case.answers[i].split()) >= 8]
     _truncate(case, long_rows[:round(RATES["truncated"] * n)], rng)
     taken = set(case.truth["truncated"])
@@ -212,7 +216,7 @@ def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random) -> str:
         while True:
             k = rng.randrange(len(case.prompts))
             if (case.prompts[k].strip().lower() != case.prompts[i].strip().lower()
-                    and _once(case, k)):
+                    and _once(case, k) and not _real(case, k)):
                 return case.answers[k]
     if kind == "refusal":
         pool = REFUSALS_DEV if j % 2 == 0 else REFUSALS_HELD_OUT
@@ -221,6 +225,13 @@ def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random) -> str:
         return rng.choice(FOREIGN)
     template = CANNED[j % len(CANNED)]
     return template.format(name=rng.choice(NAMES), num=rng.randrange(100, 999))
+
+
+def _real(case: Case, k: int) -> bool:
+    """A real defect of the source (a refusal in glaive) or an answer already planted (cut):
+    swapped in, it would carry two defects, and the flag it earns for the other one would
+    count as a false flag of that rule."""
+    return any(k in rows for rows in case.source.values()) or k in case.planted
 
 
 def _once(case: Case, k: int) -> bool:
@@ -239,7 +250,8 @@ def _contradict(case: Case, free: list[int], rng: random.Random) -> None:
     """Copies of closed short-answer prompts with another short answer, appended."""
     closed = [i for i in free if case.prompts[i].lower().startswith(CLOSED_OPENERS)
               and len(case.answers[i].split()) <= 6]
-    short = [i for i in range(len(case.answers)) if len(case.answers[i].split()) <= 6]
+    short = [i for i in range(len(case.answers)) if len(case.answers[i].split()) <= 6
+             and not _real(case, i)]  # not a cut or swapped answer: one defect per row
     for i in closed[:round(RATES["contradiction"] * len(closed))]:
         other = rng.choice([k for k in short if case.answers[k] != case.answers[i]])
         prompt = case.prompts[i]

@@ -57,11 +57,13 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
     any_flag = set().union(*flags.values()) if flags else set()
     real_trunc = case.source.get("truncated", set())
     out_types = {}
+    counts: dict[str, tuple[int, int]] = {}  # finding type -> (hits, flags judged)
     for key, got in flags.items():
         if key.startswith("truncated."):
             judged = got - real_trunc
-            out_types[key] = (len(got), len(judged & case.truth.get("truncated", set()))
-                              / len(judged) if judged else None)
+            hits = len(judged & case.truth.get("truncated", set()))
+            out_types[key] = (len(got), hits / len(judged) if judged else None)
+            counts[key] = (hits, len(judged))
     out: dict[str, Any] = {"rows": len(case.prompts),
                            "clean_flagged": len(any_flag & clean) / max(1, len(clean)),
                            "clean_excluded": len(excluded & clean) / max(1, len(clean))}
@@ -77,7 +79,9 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
             hit, found = len(got_planted & truth), len(got & truth)
         out[kind] = (len(got), hit / len(got_planted) if got_planted else None,
                      found / len(truth) if truth else None, len(truth), len(got & real))
+        counts[kind] = (hit, len(got_planted))
     out["types"] = out_types
+    out["counts"] = counts
     if case.truth.get("refusal"):
         held = {i for i in case.truth["refusal"] if case.answers[i] in REFUSALS_HELD_OUT}
         out["refusal_held_out_recall"] = (len(flags.get("refusal", set()) & held) / len(held)
@@ -122,11 +126,23 @@ def main() -> None:
     parser.add_argument("--only", choices=("before", "after"))
     args = parser.parse_args()
     detectors = {"before": before, "after": after}
+    pooled: dict[str, list[int]] = {}
     for name in SOURCES:
         for case in (planted_case(name, args.seed), clean_case(name)):
             for label, detector in detectors.items():
                 if args.only in (None, label):
-                    report(case.name, label, run_case(case, detector))
+                    result = run_case(case, detector)
+                    report(case.name, label, result)
+                    if label == "after" and not case.name.endswith("_clean"):
+                        for key, (hits, judged) in result["counts"].items():
+                            total = pooled.setdefault(key, [0, 0])
+                            total[0] += hits
+                            total[1] += judged
+    if pooled:  # what checks/answers/severity.py records (planted sets only)
+        print(f"pooled over the planted sets (after, seed {args.seed}): precision per type")
+        for key, (hits, judged) in sorted(pooled.items()):
+            if judged:
+                print(f"    {key:28s} {hits:4d}/{judged:<4d} {hits / judged:5.2f}")
 
 
 if __name__ == "__main__":

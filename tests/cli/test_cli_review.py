@@ -125,3 +125,23 @@ def test_label_kind_option_is_validated(tmp_path: Path, noisy) -> None:
     path, _, _ = noisy
     result = runner.invoke(app, ["audit", str(path), "--label-kind", "opinion"])
     assert result.exit_code == 2
+
+
+def test_answer_findings_for_review_are_written_to_review_csv(tmp_path: Path) -> None:
+    from tests.checks.answers.helpers import good
+    from tuneready.io.review_file import ANSWER_COLUMNS
+
+    pairs = [good(i) for i in range(60)]
+    pairs += [(f"Write poem number {i} about the sea", "I'm sorry, but I can't help with that.")
+              for i in range(5)]
+    path = tmp_path / "chat.jsonl"
+    path.write_text("".join(json.dumps({"messages": [
+        {"role": "user", "content": q}, {"role": "assistant", "content": a}]}) + "\n"
+        for q, a in pairs), "utf-8")
+    _, report = audit(path, tmp_path / "out")
+    rows = list(csv.DictReader((tmp_path / "out" / "review.csv").read_text("utf-8")
+                               .splitlines()))
+    assert rows and tuple(rows[0]) == ANSWER_COLUMNS
+    assert {r["stratum"] for r in rows} == {"answers.refusal"} and len(rows) == 5
+    answers = next(c for c in report["checks"] if c["name"] == "answers")
+    assert answers["metrics"]["review_rows"] == 5

@@ -1,4 +1,5 @@
-"""``review.csv``: the label-noise review sample, written for a person and read back filled.
+"""``review.csv``: the label-noise review sample, written for a person and read back filled,
+and the answers check's findings for review (one stratum per finding type, ``ANSWER_COLUMNS``).
 
 Columns: ``row_id``, ``input``, ``given_label``, ``likely_label``, ``correct_label`` (empty:
 the reviewer writes the right label, the given one included when it is right) and
@@ -33,6 +34,10 @@ from tuneready.io.csvsafe import to_csv
 from tuneready.io.text import normalize
 
 COLUMNS = ("row_id", "input", "given_label", "likely_label", "correct_label", "input_hash")
+#: the answers check's findings for review (``checks/answers/review.py``): the reviewer writes
+#: ``defect`` or ``ok`` in ``verdict``; not read back by the audit
+ANSWER_COLUMNS = ("row_id", "stratum", "stratum_size", "finding", "precision", "input",
+                  "target", "verdict", "input_hash")
 REQUIRED = ("row_id", "correct_label")
 #: characters of the input written for the reviewer
 INPUT_CHARS = 4000
@@ -45,8 +50,19 @@ def input_hash(text: Any) -> str:
 
 
 def render(rows: Iterable[dict[str, Any]]) -> str:
-    """The CSV text of a review sample (``label_noise`` table ``review_sample``)."""
-    return to_csv(COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in rows))
+    """The CSV text of a review sample (the ``review_sample`` tables of ``label_noise`` and
+    ``answers``): label rows under ``COLUMNS``, answer findings (rows with a ``stratum``)
+    under ``ANSWER_COLUMNS``, both when both are present (each row fills its own)."""
+    rows = list(rows)
+    answers = any("stratum" in r for r in rows)
+    labels = any("stratum" not in r for r in rows)
+    columns = (COLUMNS if not answers else ANSWER_COLUMNS if not labels else
+               COLUMNS + tuple(c for c in ANSWER_COLUMNS if c not in COLUMNS))
+    return to_csv(columns, ([_blank(r.get(c)) for c in columns] for r in rows))
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
 
 
 @dataclass(frozen=True)

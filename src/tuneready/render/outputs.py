@@ -1,11 +1,11 @@
 """Write an audit's report files: each format from the same finished ``Audit``.
 
 The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
-``junit.xml``, and ``review.csv`` when the data has labels) so a reviewer or a CI artifact
-upload finds the same names every time. The set is installed as one unit
-(``io/reportdir.py``): concurrent audits never interleave their files and a killed audit
-leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``) get copies,
-each written atomically. The Markdown summary is appended to
+``junit.xml``, and ``review.csv`` when the data has labels or answer findings to review)
+so a reviewer or a CI artifact upload finds the same names every time. The set is installed
+as one unit (``io/reportdir.py``): concurrent audits never interleave their files and a
+killed audit leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``)
+get copies, each written atomically. The Markdown summary is appended to
 ``$GITHUB_STEP_SUMMARY`` when that variable is set (GitHub Actions shows it on the run page).
 A renderer that fails costs only its own file: the audit and the other reports still land.
 """
@@ -29,12 +29,16 @@ REVIEW_FILE = "review.csv"
 MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE}
 
 
+#: checks whose ``review_sample`` table joins review.csv (labels, then answer findings)
+REVIEW_CHECKS = ("label_noise", "answers")
+
+
 def review_rows(audit: Audit) -> list[dict[str, object]]:
-    """The review sample's rows in the audit (empty when it has none)."""
-    for check in audit.checks:
-        if check.name == "label_noise":
-            return list(check.tables.get("review_sample", []))
-    return []
+    """The review sample's rows in the audit: the label-noise sample and the answers check's
+    findings for review, each stratum marked (empty when it has none)."""
+    by_name = {check.name: check for check in audit.checks}
+    return [row for name in REVIEW_CHECKS if name in by_name
+            for row in by_name[name].tables.get("review_sample", [])]
 
 
 @dataclass

@@ -67,3 +67,38 @@ def test_export_limit_is_a_spike_of_unended_answers() -> None:
     short = ["it was going well"] * 30 + answers[30:]  # four words: only the limit tells
     got = reasons(short, tokens=tokens.tolist())
     assert got[:30] == ["token_limit"] * 30 and set(got[30:]) == {None}
+
+
+def test_unpunctuated_only_where_the_data_punctuates_its_prose() -> None:
+    prose = [f"The river number {i} flows into the sea near the old town." for i in range(60)]
+    cut = "The river that flows past the mill joins the sea near the harbour town"
+    got = reasons([*prose, cut])
+    assert got[-1] == "unpunctuated" and set(got[:-1]) == {None}
+    casual = [f"haha yeah we went to the lake {i} times lol" for i in range(60)]
+    assert reasons([*casual, cut])[-1] is None  # unended endings are this data's style
+
+
+def test_a_word_cut_that_no_english_word_is_but_begins_one() -> None:
+    got = reasons(["The teacher gave the class a short and very clear explanat",
+                   "The teacher gave the class a short and very clear explanation",
+                   "Der Lehrer gab der Klasse eine kurze und sehr klare Erklaerun", VOCAB])
+    assert got[0] == "mid_word"
+    assert got[1] is None and got[2] is None  # a whole word; not English: not judged
+
+
+def test_cut_copies_colons_bare_markers_and_list_items() -> None:
+    template = "Restart your router, wait a minute, then connect again from settings."
+    got = reasons([template, template, "Restart your router, wait a",
+                   "Restart your router, wait a minute, then connect again from settings",
+                   "Here's a generic function:",
+                   "The steps are simple.\n\n1. Open the app.\n2.",
+                   "Benefits:\n1. It saves a lot of time.\n2. It costs much less.\n"
+                   "3. It makes the whole team work better together",
+                   "I am but a", "and you?", "Here it is:\n```\nx = 1\n```", VOCAB])
+    assert got[0] is None and got[1] is None
+    assert got[2] in ("cut_copy", "dangling_word")  # "a" dangles too
+    assert got[3] is None  # the same reply without its full stop is no cut (over 80 %)
+    assert got[4:8] == ["dangling_word", "dangling_word", "unterminated", "dangling_word"]
+    assert got[8:] == [None, None, None]
+    longer = template.replace("Restart", "Try adjusting")
+    assert reasons(["Try adjusting", longer])[0] == "cut_copy"  # two words, only the copy tells

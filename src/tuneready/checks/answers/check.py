@@ -42,4 +42,5 @@ class AnswersCheck(Declared):
         from tuneready.checks.answers.detect import detect_all
         from tuneready.checks.answers.result import answers_result
 
-        return answers_result(self.name, data, detect_all(data, evidence, cfg), policy, cfg)
+        return answers_result(self.name, data, detect_all(data, evidence, cfg), policy, cfg,
+                              evidence.seed)

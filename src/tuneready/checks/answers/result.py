@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
+from tuneready.checks.answers.review import review_sample
 from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.checks.contract import example_rows, status_of
 from tuneready.config.policy import CheckPolicy
@@ -39,7 +40,7 @@ TABLE_ROWS = 500
 
 
 def answers_result(name: str, data: Dataset, found: Detections, policy: CheckPolicy,
-                   cfg: AnswersSettings) -> CheckResult:
+                   cfg: AnswersSettings, seed: int = 0) -> CheckResult:
     row_ids = data.frame["row_id"].to_numpy()
     excluded = np.array(sorted(found.excluded_positions()), dtype=np.int64)
     share = len(excluded) / data.n
@@ -53,12 +54,17 @@ def answers_result(name: str, data: Dataset, found: Detections, policy: CheckPol
     findings += _info(found, row_ids)
     metrics = _metrics(found, data.n, len(excluded), share)
     review = len(found.flags) - len(excluded)
+    tables = _tables(data, found)
+    sample = review_sample(data, found, cfg.review_per_type, seed)
+    if sample:  # written as review.csv beside the report (render/outputs.py)
+        tables["review_sample"] = sample
+    metrics["review_rows"] = len(sample)
     return CheckResult(
         name=name, status=status_of(findings), metrics=metrics, findings=findings,
         params=policy, excluded_rows=sorted(int(r) for r in row_ids[excluded]),
         summary=f"{share:.1%} of {data.n:,} free-form answers are unusable ({len(excluded):,} "
                 f"rows, findings measured precise); {review:,} more flagged for review",
-        tables=_tables(data, found))
+        tables=tables)
 
 
 def _rate(share: float, rows: np.ndarray, cfg: AnswersSettings) -> list[Finding]:

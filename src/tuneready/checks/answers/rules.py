@@ -4,7 +4,8 @@ The refusal pattern reads the first ``HEAD`` characters: an apology or disclaime
 the answer, or a first-person statement of inability, unwillingness or a policy ("I can't",
 "I'm afraid I can't", "I'm not able to", "that's beyond my capabilities", "I must decline",
 "I'm not allowed to", "against my guidelines"). An apology opens a refusal only when an
-inability follows in the same sentence ("I'm sorry, I didn't mean to" is not one), and "I
+inability about a task, data or a capability follows in the same sentence ("I'm sorry, I
+didn't mean to" and "I'm sorry, but I'm unable to come into work today" are not one), and "I
 can't" only with a task verb ("I can't eat" from a chatbot persona is not one). Widened from
 the label-noise rule, which found 12 % of the benchmark's held-out phrasings
 (``bench/answers.py``).
@@ -24,9 +25,14 @@ _TASK = (r"(?:help|assist|provide|comply|answer|fulfil+|create|generate|write|sh
          r"make|place|send|do (?:that|this|it|so)|support|engage|offer|produce|tell|say)")
 _INABILITY = (r"(?:can'?t|cannot|can ?not|unable|not able|don'?t have|do not have|won'?t|"
               r"not possible|not allowed|no access|not permitted|beyond|outside)")
+#: what an apology's inability must be about to make a refusal: a task, data or a capability
+#: ("I'm sorry, but I'm unable to come into work today" is an excuse, not a refusal)
+_OBJECT = (r"(?:" + _TASK + r"|estimate|determine|calculate|predict|know|access|information|"
+           r"real-time|the (?:ability|capabilit\w*|data|means|information|tools?))")
 REFUSAL = re.compile(
     r"^\W*(?:i'?m sorry|i am sorry|sorry,?|i apologi[sz]e|my apologies|apologies,|"
     r"unfortunately,?|regrettably,?|i'?m afraid|i am afraid)\b[^.!?\n]{0,80}?\b" + _INABILITY
+    + r"\b(?:\W+[\w'-]+){0,3}?\W+" + _OBJECT + r"\b"
     + r"|\bas an ai(?: language model| assistant| model)?,? i (?:cannot|can ?not|can'?t|"
     r"don'?t|do not|am not|'?m not|am unable|'?m unable|won'?t)"
     r"|\bas a (?:large )?language model\b"

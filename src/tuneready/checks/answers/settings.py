@@ -28,3 +28,4 @@ class AnswersSettings(Table):
     offtopic_gap_scale: float
     language_min_confidence: float
     canned_min_prompts: int
+    review_per_type: int

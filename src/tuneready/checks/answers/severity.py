@@ -1,7 +1,8 @@
 """How sure each answer finding is: its precision measured on planted defects.
 
 ``bench/answers.py`` plants every defect type into three public sets (chatterbot
-conversations, alpaca_en_demo, glaive_toolcall_en_demo; seed 0) and measures, per finding
+conversations, alpaca_en_demo, glaive_toolcall_en_demo; seed 2, the rules having been
+tuned on seed 1) and measures, per finding
 type, the share of flagged rows that carry the planted defect, pooled over the three sets
 (flags on rows a person read and judged a real defect of the source are left out of both
 counts; any other flag on an unplanted row counts as false). Fewer than 10 flags in all:
@@ -14,22 +15,25 @@ measured, never excluded. Rerun the benchmark and update this table when a rule 
 
 from __future__ import annotations
 
-#: finding type -> measured precision (``bench/answers.py``, seed 0, lowest of three sets)
+#: finding type -> measured precision (``bench/answers.py --seed 2``: the rules were tuned on
+#: seed 1; pooled over the three planted sets)
 PRECISION: dict[str, float | None] = {
     "empty": 1.0,  # by definition: the answer has no text
     "echo": None,  # not planted
-    "refusal": 0.91,  # 56/61 (chatterbot 0.95, alpaca 0.93, glaive 0.78); never removed
-    "truncated.unclosed_fence": 0.77,  # 17/22 (chatterbot's coding answers: 13/17)
-    "truncated.unclosed_bracket": None,  # 2/3
-    "truncated.dangling_word": 0.97,  # 34/35
-    "truncated.mid_word": 1.0,  # 12/12
+    "refusal": 1.0,  # 58/58 (chatterbot 35/35, alpaca 15/15, glaive 8/8); never removed
+    "truncated.unclosed_fence": 0.94,  # 17/18
+    "truncated.unclosed_bracket": None,  # 4/5
+    "truncated.dangling_word": 1.0,  # 35/35
+    "truncated.cut_copy": 1.0,  # 67/67 (60 in chatterbot: cut copies of its repeated replies)
+    "truncated.mid_word": None,  # 5/5
     "truncated.token_limit": None,  # never fired on the planted limit (other reasons first)
-    "truncated.too_short": None,  # 0/1
-    "truncated.unterminated": 1.0,  # 12/12
-    "off_topic": 0.78,  # 67/85 (chatterbot 0.57, alpaca 0.92, glaive 0.88)
-    "language": 1.0,  # 51/51
-    "canned": 0.93,  # 75/80; the template's first copy stays
-    "contradiction": None,  # 3/3 (alpaca); chit-chat data suppresses them by design
+    "truncated.too_short": None,  # 1/3
+    "truncated.unterminated": 1.0,  # 15/15
+    "truncated.unpunctuated": 0.82,  # 23/28 (chatterbot 11/16, alpaca 10/10, glaive 3/3)
+    "off_topic": 0.78,  # 62/79 (chatterbot 0.50, alpaca 0.91, glaive 1.00)
+    "language": 1.0,  # 52/52
+    "canned": 0.93,  # 68/73; the template's first copy stays
+    "contradiction": None,  # 2/2; chit-chat data suppresses them by design
 }
 
 

@@ -74,6 +74,22 @@ def test_sampled_audit_scales_other_exclusions() -> None:
     assert n == 9_000 - 500
 
 
+def test_exclusions_counted_over_every_row_are_not_scaled() -> None:
+    """A check that counted its exclusions over the whole file (``excluded_total``, the Dask
+    engine's near duplicates) is taken as counted; the sample's rows still keep a later check
+    from counting them again. Scaling 60 sampled near repeats by 1/0.02 would claim 3,000."""
+    size = CheckResult("size", Status.PASS, excluded_rows=[1],
+                       size_basis=SizeBasis(100_000, 9_000, 91_000, sample_fraction=0.02))
+    dups = CheckResult("duplicates", Status.FAIL, excluded_rows=list(range(100, 160)),
+                       excluded_total=700)
+    noise = CheckResult("label_noise", Status.WARN, excluded_rows=list(range(150, 170)))
+    n, breakdown = effective_size([size, dups, noise])
+    assert breakdown == {"size": 91_000, "duplicates": 700, "label_noise": 500}
+    assert n == 9_000 - 700 - 500
+    assert CheckResult.from_dict(dups.to_dict()).excluded_total == 700
+    assert "excluded_total" not in noise.to_dict()  # unchanged JSON where it is not set
+
+
 def test_effective_size_remedy_supersedes_the_distinct_one() -> None:
     lora = size_cap(999, SizeSettings.from_policy(POLICY))
     noise = CheckResult("label_noise", Status.WARN, excluded_rows=[1, 2])

@@ -240,7 +240,10 @@ class DuplicatesCheck(Declared):
         return CheckResult(name=self.name, status=status_of(findings), summary=summary,
                            metrics=metrics, findings=findings, params=policy,
                            excluded_rows=sorted(int(r) for r in rows[ex.redundant]),
-                           tables=tables)
+                           tables=tables,
+                           # over every row (the exact repeats are the size check's)
+                           excluded_total=(int(population["near_duplicates"]) if population
+                                           else None))
 
 
 def _redundant_finding(redundant: int, exact: int, share: float, n_clusters: int,

@@ -132,7 +132,11 @@ class CheckResult:
 
     Typed contracts the decision reads (never ``metrics``, which are for people and ``diff``):
     ``size_basis`` (the ``size`` check's counts) and ``weak_proxy`` (set by a check whose
-    numbers rest on a proxy model too weak to tell: the confidence is then low).
+    numbers rest on a proxy model too weak to tell: the confidence is then low), and
+    ``excluded_total``: how many rows the check excludes over every row of the file when that
+    was counted exactly (the Dask engine counts near duplicates over all rows); the decision
+    then uses it instead of scaling the sample's ``excluded_rows`` up by the sample fraction,
+    which overcounts near repeats (10M rows: 3.0M scaled from the sample against 243k exact).
 
     What the check declared about itself when the audit ran (its ``CheckSpec``), saved so an old
     audit re-renders with the words it was made with: ``what``/``why`` (empty: not saved, an
@@ -153,6 +157,7 @@ class CheckResult:
     error: str | None = None
     size_basis: SizeBasis | None = None
     weak_proxy: bool = False
+    excluded_total: int | None = None
     what: str = ""
     why: str = ""
     excluded_as: str | None = None
@@ -172,6 +177,7 @@ class CheckResult:
             "excluded_as": self.excluded_as,
             "size_basis": self.size_basis.to_dict() if self.size_basis else None,
             "weak_proxy": self.weak_proxy,
+            **({} if self.excluded_total is None else {"excluded_total": self.excluded_total}),
             "tables": self.tables,
             "chart_kinds": self.chart_kinds,
             "error": self.error,
@@ -191,6 +197,7 @@ class CheckResult:
             error=d.get("error"),
             size_basis=SizeBasis.from_dict(d.get("size_basis")),
             weak_proxy=bool(d.get("weak_proxy", False)),
+            excluded_total=d.get("excluded_total"),
             what=str(d.get("what") or ""),
             why=str(d.get("why") or ""),
             excluded_as=d.get("excluded_as"),

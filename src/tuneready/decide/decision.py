@@ -52,7 +52,8 @@ def effective_size(results: list[CheckResult]) -> tuple[int, dict[str, int]]:
     change the verdict); a size result without one (it errored) counts as 0 distinct rows.
 
     When the audit ran on a sample (``--sample``), distinct size is exact and the other
-    exclusions are scaled up from the sample by its fraction of the file.
+    exclusions are scaled up from the sample by its fraction of the file, unless the check
+    counted them over every row (``excluded_total``).
     """
     size = next((r for r in results if r.name == "size"), None)
     if size is None:
@@ -68,9 +69,12 @@ def effective_size(results: list[CheckResult]) -> tuple[int, dict[str, int]]:
         if r is size:
             continue
         new = set(r.excluded_rows) - removed
-        if new:
+        if r.excluded_total is not None:  # counted over every row: no scaling
+            if r.excluded_total:
+                breakdown[r.name] = r.excluded_total
+        elif new:
             breakdown[r.name] = round(len(new) / fraction)
-            removed |= new
+        removed |= new
     others = sum(v for k, v in breakdown.items() if k != "size")
     return max(0, distinct - others), breakdown
 

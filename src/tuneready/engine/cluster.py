@@ -66,8 +66,13 @@ def require_dask() -> None:
 def client_for(cluster: Cluster) -> Any:
     """A ``distributed.Client``: connected to ``scheduler`` or over a new ``LocalCluster``
     (worker processes, so the shards are parsed in parallel outside the driver's GIL)."""
+    import logging
+
     from distributed import Client, LocalCluster
 
+    # the p2p shuffle's scheduler plugin logs a WARNING each time a shuffle starts and ends
+    # (dozens per audit, routine, not a problem): they would bury the audit's own output
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
     if cluster.scheduler:
         return Client(cluster.scheduler)
     local = LocalCluster(n_workers=cluster.workers, threads_per_worker=cluster.threads_per_worker,

@@ -29,8 +29,8 @@ def _clean(value: Any) -> Any:
 
 
 #: a lone UTF-16 surrogate (from a JSON ``"\ud800"`` escape, or a DataFrame) cannot be
-#: written as UTF-8; in JSON text it can only stand inside a string, where ``\udXXX`` is
-#: the same value
+#: written as UTF-8; in JSON text it can only stand inside a string, where its escape
+#: (``\\ud800`` to ``\\udfff``) is the same value
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

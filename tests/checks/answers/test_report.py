@@ -45,7 +45,7 @@ def test_off_topic_evidence_in_json_and_html() -> None:
     off = [r for r in table if r["kind"] == "off_topic"]
     assert [r["row_id"] for r in off] == [4]
     assert off[0]["better_row"] % 5 == 1  # a weather prompt fits it better
-    assert off[0]["rank"] > 0.5 and off[0]["better_similarity"] > off[0]["own_similarity"]
+    assert off[0]["rank"] > 0.5 and off[0]["better_fit"] > off[0]["own_fit"]
     saved = json.loads(json_render.render(audit))
     answers = next(c for c in saved["checks"] if c["name"] == "answers")
     assert answers["tables"]["flagged_answers"][0]["better_row"] == off[0]["better_row"]

@@ -171,13 +171,13 @@ def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
                          off_topic_shuffled_median_rank=_round(result.shuffled_median),
                          off_topic_gap_min=_round(gap_min))
     for p in np.flatnonzero(flagged).tolist():
-        add(p, "off_topic", own_similarity=_round(result.own[p]),
+        add(p, "off_topic", own_fit=_round(result.own[p]),
             rank=_round(result.rank[p]), better_position=int(result.best_position[p]),
-            better_similarity=_round(result.best[p]))
+            better_fit=_round(result.best[p]))
 
 
 def off_topic_flags(result: OffTopic, cfg: AnswersSettings) -> tuple[np.ndarray, float]:
-    """The rows judged off-topic and the similarity gap they had to pass (see offtopic.py)."""
+    """The rows judged off-topic and the fit gap they had to pass (see offtopic.py)."""
     scored = np.isfinite(result.rank)
     none = np.zeros(len(result.rank), dtype=bool)
     if scored.sum() < 20 or not np.isfinite(result.coupling) \

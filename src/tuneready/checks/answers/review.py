@@ -24,7 +24,7 @@ from tuneready.io.dataset import Dataset
 from tuneready.io.review_file import INPUT_CHARS, input_hash
 
 #: evidence keys worth a reviewer's eye, in the order shown
-_SHOWN = ("own_similarity", "better_similarity", "better_position", "contradicts_position",
+_SHOWN = ("own_fit", "better_fit", "better_position", "contradicts_position",
           "first_position", "copies", "expected", "answer_language")
 
 

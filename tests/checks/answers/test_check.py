@@ -84,7 +84,8 @@ def test_only_precise_types_leave_the_effective_size() -> None:
 
 
 def test_every_finding_type_has_a_precision_entry() -> None:
-    types = {"empty", "echo", "refusal", "off_topic", "language", "canned", "contradiction"}
+    types = {"empty", "echo", "refusal", "language", "canned", "contradiction",
+             "off_topic.pair_model", "off_topic.static_vectors"}
     types |= {f"truncated.{r}" for r in REASONS}
     assert set(PRECISION) == types
     assert all(p is None or 0 <= p <= 1 for p in PRECISION.values())

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 #: the first type that applies to a row is its flag
 ORDER = ("empty", "echo", "refusal", "canned", "language", "truncated", "contradiction",
          "off_topic")
+#: kinds whose precision was measured per reason (off-topic: per encoder)
+TYPED_BY_REASON = ("truncated", "off_topic")
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Flag:
     @property
     def type(self) -> str:
         """The finding type whose precision was measured (``truncated.mid_word``)."""
-        return f"{self.kind}.{self.reason}" if self.kind == "truncated" else self.kind
+        return f"{self.kind}.{self.reason}" if self.kind in TYPED_BY_REASON else self.kind
 
 
 @dataclass
@@ -88,7 +90,7 @@ def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> 
     _truncation(add, prompts, answers, evidence)
     _contradictions(found, add, prompts, answers, cfg.contradiction_similarity,
                     cfg.contradiction_max_diversity)
-    _off_topic(found, add, evidence, answers, taken, cfg)
+    _off_topic(found, add, evidence, prompts, answers, taken, cfg)
     found.flags.sort(key=lambda f: (ORDER.index(f.kind), f.position))
     for f in found.flags:
         f.evidence["precision"] = precision(f.type)
@@ -153,27 +155,57 @@ def _contradictions(found: Detections, add: Any, prompts: list[str], answers: li
                                            else round(result.answer_diversity, 4)))
 
 
-def _off_topic(found: Detections, add: Any, evidence: Any, answers: list[str],
-               taken: np.ndarray, cfg: AnswersSettings) -> None:
-    vectors = evidence.answer_vectors
-    prompts_v = evidence.sentence_vectors
-    if vectors is None or prompts_v is None:
+def _off_topic(found: Detections, add: Any, evidence: Any, prompts: list[str],
+               answers: list[str], taken: np.ndarray, cfg: AnswersSettings) -> None:
+    static_answers, static_prompts = evidence.answer_vectors, evidence.sentence_vectors
+    if static_answers is None or static_prompts is None:
         found.metrics["off_topic_scored"] = False
         return
     from tuneready.checks.answers.offtopic import score
 
     codes = pd.factorize(evidence.norm_input)[0]
     usable = ~taken & np.array([bool(a.strip()) for a in answers]) \
-        & (np.linalg.norm(prompts_v, axis=1) > 0)
-    result = score(prompts_v, vectors, codes, usable, evidence.seed)
+        & (np.linalg.norm(static_prompts, axis=1) > 0)
+    vectors, encoder = _pair_vectors(prompts, answers, usable, cfg, found.metrics)
+    if vectors is None:
+        vectors = static_prompts, static_answers
+    result = score(vectors[0], vectors[1], codes, usable, evidence.seed)
     flagged, gap_min = off_topic_flags(result, cfg)
-    found.metrics.update(off_topic_scored=True, off_topic_coupling=_round(result.coupling),
+    found.metrics.update(off_topic_scored=True, off_topic_encoder=encoder or "static",
+                         off_topic_coupling=_round(result.coupling),
                          off_topic_shuffled_median_rank=_round(result.shuffled_median),
                          off_topic_gap_min=_round(gap_min))
+    reason = "pair_model" if encoder else "static_vectors"
     for p in np.flatnonzero(flagged).tolist():
-        add(p, "off_topic", own_fit=_round(result.own[p]),
+        add(p, "off_topic", reason, own_fit=_round(result.own[p]),
             rank=_round(result.rank[p]), better_position=int(result.best_position[p]),
             better_fit=_round(result.best[p]))
+
+
+def _pair_vectors(prompts: list[str], answers: list[str], usable: np.ndarray,
+                  cfg: AnswersSettings, metrics: dict[str, Any]
+                  ) -> tuple[tuple[np.ndarray, np.ndarray] | None, str | None]:
+    """Contextual (prompt, answer) vectors of the scored rows when ``[answers] pair_model``
+    allows and the extra is installed (zeros elsewhere; ``score`` reads only ``usable``
+    rows); ``None`` for the static vectors, with the reason in ``metrics``."""
+    from tuneready.evidence import pair_encoder
+
+    rows = np.flatnonzero(usable)
+    if cfg.pair_model == "never":
+        return None, None
+    if not pair_encoder.available():
+        metrics["off_topic_pair_model_skipped"] = "not installed (pip install 'tuneready[pairs]')"
+        return None, None
+    if cfg.pair_model == "auto" and len(rows) > cfg.pair_model_max_rows:
+        metrics["off_topic_pair_model_skipped"] = (
+            f"{len(rows):,} rows to score > answers.pair_model_max_rows "
+            f"{cfg.pair_model_max_rows:,}")
+        return None, None
+    both = pair_encoder.embed([prompts[i] for i in rows] + [answers[i] for i in rows])
+    p = np.zeros((len(prompts), both.shape[1]), dtype=np.float32)
+    a = np.zeros_like(p)
+    p[rows], a[rows] = both[:len(rows)], both[len(rows):]
+    return (p, a), pair_encoder.describe()
 
 
 def off_topic_flags(result: OffTopic, cfg: AnswersSettings) -> tuple[np.ndarray, float]:

@@ -2,7 +2,7 @@
 
 Findings below the high-precision bar (``severity.py``: off-topic, refusals, unclosed fences,
 contradictions, ...) stay in the data; whether they are defects is for a person to say. Each
-such finding type is its own **stratum** (``answers.off_topic``, ``answers.truncated.
+such finding type is its own **stratum** (``answers.off_topic.pair_model``, ``answers.truncated.
 unclosed_fence``), and a seeded simple random sample of at most ``per_type`` rows is drawn
 from each, so every type gets enough answers for its precision on *this* data to be read off
 (30 rows: a 95 % interval of about +-0.17 at the widest), however rare it is. The rows carry

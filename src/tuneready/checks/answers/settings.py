@@ -26,6 +26,8 @@ class AnswersSettings(Table):
     offtopic_null_quantile: float
     offtopic_gap_floor: float
     offtopic_gap_scale: float
+    pair_model: str
+    pair_model_max_rows: int
     language_min_confidence: float
     canned_min_prompts: int
     review_per_type: int

@@ -30,7 +30,9 @@ PRECISION: dict[str, float | None] = {
     "truncated.too_short": None,  # 1/3
     "truncated.unterminated": 1.0,  # 15/15
     "truncated.unpunctuated": 0.82,  # 23/28 (chatterbot 11/16, alpaca 10/10, glaive 3/3)
-    "off_topic": 0.78,  # 85/109 (chatterbot 0.58, alpaca 0.95, glaive 1.00)
+    # off-topic, by the vectors it was scored on (evidence/pair_encoder.py when installed)
+    "off_topic.pair_model": 0.85,  # 114/134 (chatterbot 0.76, alpaca 0.95, glaive 0.95)
+    "off_topic.static_vectors": 0.78,  # 85/109 (chatterbot 0.58, alpaca 0.95, glaive 1.00)
     "language": 1.0,  # 52/52
     "canned": 0.93,  # 68/73; the template's first copy stays
     "contradiction": None,  # 2/2; chit-chat data suppresses them by design

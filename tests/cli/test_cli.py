@@ -122,6 +122,12 @@ def test_explain_prints_thresholds_and_rationale() -> None:
     assert runner.invoke(app, ["explain", "nope"]).exit_code == 2
 
 
+def test_explain_prints_rationale_brackets_literally() -> None:
+    result = runner.invoke(app, ["explain", "answers"])
+    assert result.exit_code == 0
+    assert "tuneready[pairs]" in result.stdout.replace("\n", "")  # not read as rich markup
+
+
 def test_context_flags_add_a_cost_table(tmp_path: Path) -> None:
     data = _csv(tmp_path, 200)
     result = runner.invoke(app, ["audit", str(data), "--json", "--check", "size",

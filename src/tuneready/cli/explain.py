@@ -32,4 +32,4 @@ def explain(name: Annotated[str, typer.Argument(help="Check name (see `tuneready
     for key, _default, comment in documented_keys(name):
         console.print(f"  [bold]{key}[/bold] = {escape(repr(values.get(key)))}")
         if comment:
-            console.print(f"      {comment}", style="dim")
+            console.print(f"      {comment}", style="dim", markup=False)

@@ -14,10 +14,11 @@ vectors reach 0.82-0.93 at recall 0.52-0.59 (``bench/answers_pair_model.py``).
   tuneready (``data/minilm_tokenizer.json.gz``), so the SDK it came with is not a dependency.
 - **Offline.** Nothing is downloaded: both files are read from installed packages, and
   ``onnxruntime`` runs the model on the CPU (a test blocks sockets and embeds).
-- **Cost.** A transformer is about 100x slower than the static vectors: about 220 texts a
-  second on two cores at ``MAX_TOKENS`` tokens. Each distinct text is embedded once, batches
-  are sorted by length so padding stays small, and the answers check uses it only up to
-  ``answers.pair_model_max_rows`` rows (it says so in the report when it falls back).
+- **Cost.** A transformer is about 100x slower than the static vectors: about 150 texts a
+  second on two cores for long texts (``MAX_TOKENS`` tokens), several times more for short
+  ones. Each distinct text is embedded once, batches are sorted by length so padding stays
+  small, and the answers check uses it only up to ``answers.pair_model_max_rows`` rows (the
+  report says so when it falls back).
 """
 
 from __future__ import annotations

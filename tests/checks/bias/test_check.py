@@ -175,6 +175,40 @@ def test_proxy_errors_and_noise_rates_by_group() -> None:
     assert table[("gender", "b")]["noise_rate"] == pytest.approx(flags[300:].mean(), abs=1e-4)
 
 
+def _badly_taught_b(seed: int = 3) -> tuple[Dataset, Evidence]:
+    frame = group_frame({"a": (300, 0.5), "b": (300, 0.5)}, seed=seed)
+    data = dataset(frame)
+    rng = np.random.default_rng(0)
+    y = (frame["label"] == "pos").to_numpy().astype(int)
+    wrong = np.r_[rng.random(300) < 0.05, rng.random(300) < 0.35]
+    pred = np.where(wrong, 1 - y, y)
+    proxy = SimpleNamespace(index=np.arange(600), labels=y,
+                            pred_probs=np.c_[1 - pred, pred].astype(float),
+                            classes=["neg", "pos"], oof_accuracy=float((pred == y).mean()))
+    ev = light_evidence(data, None)
+    ev.__dict__["proxy"] = proxy
+    return data, ev
+
+
+def test_a_blocking_error_gap_caps_the_verdict_when_the_proxy_can_tell() -> None:
+    data, ev = _badly_taught_b()
+    result = run(data, ev, block=True)  # proxy accuracy about 0.8, above the 0.7 bar
+    err = next(f for f in result.findings if f.code == "bias.error_rate_disparity")
+    assert err.caps == Verdict.NOT_READY and not result.weak_proxy
+
+
+def test_a_weak_proxy_gap_never_caps_the_verdict_and_lowers_confidence() -> None:
+    data, ev = _badly_taught_b()
+    result = run(data, ev, block=True, weak_proxy_accuracy=0.95)
+    err = next(f for f in result.findings if f.code == "bias.error_rate_disparity")
+    assert err.caps is None and err.severity == Severity.WARN
+    assert "proxy model is weak" in err.message and "does not cap" in err.message
+    assert result.weak_proxy
+    representation = [f for f in result.findings if f.caps is not None]
+    assert all(f.code not in ("bias.error_rate_disparity", "bias.recall_disparity")
+               for f in representation)
+
+
 def test_label_issues_missing_is_tolerated() -> None:
     data = dataset(group_frame({"a": (60, 0.5), "b": (60, 0.5)}))
     result = run(data, light_evidence(data, None))

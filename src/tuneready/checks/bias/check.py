@@ -69,7 +69,8 @@ class BiasCheck(Declared):
         analysis = analyse(data, evidence, cfg)
         if not analysis.attributes:
             return skipped(self.name, analysis.why_skipped, policy)
-        findings = _findings(analysis.tested, data, analysis.row_index, cfg)
+        weak = analysis.proxy_accuracy if analysis.weak_proxy else None
+        findings = _findings(analysis.tested, data, analysis.row_index, cfg, weak)
         findings += analysis.term_findings
         insufficient = analysis.insufficient_finding()
         if insufficient:
@@ -81,8 +82,10 @@ class BiasCheck(Declared):
         if status == Status.PASS and not judged:  # nothing could be judged: not a pass
             status = Status.SKIPPED
             summary = "insufficient evidence: no two groups large enough to compare; " + summary
+        proxy_judged = any(c.metric in PROXY_METRICS for c in judged)
         return CheckResult(name=self.name, status=status, summary=summary, metrics=metrics,
-                           findings=findings, params=policy, tables=analysis.tables())
+                           findings=findings, params=policy, tables=analysis.tables(),
+                           weak_proxy=analysis.weak_proxy and proxy_judged)
 
 
 def _severity(cfg: BiasSettings) -> tuple[Severity, Verdict | None]:
@@ -91,10 +94,16 @@ def _severity(cfg: BiasSettings) -> tuple[Severity, Verdict | None]:
     return Severity.WARN, None
 
 
+#: metrics read from the proxy model's predictions (noise rates: from its label issues)
+PROXY_METRICS = frozenset({"error_rate", "recall", "noise_rate"})
+
+
 def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
-              cfg: BiasSettings) -> list[Finding]:
+              cfg: BiasSettings, weak_accuracy: float | None = None) -> list[Finding]:
     """One finding per (attribute, metric): its most significant comparison, naming the other
-    labels that also differ (multiclass one-vs-rest would otherwise repeat itself)."""
+    labels that also differ (multiclass one-vs-rest would otherwise repeat itself).
+    ``weak_accuracy``: the proxy's accuracy when it is too weak to tell; its gaps then warn
+    and say so, and never cap the verdict."""
     severity, caps = _severity(cfg)
     flagged = sorted((c for c in comparisons if c.flagged),
                      key=lambda c: (c.p_adjusted, c.attribute, c.metric, c.label or ""))
@@ -112,6 +121,11 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
             sev, cap = Severity.INFO, None  # parity is a description, not a requirement
         observed, threshold = _observed(c, cfg)
         message = _message(c)
+        if weak_accuracy is not None and c.metric in PROXY_METRICS:
+            sev, cap = Severity.WARN, None
+            message += (f"; the proxy model is weak (out-of-fold accuracy {weak_accuracy:.0%}), "
+                        "so this gap may reflect hard examples, not teaching: it does not cap "
+                        "the verdict")
         if len(same) > 1:
             message += "; also differs for label " + ", ".join(f"'{o.label}'" for o in same[1:])
         remedy = _remedy(c, data.n)

@@ -39,6 +39,9 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     why_skipped: str = ""
     proxy_accuracy: float | None = None
+    #: the proxy is below ``weak_proxy_accuracy``: its error gaps cannot tell teaching from
+    #: hard examples (they are reported, never capping the verdict; confidence is low)
+    weak_proxy: bool = False
 
     @property
     def min_n(self) -> int:
@@ -209,6 +212,7 @@ def _compare(analysis: Analysis, data: Dataset, evidence: Evidence) -> None:
     if proxy is not None:
         analysis.proxy_accuracy = float(proxy.oof_accuracy)
         if proxy.oof_accuracy < cfg.weak_proxy_accuracy:
+            analysis.weak_proxy = True
             analysis.notes.append(f"the proxy model is weak (out-of-fold accuracy "
                                   f"{proxy.oof_accuracy:.0%}): error gaps may reflect hard "
                                   "examples, not teaching")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from tests.conftest import dataset, evidence_for, make_texts
 from tuneready.checks.domain import DomainCheck
 from tuneready.config.policy import load_policy
-from tuneready.core.results import Status, Verdict
+from tuneready.core.results import CheckResult, Status, Verdict
 from tuneready.evidence import diversity as dv
 from tuneready.io import LoadOptions, load_dataset
 
@@ -110,12 +111,19 @@ def test_labelled_data_gets_gap_and_learning_curve() -> None:
     assert len(curve) >= 4
     assert curve[0]["n"] < curve[-1]["n"]
     assert {"n", "score", "fit"} <= set(curve[0])
+    typed = result.learning_curve  # what the decision reads, the same numbers as the metrics
+    assert typed is not None and typed.rows == m["curve_rows"]
+    assert typed.plateau_identified == m["curve_plateau_identified"]
+    assert typed.needed_rows == m.get("curve_needed_rows")
+    saved = CheckResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert saved.learning_curve == typed
 
 
 def test_unlabelled_data_gets_label_free_metrics_only() -> None:
     result = run(diverse(100))
     assert "generalization_gap" not in result.metrics
     assert result.tables["learning_curve"] == []
+    assert result.learning_curve is None and "learning_curve" not in result.to_dict()
     assert "vendi" in result.metrics
 
 

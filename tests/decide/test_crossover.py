@@ -11,6 +11,7 @@ import pytest
 
 from tuneready.checks.size import SizeSettings
 from tuneready.config.policy import load_policy
+from tuneready.core.results import LearningCurve
 from tuneready.decide.cost import AMORTISE_MONTHS, Usage, load_prices, offers, usable_offers
 from tuneready.decide.crossover import (
     data_crossovers,
@@ -106,9 +107,7 @@ def test_data_crossovers_from_the_size_thresholds() -> None:
 
 def test_learning_curve_says_when_it_cannot_tell() -> None:
     size = SizeSettings.from_policy(load_policy())
-    rising = data_crossovers(400, "lora", size, [], {"curve_rows": 320,
-                                                  "curve_plateau_identified": False})
+    rising = data_crossovers(400, "lora", size, [], LearningCurve(320, False))
     assert rising[-1]["more_examples"] is None and "cannot tell" in rising[-1]["message"]
-    known = data_crossovers(400, "lora", size, [], {"curve_rows": 320, "curve_needed_rows": 900,
-                                                 "curve_plateau_identified": True})
+    known = data_crossovers(400, "lora", size, [], LearningCurve(320, True, 900))
     assert known[-1]["more_examples"] == 580

@@ -21,7 +21,14 @@ from tuneready.checks.domain_coverage import coverage
 from tuneready.checks.domain_explain import EXPLAIN, THRESHOLD_KEY, remedy
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
-from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
+from tuneready.core.results import (
+    CheckResult,
+    Finding,
+    LearningCurve,
+    Severity,
+    Status,
+    Verdict,
+)
 from tuneready.evidence import diversity as dv
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -195,6 +202,16 @@ def curve_metrics(evidence: Evidence, index: np.ndarray, labels: np.ndarray,
     return out, table
 
 
+def _curve_of(metrics: dict[str, Any]) -> LearningCurve | None:
+    """The typed curve the decision reads (``curve_metrics`` above made the numbers)."""
+    if "curve_rows" not in metrics:
+        return None
+    needed = metrics.get("curve_needed_rows")
+    return LearningCurve(rows=int(metrics["curve_rows"]),
+                         plateau_identified=bool(metrics["curve_plateau_identified"]),
+                         needed_rows=None if needed is None else int(needed))
+
+
 def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)
 
@@ -277,7 +294,7 @@ class DomainCheck(Declared):
         status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
             else Status.PASS
         return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
-                           params=policy, tables=tables,
+                           params=policy, tables=tables, learning_curve=_curve_of(metrics),
                            summary=f"{risk} narrow-domain risk ({len(signals)} narrow "
                                    f"signals: {', '.join(signals) or 'none'})")
 

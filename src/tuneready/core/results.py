@@ -127,11 +127,39 @@ class SizeBasis:
 
 
 @dataclass
+class LearningCurve:
+    """The proxy's learning curve, set by the ``domain`` check: the "how many more examples"
+    crossover reads these fields, never metric names.
+
+    ``rows``: the labelled rows the curve was fitted on; ``plateau_identified``: whether the
+    fit pins its plateau down (not at the accuracy bound, not far beyond the data);
+    ``needed_rows``: the rows at which it comes within ``plateau_within`` of the plateau
+    (only when identified).
+    """
+
+    rows: int
+    plateau_identified: bool
+    needed_rows: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> LearningCurve | None:
+        if not d:
+            return None
+        needed = d.get("needed_rows")
+        return cls(rows=int(d["rows"]), plateau_identified=bool(d["plateau_identified"]),
+                   needed_rows=None if needed is None else int(needed))
+
+
+@dataclass
 class CheckResult:
     """What one check measured. ``excluded_rows`` leave the effective size.
 
     Typed contracts the decision reads (never ``metrics``, which are for people and ``diff``):
-    ``size_basis`` (the ``size`` check's counts) and ``weak_proxy`` (set by a check whose
+    ``size_basis`` (the ``size`` check's counts), ``learning_curve`` (the ``domain`` check's
+    proxy learning curve), ``weak_proxy`` (set by a check whose
     numbers rest on a proxy model too weak to tell: the confidence is then low), and
     ``excluded_total``: how many rows the check excludes over every row of the file when that
     was counted exactly (the Dask engine counts near duplicates over all rows); the decision
@@ -158,6 +186,7 @@ class CheckResult:
     size_basis: SizeBasis | None = None
     weak_proxy: bool = False
     excluded_total: int | None = None
+    learning_curve: LearningCurve | None = None
     what: str = ""
     why: str = ""
     excluded_as: str | None = None
@@ -178,6 +207,8 @@ class CheckResult:
             "size_basis": self.size_basis.to_dict() if self.size_basis else None,
             "weak_proxy": self.weak_proxy,
             **({} if self.excluded_total is None else {"excluded_total": self.excluded_total}),
+            **({} if self.learning_curve is None
+               else {"learning_curve": self.learning_curve.to_dict()}),
             "tables": self.tables,
             "chart_kinds": self.chart_kinds,
             "error": self.error,
@@ -198,6 +229,7 @@ class CheckResult:
             size_basis=SizeBasis.from_dict(d.get("size_basis")),
             weak_proxy=bool(d.get("weak_proxy", False)),
             excluded_total=d.get("excluded_total"),
+            learning_curve=LearningCurve.from_dict(d.get("learning_curve")),
             what=str(d.get("what") or ""),
             why=str(d.get("why") or ""),
             excluded_as=d.get("excluded_as"),

@@ -35,7 +35,7 @@ def _crossovers(rec: Recommendation, results: list[CheckResult], policy: Policy,
     data = rec.data_verdict or rec.verdict
     binding = [f.code for r in results for f in r.findings if f.caps == data]
     domain = next((r for r in results if r.name == "domain"), None)
-    curve = (domain.metrics if domain is not None and "curve_rows" in domain.metrics
+    curve = (domain.learning_curve if domain is not None
              and VERDICT_LEVEL[data] < VERDICT_LEVEL[Verdict.FULL_FINE_TUNE] else None)
     out = data_crossovers(rec.effective_n, data.value, SizeSettings.from_policy(policy), binding,
                           curve)

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from tuneready.checks.size import SizeSettings
+from tuneready.core.results import LearningCurve
 from tuneready.decide.cost import AMORTISE_MONTHS, MILLION, Offer, Usage, offer_cost
 
 #: volumes above this many calls a month are not searched (10 billion)
@@ -161,7 +162,7 @@ def _form(u: Usage, o: Offer) -> str:
 
 
 def data_crossovers(effective_n: int, data_verdict: str, size: SizeSettings,
-                    binding_codes: list[str], curve: dict[str, Any] | None
+                    binding_codes: list[str], curve: LearningCurve | None
                     ) -> list[dict[str, Any]]:
     """How many more effective examples the next paths up need, from the size thresholds
     (and the learning curve where it can tell); none when something else caps the data."""
@@ -189,10 +190,9 @@ def data_crossovers(effective_n: int, data_verdict: str, size: SizeSettings,
     return out
 
 
-def _curve_entry(m: dict[str, Any]) -> dict[str, Any]:
-    rows = m.get("curve_rows")
-    needed = m.get("curve_needed_rows")
-    if m.get("curve_plateau_identified") and isinstance(needed, int) and isinstance(rows, int):
+def _curve_entry(curve: LearningCurve) -> dict[str, Any]:
+    rows, needed = curve.rows, curve.needed_rows
+    if curve.plateau_identified and needed is not None:
         more = max(0, needed - rows)
         msg = (f"the proxy's learning curve comes within a point of its plateau at about "
                f"{needed:,} rows ({more:,} more than the {rows:,} it was fitted on)" if more

@@ -64,6 +64,22 @@ def test_a_missing_extra_falls_back_and_the_report_says_so(
     assert result.metrics["off_topic_encoder"] == "static"
 
 
+@needs_extra
+def test_a_changed_model_file_falls_back_in_auto_and_fails_in_always(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pair_encoder, "MODEL_SHA256", "0" * 64)
+    pair_encoder._session.cache_clear()
+    try:
+        found = _detect(pair_model="auto")
+        assert found.metrics["off_topic_encoder"] == "static"
+        assert "unusable" in found.metrics["off_topic_pair_model_skipped"]
+        assert _off_topic(found) == [(3, "off_topic.static_vectors")]
+        with pytest.raises(pair_encoder.PairModelError):
+            _detect(pair_model="always")
+    finally:
+        pair_encoder._session.cache_clear()
+
+
 def test_always_without_the_extra_fails_at_load(monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: object) -> None:
     from pathlib import Path

@@ -201,7 +201,13 @@ def _pair_vectors(prompts: list[str], answers: list[str], usable: np.ndarray,
             f"{len(rows):,} rows to score > answers.pair_model_max_rows "
             f"{cfg.pair_model_max_rows:,}")
         return None, None
-    both = pair_encoder.embed([prompts[i] for i in rows] + [answers[i] for i in rows])
+    try:
+        both = pair_encoder.embed([prompts[i] for i in rows] + [answers[i] for i in rows])
+    except (ImportError, pair_encoder.PairModelError) as exc:  # a broken or changed install
+        if cfg.pair_model == "always":
+            raise
+        metrics["off_topic_pair_model_skipped"] = f"unusable: {exc}"
+        return None, None
     p = np.zeros((len(prompts), both.shape[1]), dtype=np.float32)
     a = np.zeros_like(p)
     p[rows], a[rows] = both[:len(rows)], both[len(rows):]

@@ -37,7 +37,7 @@ def test_audit_writes_every_report_and_junit_fails_exactly_failing_checks(
                                      "GITHUB_STEP_SUMMARY": str(tmp_path / "gh.md")})
     assert result.exit_code == 1, result.output
     folder = tmp_path / "r"
-    assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "junit.xml",
+    assert sorted(p.name for p in folder.iterdir()) == ["audit.json", "flagged.csv", "junit.xml",
                                                         "report.html", "summary.md"]
     assert (extra / "r.html").read_text() == (folder / "report.html").read_text()
     assert (extra / "s.md").read_text() == (tmp_path / "gh.md").read_text()

@@ -58,6 +58,6 @@ def test_no_step_summary_without_variable(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     written = write_reports(ready_audit(), tmp_path / "out")
-    assert sorted(p.name for p in written.paths) == ["audit.json", "junit.xml", "report.html",
-                                                     "summary.md"]
+    assert sorted(p.name for p in written.paths) == ["audit.json", "flagged.csv", "junit.xml",
+                                                     "report.html", "summary.md"]
     assert (tmp_path / "out" / "report.html").stat().st_mode & 0o044  # readable by others

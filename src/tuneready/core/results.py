@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tuneready.core.precision import FlaggedRow
+
 
 class Status(StrEnum):
     """Outcome of one check. Ordered by how much it should worry the user."""
@@ -191,6 +193,9 @@ class CheckResult:
     why: str = ""
     excluded_as: str | None = None
     chart_kinds: dict[str, str] = field(default_factory=dict)
+    #: every (finding, row) of this check, for ``flagged.csv`` (``core.precision.FlaggedRow``);
+    #: not part of ``audit.json``, which keeps example rows only (a million flags would bloat it)
+    flagged: list[FlaggedRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {

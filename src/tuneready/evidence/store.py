@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from tuneready.evidence.label_issues import LabelIssues, NoiseSettings
+    from tuneready.evidence.languages import Languages
     from tuneready.evidence.proxy import ProxyResult
 
 ProgressFn = Callable[[str], None]
@@ -237,6 +238,17 @@ class Evidence:
 
         texts = self.data.frame["target"].fillna("").astype(str).tolist()
         return self._timed("sentence vectors", lambda: embed(texts))
+
+    @functools.cached_property
+    def languages(self) -> Languages:
+        """The language of every input and answer (``tuneready.evidence.languages``): which
+        rows an English-only signal (static vectors, wordfreq, lexicons) may judge."""
+        from tuneready.evidence.languages import detect
+
+        frame = self.data.frame
+        inputs = frame["input"].fillna("").astype(str).tolist()
+        targets = frame["target"].fillna("").astype(str).tolist()
+        return self._timed("languages", lambda: detect(inputs, targets))
 
     def tfidf_of(self, texts: list[str]) -> sp.csr_matrix:
         """Other texts (e.g. ``--reference``) in the same TF-IDF space as ``tfidf`` (same

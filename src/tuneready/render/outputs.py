@@ -1,7 +1,8 @@
 """Write an audit's report files: each format from the same finished ``Audit``.
 
 The report folder always gets the full set (``audit.json``, ``report.html``, ``summary.md``,
-``junit.xml``, and ``review.csv`` when the data has labels or answer findings to review)
+``junit.xml``, ``flagged.csv`` (every finding's every row), and ``review.csv`` when the data
+has labels or answer findings to review)
 so a reviewer or a CI artifact upload finds the same names every time. The set is installed
 as one unit (``io/reportdir.py``): concurrent audits never interleave their files and a
 killed audit leaves the previous set intact. Extra paths (``--html``, ``--md``, ``--junit``)
@@ -26,7 +27,9 @@ FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
 #: options); a folder holding only these is replaced whole by the next audit
 #: the label-noise review sample, for a person to fill (``tuneready.evidence.review``)
 REVIEW_FILE = "review.csv"
-MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE}
+#: every (finding, row) of every check (``core.precision.FlaggedRow``), in every folder
+FLAGGED_FILE = "flagged.csv"
+MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE, FLAGGED_FILE}
 
 
 #: checks whose ``review_sample`` table joins review.csv (labels, then answer findings)
@@ -39,6 +42,15 @@ def review_rows(audit: Audit) -> list[dict[str, object]]:
     by_name = {check.name: check for check in audit.checks}
     return [row for name in REVIEW_CHECKS if name in by_name
             for row in by_name[name].tables.get("review_sample", [])]
+
+
+def render_flagged(audit: Audit) -> str:
+    """``flagged.csv``: one line per (finding, row) of every check, in check order; cells
+    formula-safe. Rows carry no raw text (``FlaggedRow``), so nothing needs masking."""
+    from tuneready.core.precision import FlaggedRow
+    from tuneready.io.csvsafe import to_csv
+
+    return to_csv(FlaggedRow.COLUMNS, (f.cells() for c in audit.checks for f in c.flagged))
 
 
 @dataclass
@@ -73,6 +85,8 @@ def write_reports(audit: Audit, folder: Path | None = None,
     written = Written()
     renderers = _renderers()
     folder_set: dict[str, str] = {}
+    if folder is not None:  # written by every audit, empty but for its header when clean
+        folder_set[FLAGGED_FILE] = render_flagged(audit)
     review = review_rows(audit)
     if folder is not None and review:
         from tuneready.io.review_file import render as render_review

@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
+from tuneready.checks.duplicates_rows import (
+    flag_conflicting,
+    flag_leakage,
+    flag_redundant,
+    flag_semantic_leakage,
+)
 from tuneready.checks.duplicates_semantic import semantic_duplicates, semantic_leakage
+from tuneready.checks.flagrows import Flags
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity
@@ -174,6 +181,7 @@ class DuplicatesCheck(Declared):
         rows = frame["row_id"].to_numpy()
         findings: list[Finding] = []
         tables: dict[str, list[dict[str, Any]]] = {}
+        flags = Flags(self.name, frame)
 
         inp = cluster(evidence.norm_input.fillna(""), evidence.input_hash, params, threshold)
         ex = example_clusters(evidence, inp, params, threshold)
@@ -194,6 +202,7 @@ class DuplicatesCheck(Declared):
         if redundant:
             findings.append(_redundant_finding(redundant, exact, share, n_clusters,
                                                rows[ex.redundant], cfg))
+            flag_redundant(flags, rows, evidence.row_hash, inp, ex, threshold)
 
         conflicting = _conflicting_prompts(inp, ex)
         metrics["prompt_clusters_with_different_answers"] = (
@@ -208,9 +217,10 @@ class DuplicatesCheck(Declared):
                 "near-identical prompt but differ in answer or label: check that the answers "
                 "agree", observed=int(mask.sum()), rows=example_rows(rows[mask]),
                 n_rows=int(mask.sum()), remedy="keep one consistent answer per prompt"))
+            flag_conflicting(flags, rows, inp, mask)
 
         sem_findings, sem_metrics, tables["semantic_pairs"] = semantic_duplicates(
-            evidence, inp.labels, cfg)
+            evidence, inp.labels, cfg, flags)
         findings.extend(sem_findings)
         metrics.update(sem_metrics)
 
@@ -221,6 +231,12 @@ class DuplicatesCheck(Declared):
                 else _leakage(evidence, inp, params, threshold, cfg))
             findings.extend(leak_findings)
             metrics.update(leak_metrics)
+            if leak_findings:
+                population_leak = data.population.get("leakage")
+                flag_leakage(flags, population_leak["train_rows"] if population_leak
+                             else [r["row_id"] for r in leaked], leaked,
+                             complete=not population_leak or len(leaked) == leak_metrics[
+                                 "leaked_eval_rows"])
             tables["leaked"] = leaked[:cfg.max_leaked_rows]
             leaked_ids = data.population.get("leakage", {}).get(
                 "eval_row_ids", [r["eval_row_id"] for r in leaked])
@@ -229,6 +245,8 @@ class DuplicatesCheck(Declared):
                 evidence, ev.norm_input, leaked_mask, inp.labels, cfg)
             findings.extend(sem_findings)
             metrics.update(sem_metrics)
+            if sem_findings:
+                flag_semantic_leakage(flags, sem_leaked)
             tables["semantic_leaked"] = sem_leaked[:cfg.max_leaked_rows]
 
         summary = (f"{redundant:,} of {metrics['rows']:,} rows redundant ({share:.1%}): "
@@ -240,7 +258,7 @@ class DuplicatesCheck(Declared):
         return CheckResult(name=self.name, status=status_of(findings), summary=summary,
                            metrics=metrics, findings=findings, params=policy,
                            excluded_rows=sorted(int(r) for r in rows[ex.redundant]),
-                           tables=tables,
+                           tables=tables, flagged=flags.rows(rows[ex.redundant]),
                            # over every row (the exact repeats are the size check's)
                            excluded_total=(int(population["near_duplicates"]) if population
                                            else None))

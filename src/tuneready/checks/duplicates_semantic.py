@@ -37,6 +37,7 @@ from tuneready.evidence.store import Evidence
 
 if TYPE_CHECKING:  # checks.duplicates imports this module
     from tuneready.checks.duplicates import DuplicatesSettings
+    from tuneready.checks.flagrows import Flags
 
 TEXT_LIMIT = 300
 NEGATION = ("not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "cannot",
@@ -88,9 +89,11 @@ def lsh_params(cfg: DuplicatesSettings, seed: int) -> LshParams:
                      window=cfg.semantic_window, seed=seed)
 
 
-def semantic_duplicates(evidence: Evidence, labels: np.ndarray, cfg: DuplicatesSettings
+def semantic_duplicates(evidence: Evidence, labels: np.ndarray, cfg: DuplicatesSettings,
+                        flags: Flags | None = None
                         ) -> tuple[list[Finding], dict[str, Any], list[dict[str, Any]]]:
-    """Paraphrased prompts in the training data (``labels``: MinHash input cluster per row)."""
+    """Paraphrased prompts in the training data (``labels``: MinHash input cluster per row;
+    ``flags``: gets every row of the finding, ``flag_paraphrases``)."""
     prompts = representatives(evidence, labels)
     if prompts is None:
         return [], {"semantic": "unavailable (wordllama not installed)"}, []
@@ -120,6 +123,8 @@ def semantic_duplicates(evidence: Evidence, labels: np.ndarray, cfg: DuplicatesS
         return [], metrics, table
     involved = np.flatnonzero(with_partner)
     rows = evidence.data.frame["row_id"].to_numpy()[prompts.rows[involved]]
+    if flags is not None:
+        flag_paraphrases(flags, evidence, prompts, pairs, involved)
     sampled = (f"all {n:,} distinct prompts searched" if q == n else
                f"95 % interval {low:.1%}-{high:.1%}: a seeded sample of {q:,} of {n:,} "
                "distinct prompts searched")
@@ -132,6 +137,27 @@ def semantic_duplicates(evidence: Evidence, labels: np.ndarray, cfg: DuplicatesS
         observed=round(share, 4), threshold=warn, rows=example_rows(rows), n_rows=len(rows),
         remedy="read the semantic pairs: keep deliberate rewordings, drop or rewrite "
                "prompts that are the same question again")], metrics, table
+
+
+def flag_paraphrases(flags: Flags, evidence: Evidence, prompts: Prompts, pairs: Pairs,
+                     involved: np.ndarray) -> None:
+    """Each prompt with a paraphrase names its closest one (ties: the earlier row). The
+    vectors' precision is not measured on this data: ``unmeasured`` (held-out range only)."""
+    from tuneready.checks.flagrows import numbered
+    from tuneready.config.heldout import unmeasured
+
+    ends = pd.DataFrame({"me": np.concatenate([pairs.left, pairs.right]),
+                         "other": np.concatenate([pairs.right, pairs.left]),
+                         "cos": np.concatenate([pairs.cosine, pairs.cosine])})
+    ids = evidence.data.frame["row_id"].to_numpy()
+    ends["other_id"] = ids[prompts.rows[ends["other"].to_numpy()]]
+    best = ends.sort_values(["me", "cos", "other_id"], ascending=[True, False, True]) \
+        .drop_duplicates("me").set_index("me").loc[involved]
+    flags.add("duplicates.semantic", None,
+              numbered("paraphrase of row ", best["other_id"].to_numpy()),
+              ("sentence-vector cosine " + best["cos"].map("{:.2f}".format)).to_numpy(
+                  dtype=object), precision=unmeasured("duplicates.semantic"),
+              positions=prompts.rows[involved])
 
 
 def _groups(n: int, pairs: Pairs) -> np.ndarray:

@@ -16,9 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
+from tuneready.checks.flagrows import Flags
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity
@@ -65,8 +67,9 @@ class PromptsCheck(Declared):
         metrics: dict[str, Any] = {}
         tables: dict[str, list[dict[str, Any]]] = {}
         findings: list[Finding] = []
+        flags = Flags(self.name, frame)
         for field in present:
-            m, table, found = _one_field(frame, field, PromptsSettings.of(policy))
+            m, table, found = _one_field(frame, field, PromptsSettings.of(policy), flags)
             metrics.update(m)
             tables[f"{field}_variants"] = table
             findings += found
@@ -76,16 +79,18 @@ class PromptsCheck(Declared):
         if findings:
             summary += f"; {sum(f.n_rows for f in findings):,} rows in near-identical variants"
         return CheckResult(self.name, status_of(findings), summary, metrics, findings,
-                           dict(policy), tables=tables)
+                           dict(policy), tables=tables, flagged=flags.rows())
 
 
-def _one_field(frame: pd.DataFrame, field: str, cfg: PromptsSettings
+def _one_field(frame: pd.DataFrame, field: str, cfg: PromptsSettings, flags: Flags
                ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Finding]]:
     texts = frame[field].fillna("").astype(str).str.strip().tolist()
     ids: dict[str, list[int]] = {}
-    for text, row in zip(texts, frame["row_id"].tolist(), strict=True):
+    where: dict[str, list[int]] = {}  # frame positions, for flagged.csv
+    for pos, (text, row) in enumerate(zip(texts, frame["row_id"].tolist(), strict=True)):
         if text:
             ids.setdefault(text, []).append(int(row))
+            where.setdefault(text, []).append(pos)
     counts = {t: len(r) for t, r in sorted(ids.items(), key=lambda tr: (-len(tr[1]), tr[0]))}
     n = sum(counts.values())
     top = list(counts)[:cfg.max_variants]
@@ -98,7 +103,31 @@ def _one_field(frame: pd.DataFrame, field: str, cfg: PromptsSettings
                f"{field}_top_share": round(counts[top[0]] / n, 4),
                f"{field}_near_groups": len(groups), f"{field}_compared": len(top)}
     findings = [_finding(field, g, ids, counts) for g in groups]
+    for g in groups:
+        _flag_group(flags, field, g, ids, where)
     return metrics, table, findings
+
+
+def _flag_group(flags: Flags, field: str, group: list[str], ids: dict[str, list[int]],
+                where: dict[str, list[int]]) -> None:
+    """Every row of every variant in a drifting group, with its variant's word distance to
+    the group's most frequent one (a plain count: no precision)."""
+    from rapidfuzz.distance import Levenshtein
+
+    base = group[0]
+    positions: list[int] = []
+    reasons: list[str] = []
+    evidence: list[str] = []
+    for rank, text in enumerate(group, start=1):
+        edits = Levenshtein.distance(base.split(), text.split())
+        why = (f"most frequent {FIELDS[field]} of a drifting group" if rank == 1 else
+               f"{FIELDS[field]} variant {rank} of {len(group)}, {edits} word"
+               f"{'' if edits == 1 else 's'} from the most frequent (row {ids[base][0]})")
+        positions += where[text]
+        reasons += [why] * len(ids[text])
+        evidence += [f"{len(ids[text]):,} rows use this variant"] * len(ids[text])
+    flags.add(f"prompts.{field}_drift", None, reasons, evidence,
+              positions=np.asarray(positions, dtype=np.int64))
 
 
 def near_groups(texts: list[str], max_edits: int, max_share: float) -> list[list[str]]:

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
+from tuneready.checks.flagrows import Flags
+from tuneready.checks.schema_rows import flag_malformed, flag_rule, flag_too_many
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, Verdict
@@ -69,13 +71,18 @@ class SchemaCheck(Declared):
         rules = _rules(data, cfg)
         failures = _validate(frame, rules) if len(frame) else {}
         findings = _malformed_findings(data)
+        flags = Flags(self.name, data.frame)
+        flag_malformed(flags, data)
         invalid: set[int] = set()
-        for rule, rows in failures.items():
+        row_ids = frame["row_id"].to_numpy()
+        for rule, where in failures.items():
+            rows = [int(r) for r in row_ids[where]]
             finding = _rule_finding(rule, rows, len(frame))
             findings.append(finding)
+            flag_rule(flags, rule, np.asarray(where, dtype=np.int64), frame, cfg)
             if rule.excludes:
                 invalid.update(rows)
-        findings.extend(_content_findings(data))
+        findings.extend(_content_findings(data, flags))
         share = (len(invalid) + len(data.problems)) / max(1, data.records_read)
         fail_share = cfg.fail_share
         if share > fail_share:
@@ -86,6 +93,7 @@ class SchemaCheck(Declared):
                 n_rows=len(invalid) + len(data.problems),
                 rows=example_rows([p.line for p in data.problems] + list(invalid)),
                 caps=Verdict.NOT_READY, remedy="repair or drop the invalid records"))
+            flag_too_many(flags, data, invalid)
         metrics = _token_metrics(evidence, frame, cfg.context_limit)
         tokens = data.population.get("tokens")
         histogram = _token_histogram(frame["tokens"].to_numpy())
@@ -96,7 +104,7 @@ class SchemaCheck(Declared):
                        invalid_share=round(share, 4))
         return CheckResult(
             name=self.name, status=status_of(findings), findings=findings, params=policy,
-            metrics=metrics, excluded_rows=sorted(invalid),
+            metrics=metrics, excluded_rows=sorted(invalid), flagged=flags.rows(invalid),
             summary=f"{len(invalid)} invalid rows, {len(data.problems)} malformed records, "
                     f"{metrics['total_tokens']:,} training tokens",
             tables={"malformed": [p.to_dict() for p in data.problems[:200]],
@@ -116,6 +124,7 @@ def _validation_frame(data: Dataset, evidence: Evidence) -> pd.DataFrame:
     frame = data.frame
     out = pd.DataFrame({
         "row_id": frame["row_id"].to_numpy(),
+        "pos": np.arange(len(frame)),
         "input": frame["input"].fillna("").str.strip(),
         "target": frame["target"].fillna("").str.strip(),
         "label": frame["label"],
@@ -189,7 +198,7 @@ def _rules(data: Dataset, cfg: SchemaSettings) -> list[Rule]:
 
 
 def _validate(frame: pd.DataFrame, rules: list[Rule]) -> dict[Rule, list[int]]:
-    """Run the suite once; map each failed rule to the row ids it flagged."""
+    """Run the suite once; map each failed rule to the frame positions it flagged."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -199,14 +208,15 @@ def _validate(frame: pd.DataFrame, rules: list[Rule]) -> dict[Rule, list[int]]:
     asset = context.data_sources.add_pandas("tuneready").add_dataframe_asset(name="rows")
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
         batch_parameters={"dataframe": frame})
-    fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
+    # positions, not row ids: rows can share an id (a JSON array written on one line)
+    fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": ["pos"]}
     failures: dict[Rule, list[int]] = {}
     for rule in rules:  # one validation per rule: suite results come back reordered
         res = batch.validate(rule.expectation, result_format=fmt)
         if not res.success:
-            rows = [int(u["row_id"]) for u in res.result.get("unexpected_index_list", [])]
-            if rows:
-                failures[rule] = rows
+            where = [int(u["pos"]) for u in res.result.get("unexpected_index_list", [])]
+            if where:
+                failures[rule] = where
     return failures
 
 
@@ -231,7 +241,7 @@ def _malformed_findings(data: Dataset) -> list[Finding]:
         remedy="repair these lines in the source file") for code, lines in by_code.items()]
 
 
-def _content_findings(data: Dataset) -> list[Finding]:
+def _content_findings(data: Dataset, flags: Flags) -> list[Finding]:
     """Cheap content smells: unfilled template placeholders and numbers where text belongs."""
     frame = data.frame
     out = []
@@ -239,12 +249,16 @@ def _content_findings(data: Dataset) -> list[Finding]:
     placeholder = text.str.contains(_PLACEHOLDER)
     if placeholder.any():
         rows = frame.loc[placeholder, "row_id"].tolist()
+        where = np.flatnonzero(placeholder.to_numpy())
         out.append(Finding("schema.unfilled_placeholder", Severity.WARN,
                            f"{len(rows):,} rows contain unfilled template placeholders like "
                            "{{name}}: the model would learn to emit them",
                            observed=len(rows), threshold=0, rows=example_rows(rows),
                            n_rows=len(rows), remedy="fill the placeholders before tuning"))
-    out.extend(_hidden_findings(frame, text))
+        flags.add("schema.unfilled_placeholder", None, "unfilled template placeholder",
+                  _count_words(text[placeholder].str.count(_PLACEHOLDER.pattern), "placeholder"),
+                  positions=where)
+    out.extend(_hidden_findings(frame, text, flags))
     numeric = frame["input"].fillna("").str.match(_NUMERIC)
     if numeric.any():
         rows = frame.loc[numeric, "row_id"].tolist()
@@ -252,10 +266,19 @@ def _content_findings(data: Dataset) -> list[Finding]:
                            f"{len(rows):,} inputs are bare numbers where text is expected "
                            "(wrong column mapped?)", observed=len(rows), threshold=0,
                            rows=example_rows(rows), n_rows=len(rows)))
+        flags.add("schema.numeric_input", None, "input is a bare number",
+                  positions=np.flatnonzero(numeric.to_numpy()))
     return out
 
 
-def _hidden_findings(frame: pd.DataFrame, text: pd.Series) -> list[Finding]:
+def _count_words(counts: pd.Series, unit: str) -> np.ndarray:
+    """``"3 placeholders"`` per row."""
+    n = counts.to_numpy(dtype=np.int64)
+    return (pd.Series(n).map("{:,}".format) + f" {unit}"
+            + np.where(n == 1, "", "s")).to_numpy(dtype=object)
+
+
+def _hidden_findings(frame: pd.DataFrame, text: pd.Series, flags: Flags) -> list[Finding]:
     """Invisible, control and bidi characters in training text (``tuneready.core.textsafe``):
     a reviewer cannot see them, yet the model is trained on them, and some (tag characters,
     bidi overrides) are how hidden instructions are smuggled into prompts."""
@@ -266,6 +289,9 @@ def _hidden_findings(frame: pd.DataFrame, text: pd.Series) -> list[Finding]:
         return []
     rows = frame.loc[hit, "row_id"].tolist()
     top = ", ".join(f"{cp} x{n:,}" for cp, n in count_hidden(text[hit].tolist()))
+    flags.add("schema.invisible_characters", None, "invisible, control or bidi characters",
+              _count_words(text[hit].str.count(hidden_pattern().pattern), "character"),
+              positions=np.flatnonzero(hit.to_numpy()))
     return [Finding("schema.invisible_characters", Severity.WARN,
                     f"{len(rows):,} rows contain invisible, control or bidirectional "
                     f"characters ({top}): reviewers cannot see them, the model learns them",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, status_of
+from tuneready.checks.flagrows import Flags, numbered
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
 from tuneready.core.results import CheckResult, Finding, Severity, SizeBasis, Verdict
@@ -86,6 +87,7 @@ class SizeCheck(Declared):
         distinct = int(data.population.get("distinct_n", len(frame) - len(dup_rows)))
         n_dups = raw - distinct
         findings: list[Finding] = []
+        flags = Flags(self.name, frame)
         cap = size_cap(distinct, cfg)
         if cap:
             findings.append(cap)
@@ -97,6 +99,7 @@ class SizeCheck(Declared):
                 "(ignoring case and spacing); they add weight, not information",
                 observed=n_dups, threshold=0, rows=example_rows(dup_rows),
                 n_rows=n_dups, remedy="drop the repeated rows"))
+            flag_copies(flags, frame, evidence.row_hash, dup_positions)
         metrics: dict[str, Any] = {"raw_n": raw, "distinct_n": distinct,
                                    "exact_duplicates": n_dups}
         if data.population:
@@ -104,7 +107,7 @@ class SizeCheck(Declared):
         tables: dict[str, list[dict[str, Any]]] = {}
         if data.has_labels:
             counts = _label_counts(data)
-            findings.extend(_class_findings(counts, frame, cfg))
+            findings.extend(_class_findings(counts, frame, cfg, flags))
             metrics.update(n_classes=len(counts), labelled_n=int(counts.sum()),
                            imbalance_ratio=round(float(counts.max() / counts.min()), 2))
             tables["classes"] = [{"label": str(k), "count": int(v),
@@ -119,7 +122,7 @@ class SizeCheck(Declared):
         return CheckResult(name=self.name, status=status_of(findings), findings=findings,
                            metrics=metrics, params=policy, excluded_rows=sorted(dup_rows),
                            tables=tables, summary=f"{raw:,} rows, {distinct:,} distinct",
-                           size_basis=basis)
+                           size_basis=basis, flagged=flags.rows(dup_rows))
 
 
 def _label_counts(data: Dataset) -> pd.Series:
@@ -136,8 +139,20 @@ def _duplicate_positions(hashes: np.ndarray) -> np.ndarray:
     return np.flatnonzero(pd.Series(hashes).duplicated(keep="first").to_numpy())
 
 
+def flag_copies(flags: Flags, frame: pd.DataFrame, hashes: np.ndarray,
+                positions: np.ndarray) -> None:
+    """Each repeat names the earliest row it copies (a plain fact: no precision). With
+    ``--sample`` these are the repeats inside the sample; the finding counts the file's."""
+    first = pd.Series(np.arange(len(hashes))).groupby(hashes).transform("min").to_numpy()
+    ids = frame["row_id"].to_numpy()
+    flags.add("size.exact_duplicates", None,
+              numbered("exact copy of row ", ids[first[positions]]),
+              "same input, answer and label after folding case and spacing",
+              positions=positions)
+
+
 def _class_findings(counts: pd.Series, frame: pd.DataFrame,
-                    cfg: SizeSettings) -> list[Finding]:
+                    cfg: SizeSettings, flags: Flags) -> list[Finding]:
     hard, warn = cfg.per_class_min, cfg.per_class_warn
     out = []
     rare = counts[counts < hard]
@@ -149,6 +164,11 @@ def _class_findings(counts: pd.Series, frame: pd.DataFrame,
             f"({_name_counts(rare)}): a tuned model will not learn them",
             observed=int(rare.min()), threshold=hard, rows=example_rows(rows), n_rows=len(rows),
             caps=Verdict.LORA, remedy="collect more examples of these classes or merge them"))
+        rare_rows = frame["label"].isin(rare.index).to_numpy()
+        per_row = frame.loc[rare_rows, "label"].map(counts)
+        flags.add("size.class_below_min", None, f"its class has fewer than {hard} examples",
+                  per_row.map(lambda n: f"{int(n):,} in its class").to_numpy(dtype=object),
+                  positions=np.flatnonzero(rare_rows))
     thin = counts[(counts >= hard) & (counts < warn)]
     if len(thin):
         out.append(Finding(

@@ -14,10 +14,12 @@ below ``min_ratio`` or difference above ``max_difference``); groups too small to
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from tuneready.checks.bias.rows import flag_comparison, flag_terms
 from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison
 from tuneready.checks.contract import (
@@ -28,6 +30,7 @@ from tuneready.checks.contract import (
     skipped,
     status_of,
 )
+from tuneready.checks.flagrows import Flags
 from tuneready.config.policy import CheckPolicy
 from tuneready.core.results import CheckResult, Finding, Severity, Status, Verdict
 from tuneready.evidence.store import Evidence
@@ -70,9 +73,14 @@ class BiasCheck(Declared):
         if not analysis.attributes:
             return skipped(self.name, analysis.why_skipped, policy)
         weak = analysis.proxy_accuracy if analysis.weak_proxy else None
-        findings = _findings(analysis.tested, data, analysis.row_index, cfg, weak)
+        flags = Flags(self.name, data.frame)
+        findings = _findings(analysis.tested, data, analysis.row_positions, cfg, weak,
+                             lambda c, code, pos: flag_comparison(flags, analysis, c, code,
+                                                                  pos))
         findings += analysis.term_findings
-        insufficient = analysis.insufficient_finding()
+        for label, pos, cols in analysis.term_rows:
+            flag_terms(flags, analysis, label, pos, cols)
+        insufficient = analysis.insufficient_finding(flags)
         if insufficient:
             findings.append(insufficient)
         metrics = analysis.metrics()
@@ -85,7 +93,8 @@ class BiasCheck(Declared):
         proxy_judged = any(c.metric in PROXY_METRICS for c in judged)
         return CheckResult(name=self.name, status=status, summary=summary, metrics=metrics,
                            findings=findings, params=policy, tables=analysis.tables(),
-                           weak_proxy=analysis.weak_proxy and proxy_judged)
+                           weak_proxy=analysis.weak_proxy and proxy_judged,
+                           flagged=flags.rows())
 
 
 def _severity(cfg: BiasSettings) -> tuple[Severity, Verdict | None]:
@@ -98,12 +107,15 @@ def _severity(cfg: BiasSettings) -> tuple[Severity, Verdict | None]:
 PROXY_METRICS = frozenset({"error_rate", "recall", "noise_rate"})
 
 
-def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
-              cfg: BiasSettings, weak_accuracy: float | None = None) -> list[Finding]:
+def _findings(comparisons: list[Comparison], data: Dataset, row_positions: Any,
+              cfg: BiasSettings, weak_accuracy: float | None = None,
+              on_rows: Callable[[Comparison, str, np.ndarray], None] | None = None
+              ) -> list[Finding]:
     """One finding per (attribute, metric): its most significant comparison, naming the other
     labels that also differ (multiclass one-vs-rest would otherwise repeat itself).
     ``weak_accuracy``: the proxy's accuracy when it is too weak to tell; its gaps then warn
-    and say so, and never cap the verdict."""
+    and say so, and never cap the verdict. ``on_rows``: gets every finding's rows, as frame
+    positions (for ``flagged.csv``)."""
     severity, caps = _severity(cfg)
     flagged = sorted((c for c in comparisons if c.flagged),
                      key=lambda c: (c.p_adjusted, c.attribute, c.metric, c.label or ""))
@@ -114,7 +126,9 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
     for same in seen.values():
         c = same[0]
         assert c.high is not None and c.low is not None
-        rows = row_index(c)  # may be most of the data: sort only the examples' candidates
+        pos = row_positions(c)
+        rows = data.frame["row_id"].to_numpy()[pos]  # may be most of the data: sort only
+        # the examples' candidates
         examples = example_rows(np.sort(rows)[:MAX_EXAMPLE_ROWS])
         sev, cap = severity, caps
         if c.metric == "representation" and not c.extra.get("reference"):
@@ -132,6 +146,8 @@ def _findings(comparisons: list[Comparison], data: Dataset, row_index: Any,
         if c.attribute.startswith("terms:"):
             remedy = ("groups are derived from identity terms, so the gap may reflect topic "
                       "rather than prejudice: read these rows first; then " + remedy)
+        if on_rows is not None:
+            on_rows(c, f"bias.{c.metric}_disparity", pos)
         out.append(Finding(
             f"bias.{c.metric}_disparity", sev, message, observed=observed,
             threshold=threshold, rows=examples, n_rows=len(rows), caps=cap,

@@ -15,8 +15,10 @@ import pandas as pd
 from tuneready.checks.bias.compare import Inputs, compare_attribute, gather
 from tuneready.checks.bias.groups import Attribute, column_attributes
 from tuneready.checks.bias.lexicon import NONE, TermMatches, match_terms, term_label_association
+from tuneready.checks.bias.rows import flag_insufficient
 from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison, benjamini_hochberg
+from tuneready.checks.flagrows import Flags
 from tuneready.core.results import Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -34,6 +36,8 @@ class Analysis:
     info: list[Comparison] = field(default_factory=list)
     terms: list[dict[str, Any]] = field(default_factory=list)
     term_findings: list[Finding] = field(default_factory=list)
+    #: per term finding, the rows behind it: (label, row positions, lexicon columns)
+    term_rows: list[tuple[str, np.ndarray, list[int]]] = field(default_factory=list)
     inputs: Inputs | None = None
     matches: TermMatches | None = None
     notes: list[str] = field(default_factory=list)
@@ -51,16 +55,24 @@ class Analysis:
         return next(a.values for a in self.attributes if a.name == attribute)
 
     # --- rows behind a finding ------------------------------------------------------
-    def row_index(self, c: Comparison) -> np.ndarray:
-        """Row ids that show the disparity (see the remedy of each metric), unordered."""
+    def row_positions(self, c: Comparison) -> np.ndarray:
+        """Frame positions of the rows that show the disparity (see the remedy of each
+        metric), unordered.
+
+        The rows of a lexicon attribute's ``none`` group (inputs that mention no identity
+        term) are the baseline the identity groups are compared with, not a group a person
+        can act on: they are never listed (else a label-rate gap between "women" and "none"
+        would name every row of the data set)."""
         assert c.high is not None and c.low is not None and self.inputs is not None
-        ids = self.data.frame["row_id"].to_numpy()
         values = self.values(c.attribute).to_numpy(dtype=object)
         inp = self.inputs
+        lexicon = any(a.name == c.attribute and a.source == "lexicon" for a in self.attributes)
 
         def rows_of(group: str, where: np.ndarray | None = None,
                     event: np.ndarray | None = None) -> np.ndarray:
             pos = np.arange(inp.n) if where is None else where
+            if lexicon and group == NONE:
+                return pos[:0]
             keep = values[pos] == group
             if event is not None:
                 keep &= event
@@ -68,9 +80,9 @@ class Analysis:
 
         if c.metric == "label_rate":
             hi, lo = rows_of(c.high.group), rows_of(c.low.group)
-            # the first (up to 10) pairs, then the rest after the 10th of each group
+            # the first (up to 10) pairs, then the rest of each group (every row of both)
             m = min(10, len(hi), len(lo))
-            return np.asarray(ids[np.concatenate([hi[:m], lo[:m], hi[10:], lo[10:]])])
+            return np.concatenate([hi[:m], lo[:m], hi[m:], lo[m:]])
         proxy = (inp.proxy_positions is not None and inp.proxy_pred is not None
                  and inp.proxy_true is not None)
         if c.metric == "error_rate" and proxy:
@@ -87,10 +99,10 @@ class Analysis:
             pos = rows_of(c.high.group, inp.target_positions, inp.refused)
         else:
             pos = rows_of(c.low.group)
-        return np.asarray(ids[pos])
+        return np.asarray(pos, dtype=np.int64)
 
     # --- summaries ----------------------------------------------------------------------
-    def insufficient_finding(self) -> Finding | None:
+    def insufficient_finding(self, flags: Flags | None = None) -> Finding | None:
         small = [(a.name, str(g), int(n)) for a in self.attributes if a.source != "lexicon"
                  for g, n in a.counts.sort_index().items() if n < self.min_n]
         small += [(a.name, str(g), int(n)) for a in self.attributes if a.source == "lexicon"
@@ -102,6 +114,8 @@ class Analysis:
         rows = [int(ids[p]) for a in self.attributes
                 for p in np.flatnonzero(a.values.isin([g for an, g, _ in small
                                                        if an == a.name]).to_numpy())]
+        if flags is not None:
+            flag_insufficient(flags, self, small)
         names = ", ".join(f"{a}='{g}' ({n})" for a, g, n in small[:8])
         more = f", +{len(small) - 8} more" if len(small) > 8 else ""
         return Finding(
@@ -272,6 +286,7 @@ def _term_finding(terms: list[dict[str, Any]], analysis: Analysis) -> Finding:
     has_term = np.asarray(analysis.matches.matrix[:, cols].sum(axis=1)).ravel() > 0
     labels = analysis.data.frame["label"].astype(str).to_numpy()
     pos = np.flatnonzero(has_term & (labels == label))
+    analysis.term_rows.append((str(label), pos, cols))
     ids = [int(i) for i in analysis.data.frame["row_id"].to_numpy()[pos]]
     listed = "; ".join(
         f"'{r['term']}' ({r['category']}: {r['label_rate_with_term']:.0%} of {r['count']} rows "

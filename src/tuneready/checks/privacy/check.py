@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped, status_of
+from tuneready.checks.flagrows import Flags
 from tuneready.checks.privacy.columns import personal_columns
 from tuneready.checks.privacy.detect import KINDS, Span
 from tuneready.checks.privacy.mask import mask_value
+from tuneready.checks.privacy.rows import flag_kinds
 from tuneready.checks.privacy.scan import scan
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
@@ -81,6 +83,8 @@ class PrivacyCheck(Declared):
         per_row = [a + b for a, b in zip(spans[:len(ids)], spans[len(ids):], strict=True)]
         found = _by_kind(ids, per_row)
         findings = [_kind_finding(k, found[k], data, cfg) for k in kinds if found[k]]
+        flags = Flags(self.name, frame)
+        flag_kinds(flags, kinds, spans[:len(ids)], spans[len(ids):])
         repeated = _repeated(ids, per_row, cfg.repeat_min_rows)
         if repeated:
             findings.append(_repeat_finding(repeated, cfg))
@@ -107,7 +111,8 @@ class PrivacyCheck(Declared):
         if columns:
             summary += f"; {len(columns)} personal column(s)"
         return CheckResult(name=self.name, status=status_of(findings), findings=findings,
-                           metrics=metrics, params=policy, tables=tables, summary=summary)
+                           metrics=metrics, params=policy, tables=tables, summary=summary,
+                           flagged=flags.rows())
 
 
 def _by_kind(ids: list[int], per_row: list[list[Span]]) -> dict[str, list[tuple[int, Span]]]:

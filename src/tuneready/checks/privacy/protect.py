@@ -1,6 +1,7 @@
-"""Reports never leak: every string a check puts in its tables, findings or summary is masked
-here, once, before the ``Audit`` exists, so that no renderer (terminal, JSON, Markdown, JUnit,
-HTML, ``review.csv``) and no Python caller can see an unmasked value or forget to mask one.
+"""Reports never leak: every string a check puts in its tables, findings, summary or flagged
+rows is masked here, once, before the ``Audit`` exists, so that no renderer (terminal, JSON,
+Markdown, JUnit, HTML, ``review.csv``, ``flagged.csv``) and no Python caller can see an
+unmasked value or forget to mask one.
 
 Excerpts are cut (300 characters...), and a cut can split a value so that the detectors no
 longer see it in the cell ("john.smith@gma"). When a table row names its ``row_id`` and the cell
@@ -117,8 +118,21 @@ def protect(results: list[Any], frame: pd.DataFrame | None, no_excerpts: bool = 
                             remedy=masker.text(f.remedy) if f.remedy else f.remedy)
                     for f in r.findings]
         out.append(replace(r, tables=tables, findings=findings, summary=masker.text(r.summary),
-                           error=masker.text(r.error) if r.error else r.error))
+                           error=masker.text(r.error) if r.error else r.error,
+                           flagged=_flagged(r.flagged, masker)))
     return out
+
+
+def _flagged(rows: list[Any], masker: Masker) -> list[Any]:
+    """``flagged.csv``'s reasons and evidence masked too: the checks write words and numbers
+    there, never a row's text, but a group or label name is the data's own value."""
+    cells = {c for f in rows for c in (f.reason, f.evidence)}
+    changed = {c: m for c in cells if (m := masker.text(c)) != c}
+    if not changed:  # the usual case: a copy of the list, no row rebuilt
+        return list(rows)
+    return [replace(f, reason=changed.get(f.reason, f.reason),
+                    evidence=changed.get(f.evidence, f.evidence))
+            if f.reason in changed or f.evidence in changed else f for f in rows]
 
 
 def _cells(results: list[Any], no_excerpts: bool) -> list[tuple[str, int | None]]:
@@ -127,6 +141,7 @@ def _cells(results: list[Any], no_excerpts: bool) -> list[tuple[str, int | None]
     for r in results:
         cells += [(r.summary, None), (r.error or "", None)]
         cells += [(x, None) for f in r.findings for x in (f.message, f.remedy or "")]
+        cells += [(x, None) for x in {c for f in r.flagged for c in (f.reason, f.evidence)}]
         for rows in r.tables.values():
             for row in rows:
                 rid = row.get("row_id")

@@ -168,3 +168,62 @@ def test_short_eval_prompts_are_not_near_leaks() -> None:
     _, result = run(pd.DataFrame({"text": train}), pd.DataFrame({"text": evals}))
     assert result.metrics["leaked_near"] == 0
     assert result.metrics["leaked_eval_rows"] == 0
+
+
+def _flagged(result, code: str) -> dict[int, tuple[str, str, bool]]:  # type: ignore[no-untyped-def]
+    return {f.row_id: (f.reason, f.evidence, f.removed) for f in result.flagged
+            if f.finding == code}
+
+
+def test_every_copy_is_flagged_naming_the_row_it_repeats() -> None:
+    base = distinct_sentences(100)
+    texts = base + [perturb(t) for t in base[:6]] + base[:3]
+    data, result = run(pd.DataFrame({"text": texts}))
+    rid = data.frame["row_id"].tolist()
+    lines = _flagged(result, "duplicates.redundant_rows")
+    assert sorted(lines) == sorted(result.excluded_rows)
+    finding = next(f for f in result.findings if f.code == "duplicates.redundant_rows")
+    assert len(lines) == finding.n_rows == 9
+    for i in range(3):  # exact copies name the earliest identical row
+        reason, evidence, removed = lines[rid[106 + i]]
+        assert reason == f"exact copy of row {rid[i]}" and removed
+        assert evidence == "same input, answer and label after folding case and spacing"
+    for i in range(6):  # near copies name their cluster's first row, with the Jaccard
+        reason, evidence, removed = lines[rid[100 + i]]
+        assert reason == f"near duplicate of row {rid[i]}" and removed
+        jaccard = float(evidence.split("input Jaccard ")[1].split(" ")[0])
+        assert 0.8 <= jaccard < 1.0 and evidence.endswith("(MinHash estimate)")
+    assert {f.precision for f in result.flagged if f.finding == "duplicates.redundant_rows"} \
+        == {""}
+
+
+def test_rows_sharing_a_prompt_are_flagged_but_not_removed() -> None:
+    prompts = distinct_sentences(30)
+    frame = pd.DataFrame({"prompt": prompts + prompts[:2],
+                          "completion": [f"answer {i}" for i in range(32)]})
+    data, result = run(frame)
+    rid = data.frame["row_id"].tolist()
+    lines = _flagged(result, "duplicates.same_prompt_different_answers")
+    assert lines == {
+        rid[0]: ("first row of a prompt shared with other answers", "2 rows share this prompt",
+                 False),
+        rid[1]: ("first row of a prompt shared with other answers", "2 rows share this prompt",
+                 False),
+        rid[30]: (f"same prompt as row {rid[0]}, another answer or label",
+                  "2 rows share this prompt", False),
+        rid[31]: (f"same prompt as row {rid[1]}, another answer or label",
+                  "2 rows share this prompt", False)}
+
+
+def test_leaked_training_rows_are_flagged_with_their_eval_rows() -> None:
+    train = distinct_sentences(100)
+    evals = [train[3], perturb(train[10]), train[3], *distinct_sentences(10, seed=7)]
+    data, result = run(pd.DataFrame({"text": train}), pd.DataFrame({"text": evals}))
+    rid = data.frame["row_id"].tolist()
+    lines = _flagged(result, "duplicates.eval_leakage")
+    assert set(lines) == {rid[3], rid[10]}
+    assert lines[rid[3]][:2] == ("prompt also in eval row 1 and 1 more",
+                                 "exact (after folding case and spacing)")
+    reason, evidence, removed = lines[rid[10]]
+    assert reason == "prompt also in eval row 2" and evidence.startswith("near, Jaccard 0.")
+    assert not removed

@@ -132,3 +132,42 @@ def test_eval_paraphrases_leak_as_their_own_category() -> None:
     assert leaked == {b for _, b in PARAPHRASES[:4]}
     finding = next(f for f in result.findings if f.code == "duplicates.semantic_leakage")
     assert finding.severity == Severity.WARN and finding.caps is None
+
+
+def test_every_paraphrase_row_is_flagged_as_a_candidate() -> None:
+    """Each prompt with a paraphrase names its closest one; the vectors' precision is not
+    measured on this data, so the line says so; nothing is removed."""
+    data, result = run([a for a, _ in PARAPHRASES] + [b for _, b in PARAPHRASES] + UNRELATED)
+    rid = data.frame["row_id"].tolist()
+    finding = next(f for f in result.findings if f.code == "duplicates.semantic")
+    lines = {f.row_id: f for f in result.flagged if f.finding == "duplicates.semantic"}
+    n = len(PARAPHRASES)
+    assert len(lines) == finding.n_rows == 2 * n
+    for i in range(n):
+        for me, other in ((i, n + i), (n + i, i)):
+            assert lines[rid[me]].reason == f"paraphrase of row {rid[other]}"
+    threshold = POLICY["semantic_similarity"]
+    for f in lines.values():
+        assert float(f.evidence.removeprefix("sentence-vector cosine ")) >= threshold - 0.005
+        assert not f.removed and f.precision.startswith("unmeasured here")
+
+
+def test_semantic_leaks_flag_the_training_rows() -> None:
+    train = [a for a, _ in PARAPHRASES] + UNRELATED
+    evals = [b for _, b in PARAPHRASES[:4]] + ["Name a famous jazz trumpet player."]
+    data, result = run(train, evals)
+    rid = data.frame["row_id"].tolist()
+    lines = {f.row_id: f for f in result.flagged if f.finding == "duplicates.semantic_leakage"}
+    assert {r: f.reason for r, f in lines.items()} == {
+        rid[i]: f"paraphrased by eval row {i + 1}" for i in range(4)}
+    assert all(f.precision.startswith("unmeasured here") for f in lines.values())
+
+
+def test_an_eval_set_that_is_all_copies_needs_no_semantic_search() -> None:
+    """Every eval prompt a copy of a training prompt: nothing left to search (this used to
+    divide by zero and cost the whole check)."""
+    train = [a for a, _ in PARAPHRASES] + UNRELATED
+    _, result = run(train, UNRELATED[:3])
+    assert result.metrics["leaked_eval_rows"] == 3
+    assert result.metrics["semantic_leak_searched"] == 0
+    assert not any(f.code == "duplicates.semantic_leakage" for f in result.findings)

@@ -88,3 +88,21 @@ def test_near_groups_bounds() -> None:
     # four edits apart: beyond max_word_edits
     far = long.replace("one", "1").replace("two", "2").replace("three", "3").replace("four", "4")
     assert near_groups([long, far], 3, 0.5) == []
+
+
+def test_every_row_of_every_variant_is_flagged(tmp_path: Path) -> None:
+    variants = [BASE, BASE.replace("briefly", "concisely"),
+                BASE.replace("briefly and politely", "concisely and kindly")]
+    systems = [variants[0]] * 5 + [variants[1]] * 3 + [variants[2]] * 2
+    result = _run(_chat(tmp_path, systems))
+    [finding] = result.findings
+    lines = {f.row_id: f for f in result.flagged}
+    assert len(lines) == finding.n_rows == 10
+    assert lines[1].reason == "most frequent system prompt of a drifting group"
+    assert lines[6].reason == ("system prompt variant 2 of 3, 1 word from the most frequent "
+                               "(row 1)")
+    assert lines[9].reason == ("system prompt variant 3 of 3, 2 words from the most frequent "
+                               "(row 1)")
+    assert [lines[r].evidence for r in (1, 6, 9)] == [
+        "5 rows use this variant", "3 rows use this variant", "2 rows use this variant"]
+    assert {(f.removed, f.precision) for f in lines.values()} == {(False, "")}

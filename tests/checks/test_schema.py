@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 
@@ -96,3 +99,66 @@ def test_token_histogram_covers_every_row() -> None:
     hist = _run(data).tables["token_histogram"]
     assert len(hist) == 20 and sum(b["count"] for b in hist) == 100
     assert hist[0]["lo"] == 0 and all(a["hi"] == b["lo"] for a, b in itertools.pairwise(hist))
+
+
+def _lines(result) -> dict[str, list[tuple[int, str, str, bool]]]:  # type: ignore[no-untyped-def]
+    out: dict[str, list[tuple[int, str, str, bool]]] = {}
+    for f in result.flagged:
+        out.setdefault(f.finding, []).append((f.row_id, f.reason, f.evidence, f.removed))
+    return out
+
+
+def test_every_failing_row_is_flagged_with_the_number_that_failed_it() -> None:
+    data = dataset(pd.DataFrame({"text": ["short", "x" * 300, "", "fine text"] * 5,
+                                 "label": ["ham", "spam", "ham", "eggs"] * 5}))
+    result = _run(data, allowed_labels=["ham", "spam"], max_input_chars=100)
+    lines = _lines(result)
+    assert lines["schema.input_too_long"][0] == (
+        2, "input over the character limit", "300 characters, limit 100", True)
+    assert lines["schema.empty_input"][0] == (3, "empty input", "", True)
+    assert lines["schema.label_not_allowed"][0] == (4, "label not in the allowed set", "", True)
+    for f in result.findings:
+        if f.n_rows:
+            assert len(lines[f.code]) == f.n_rows, f.code
+    invalid = lines["schema.too_many_invalid_rows"]
+    assert {r[0] for r in invalid} == set(result.excluded_rows)
+    over = _run(data, context_limit=3)
+    (first, *_) = _lines(over)["schema.over_context_limit"]
+    assert first[0] == 2 and first[2].endswith("tokens, limit 3") and not first[3]
+
+
+def load_dataset_text(text: str):  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.jsonl"
+        path.write_text(text, "utf-8")
+        return load_dataset(path)
+
+
+def test_malformed_records_are_flagged_at_their_line() -> None:
+    lines = ['{"instruction": "hi", "output": "I am {{name}} and {{age}}"}', "{oops",
+             '{"instruction": "q", "output": "a"}']
+    data = load_dataset_text("\n".join(lines) + "\n")
+    result = _run(data)
+    flagged = _lines(result)
+    assert flagged["schema.invalid_json"] == [(2, "record not usable (invalid json)",
+                                               "whole record", False)]
+    assert flagged["schema.unfilled_placeholder"] == [
+        (1, "unfilled template placeholder", "2 placeholders", False)]
+    assert next(f for f in result.flagged if f.row_id == 2).input_hash == ""
+
+
+def test_rows_that_share_a_line_keep_their_own_evidence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A JSON array on one line: every record has row id 1, yet each line of flagged.csv
+    carries its own row's numbers and input hash."""
+    from tuneready.io.review_file import input_hash
+
+    path = tmp_path / "one_line.json"
+    texts = ["word " * 40, "tiny", "word " * 80]
+    path.write_text(json.dumps([{"text": t, "label": "a"} for t in texts]), "utf-8")
+    data = load_dataset(path)
+    assert data.frame["row_id"].tolist() == [1, 1, 1]
+    result = _run(data, context_limit=20)
+    over = [f for f in result.flagged if f.finding == "schema.over_context_limit"]
+    tokens = sorted(int(f.evidence.split(" ")[0]) for f in over)
+    assert len(over) == 2 and tokens[0] < tokens[1]
+    assert sorted(f.input_hash for f in over) == sorted(input_hash(texts[i]) for i in (0, 2))

@@ -51,3 +51,19 @@ def test_enough_clean_rows_pass() -> None:
     result = _run(dataset(make_texts(1200)))
     assert result.status == Status.PASS
     assert result.metrics["training_tokens"] > 1200
+
+
+def test_every_repeat_and_every_row_of_a_rare_class_is_flagged() -> None:
+    frame = pd.concat([make_texts(40, labels=["big"]), make_texts(3, seed=2, labels=["tiny"])])
+    frame = pd.concat([frame, frame.head(2)], ignore_index=True)
+    result = _run(dataset(frame))
+    lines = {(f.finding, f.row_id): f for f in result.flagged}
+    assert [(f.reason, f.removed, f.precision) for (code, _), f in lines.items()
+            if code == "size.exact_duplicates"] == [("exact copy of row 1", True, ""),
+                                                   ("exact copy of row 2", True, "")]
+    rare = [f for (code, _), f in lines.items() if code == "size.class_below_min"]
+    assert [f.row_id for f in rare] == [41, 42, 43]
+    assert {(f.reason, f.evidence, f.removed) for f in rare} == {
+        ("its class has fewer than 10 examples", "3 in its class", False)}
+    finding = next(f for f in result.findings if f.code == "size.class_below_min")
+    assert finding.n_rows == len(rare)

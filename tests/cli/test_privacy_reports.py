@@ -39,7 +39,10 @@ def test_no_planted_value_appears_in_any_report_only_its_mask(tmp_path: Path) ->
     result = runner.invoke(app, ["audit", str(_data(tmp_path)), "--out", str(tmp_path / "r")])
     assert result.exit_code in (0, 1), result.output
     outputs = _outputs(tmp_path / "r", result.output)
-    assert {"audit.json", "summary.md", "junit.xml", "report.html", "review.csv"} <= set(outputs)
+    assert {"audit.json", "summary.md", "junit.xml", "report.html", "review.csv",
+            "flagged.csv"} <= set(outputs)
+    for kind in PLANTED:  # every row of every kind is listed, by kind and field, no value
+        assert f"privacy.{kind}" in outputs["flagged.csv"], kind
     for name, text in outputs.items():
         flat = text.replace("&#64;", "@").replace("\\n", "\n").lower()
         for kind, (_, value) in PLANTED.items():

@@ -113,6 +113,36 @@ def test_audit_command_runs_on_a_local_cluster(shards: list[Path], tmp_path: Pat
     assert population["raw_n"] == single["raw_n"]
     assert population["distinct_n"] == single["distinct_n"]
     assert audit["dataset"]["rows"] < 2100
+    _flagged_rows_are_real_rows(out, shards[0], audit)
+
+
+def _flagged_rows_are_real_rows(out: Path, shard: Path, audit: dict) -> None:  # type: ignore[type-arg]
+    """flagged.csv under the Dask engine: the sampled checks' lines are rows of the sample,
+    named by their real row ids (the hash is of that line's text); malformed records are
+    every one the cluster found; exact repeats are the sample's only (their finding counts
+    every row: README)."""
+    import csv
+
+    from tuneready.io.review_file import input_hash
+
+    texts: dict[int, str] = {}
+    for line_no, line in enumerate(shard.read_text("utf-8").splitlines(), start=1):
+        try:
+            texts[line_no] = json.loads(line)["text"]
+        except ValueError:
+            continue
+    with (out / "flagged.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    hashed = [r for r in rows if r["input_hash"]]
+    assert hashed and all(r["input_hash"] == input_hash(texts[int(r["row_id"])])
+                          for r in hashed)
+    malformed = [r for r in rows if r["finding"] == "schema.invalid_json"]
+    assert len(malformed) == audit["dataset"]["population"]["malformed_records"] > 0
+    assert all(int(r["row_id"]) not in texts and not r["input_hash"] for r in malformed)
+    size = next(c for c in audit["checks"] if c["name"] == "size")
+    repeats = next(f for f in size["findings"] if f["code"] == "size.exact_duplicates")
+    lines = [r for r in rows if r["finding"] == "size.exact_duplicates"]
+    assert 0 < len(lines) < repeats["n_rows"]
 
 
 def test_cluster_sample_with_unequal_shards_is_the_smallest_keys(tmp_path: Path) -> None:

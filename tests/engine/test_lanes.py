@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.conftest import dataset, make_texts
@@ -90,12 +91,16 @@ def test_side_lane_gives_the_same_results_and_shares_tokens(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(lanes.SERIAL_ENV, raising=False)
     monkeypatch.setattr(lanes, "MIN_ROWS", 100)
-    data = dataset(make_texts(400))
+    frame = make_texts(400)
+    data = dataset(pd.concat([frame, frame.head(12)], ignore_index=True))  # flagged copies
     serial = [run_one(c, data, Evidence(data), POLICY) for c in all_checks(None)]
     evidence = Evidence(data)
     forked = run_checks(all_checks(None), data, evidence, POLICY, workers=True)
     assert [r.name for r in forked] == [r.name for r in serial]
     assert _as_json(forked) == _as_json(serial)
+    # flagged.csv's rows are not in the JSON: they must survive the pickle on their own
+    assert [r.flagged for r in forked] == [r.flagged for r in serial]
+    assert sum(len(r.flagged) for r in forked if r.name == "size") == 12
     # the child's token counts and timings arrived in the parent's evidence
     assert "input_tokens" in evidence.__dict__
     np.testing.assert_array_equal(evidence.input_tokens, Evidence(data).input_tokens)

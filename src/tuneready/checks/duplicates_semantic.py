@@ -203,6 +203,8 @@ def semantic_leakage(evidence: Evidence, eval_inputs: pd.Series, leaked: np.ndar
     threshold = cfg.semantic_similarity
     norm = eval_inputs.fillna("").to_numpy()
     todo = np.flatnonzero(~leaked & (pd.Series(norm).str.len().to_numpy() > 0))
+    if not len(todo):  # every eval prompt leaked as a copy already: nothing left to search
+        return [], {"semantic_leak_searched": 0, "semantic_leaked_eval_rows": 0}, []
     cap = cfg.semantic_sample
     sample = np.sort(todo[np.random.default_rng(evidence.seed).permutation(len(todo))[:cap]])
     raw = evidence.eval_data.frame["input"].fillna("").astype(str).to_numpy()

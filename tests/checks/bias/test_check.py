@@ -335,3 +335,52 @@ def test_cli_unknown_intersection_is_a_usage_error(tmp_path: Any) -> None:
                                       "gender*race", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "'race' is not a group column" in result.output
+
+
+# --- every row behind every finding (flagged.csv) -------------------------------------------
+def _per_code(result: CheckResult) -> tuple[dict[str, int], dict[str, int]]:
+    want: dict[str, int] = {}
+    got: dict[str, int] = {}
+    for f in result.findings:
+        if f.n_rows:
+            want[f.code] = want.get(f.code, 0) + f.n_rows
+    for line in result.flagged:
+        got[line.finding] = got.get(line.finding, 0) + 1
+    return want, got
+
+
+def test_every_row_of_a_group_gap_is_flagged_with_its_group() -> None:
+    data = dataset(group_frame({"female": (300, 0.8), "male": (300, 0.4), "x": (5, 0.5)}))
+    result = run(data)
+    want, got = _per_code(result)
+    assert want == got and got["bias.label_rate_disparity"] == 600
+    lines = [f for f in result.flagged if f.finding == "bias.label_rate_disparity"]
+    genders = dict(zip(data.frame["row_id"], data.frame["group:gender"], strict=True))
+    assert all(f.reason == f"in group '{genders[f.row_id]}' of gender" for f in lines)
+    assert {f.evidence for f in lines} == {"label rate 'neg': 'male' 60.0% vs 'female' 20.0%"}
+    assert {(f.removed, f.precision) for f in result.flagged} == {(False, "")}
+    small = [f for f in result.flagged if f.finding == "bias.insufficient_evidence"]
+    assert len(small) == 5 and small[0].reason == "in group 'x' of gender, 5 rows"
+
+
+def test_identity_term_rows_say_mentions_and_the_baseline_is_never_listed() -> None:
+    """Lexicon groups: a row *mentions* a term (a fact); the rows that mention none are the
+    baseline and are never named, else a gap would list most of the data."""
+    data = dataset(identity_text_frame())
+    result = run(data)
+    want, got = _per_code(result)
+    assert want == got
+    plain = set(data.frame["row_id"][data.frame["input"].str.startswith("my neighbour")])
+    assert not plain & {f.row_id for f in result.flagged}
+    gap = [f for f in result.flagged if f.finding == "bias.label_rate_disparity"]
+    assert gap and all("identity term (religion)" in f.reason for f in gap)
+    assert {f.reason for f in gap} <= {"mentions a 'muslim' identity term (religion)",
+                                       "mentions a 'christian' identity term (religion)"}
+    terms = {(f.reason, f.evidence) for f in result.flagged
+             if f.finding == "bias.term_label_association"}
+    assert ("mentions the identity term 'muslim'",
+            "labelled 'toxic', which leans on such terms") in terms
+    assert terms <= {("mentions the identity term 'muslim'",
+                      "labelled 'toxic', which leans on such terms"),
+                     ("mentions the identity term 'christian'",
+                      "labelled 'ok', which leans on such terms")}

@@ -91,3 +91,30 @@ def test_protect_masks_cells_cut_excerpts_and_blanks_with_no_excerpts() -> None:
     [blank] = protect([result], data.frame, no_excerpts=True)
     assert blank.tables["review"][0]["input"] == ""
     assert result.tables["review"][0]["input"] == cut  # the input result is not modified
+
+
+def test_every_row_of_every_kind_is_flagged_by_kind_and_field_not_value() -> None:
+    """flagged.csv names the kind, the field and how the value was validated, never the
+    value; no detector's precision is measured on the user's data, so none claims one."""
+    prompts = [CLEAN[i % len(CLEAN)] + f" item {i}" for i in range(30)]
+    for i, (text, _) in enumerate(PLANTED.values()):
+        prompts[3 * i] = text
+    answers = ["fine"] * 29 + [PLANTED["email"][0] + " " + PLANTED["phone"][0]]
+    prompts[29] = PLANTED["email"][0]
+    data = load_frame(pd.DataFrame({"prompt": prompts, "completion": answers}), LoadOptions())
+    result = _run(data)
+    lines = {(f.finding, f.row_id): f for f in result.flagged}
+    ids = data.frame["row_id"].tolist()
+    for i, kind in enumerate(PLANTED):
+        f = lines[(f"privacy.{kind}", ids[3 * i])]
+        assert f.reason.endswith(" in input") and f.removed is False
+        assert f.precision.startswith("unmeasured here")
+        for _, value in PLANTED.values():
+            assert value not in f.reason + f.evidence
+    assert lines[("privacy.card", ids[6])].evidence == "Luhn-valid, 16 digits"
+    assert lines[("privacy.email", ids[29])].reason == "e-mail address in input and target"
+    assert lines[("privacy.email", ids[29])].evidence == "2 values: address format, not a " \
+                                                         "documentation domain"
+    assert lines[("privacy.phone", ids[29])].reason == "phone number in target"
+    per_code = {f.code: f.n_rows for f in result.findings if f.n_rows}
+    assert {c: sum(1 for k in lines if k[0] == c) for c in per_code} == per_code

@@ -203,3 +203,13 @@ def test_a_sampled_audit_flags_rows_of_the_sample_by_their_real_ids(tmp_path: Pa
     finding = next(f for f in size["findings"] if f["code"] == "size.exact_duplicates")
     assert finding["n_rows"] == 100 > len(lines)
     assert all(int(r["row_id"]) > 400 for r in lines)  # the later copy is the repeat
+
+
+def test_reports_say_where_every_row_is_when_they_show_examples() -> None:
+    from tests.render.fixtures import full_audit, ready_audit
+    from tuneready.render import html, markdown
+
+    audit = full_audit()  # findings with more rows than they show
+    assert "flagged.csv lists every one" in html.render(audit)
+    assert "`flagged.csv` in the report folder lists every row" in markdown.render(audit)
+    assert "flagged.csv" not in markdown.render(ready_audit())

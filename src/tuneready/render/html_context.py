@@ -194,7 +194,8 @@ def finding_view(f: Finding) -> dict[str, Any]:
         "caps": VERDICT_TITLE[f.caps] if f.caps else "",
         "remedy": f.remedy or "",
         "rows": rows,
-        "rows_note": f"{len(f.rows):,} of {n:,} rows shown" if n > len(f.rows) else "",
+        "rows_note": (f"{len(f.rows):,} of {n:,} rows shown; flagged.csv lists every one"
+                      if n > len(f.rows) else ""),
     }
 
 

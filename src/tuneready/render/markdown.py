@@ -87,6 +87,9 @@ def render(audit: Audit, html_name: str | None = None) -> str:
             f = row.finding
             lines.append(f"| {f.severity.value} | {esc(row.check)} | {esc(f.message)} "
                          f"({code(f.code)}) | {_rows(f)} |")
+        if any(r.finding.n_rows > min(len(r.finding.rows), MAX_ROWS) for r in top):
+            lines += ["", "Rows shown are examples: `flagged.csv` in the report folder lists "
+                          "every row of every finding."]
     policy = audit.policy
     lines += ["", f"<sub>dataset sha256 {code(ds.get('sha256', ''))} · policy "
                   f"{esc(policy.get('name', ''))} {code(str(policy.get('sha256', ''))[:12])}"

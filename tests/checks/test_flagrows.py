@@ -63,3 +63,9 @@ def test_numbered_builds_one_string_per_row_without_separators() -> None:
     assert numbered("copy of row ", np.array([12, 12345])).tolist() == [
         "copy of row 12", "copy of row 12345"]
     assert numbered("x", np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+def test_checks_of_one_audit_share_the_hashes_of_a_frame() -> None:
+    frame = _frame([1, 2])
+    assert Flags("a", frame).hashes is Flags("b", frame).hashes
+    assert Flags("a", _frame([1, 2])).hashes is not Flags("a", frame).hashes

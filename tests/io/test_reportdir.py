@@ -103,3 +103,12 @@ def test_a_stale_file_of_an_earlier_set_goes(tmp_path: Path) -> None:
     reportdir.install(folder, {n: "one\n" for n in (*NAMES, "review.csv")}, managed)
     reportdir.install(folder, {n: "two\n" for n in NAMES}, managed)
     assert sorted(os.listdir(folder)) == sorted(NAMES)
+
+
+def test_a_file_can_be_streamed_by_a_writer_function(tmp_path: Path) -> None:
+    """A large report file (flagged.csv) is written to the staged file, never held whole."""
+    folder = tmp_path / "streamed"
+    reportdir.install(folder, {"a.csv": lambda fh: fh.writelines(f"{i}\n" for i in range(3)),
+                               "b.txt": "text\n"}, {"a.csv", "b.txt"})
+    assert (folder / "a.csv").read_text() == "0\n1\n2\n"
+    assert (folder / "b.txt").read_text() == "text\n" and _leftovers(folder) == []

@@ -10,11 +10,13 @@ construction rather than by each call site remembering it.
 
 Cost: the per-row work is numpy/pandas (row lookups, membership, string columns); the input
 hash (``io.review_file.input_hash``, the identity ``review.csv`` uses) is computed once per
-distinct input of the rows flagged, never for the rows no finding names.
+distinct input of the rows flagged, shared by every check of the audit, never for the rows no
+finding names.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -66,6 +68,19 @@ class RowHashes:
         return out
 
 
+#: one ``RowHashes`` per frame, shared by the checks of an audit (each hashes a row once
+#: however many checks flag it), dropped with the frame
+_SHARED: dict[int, RowHashes] = {}
+
+
+def hashes_for(frame: pd.DataFrame) -> RowHashes:
+    key = id(frame)
+    if key not in _SHARED:
+        _SHARED[key] = RowHashes(frame)
+        weakref.finalize(frame, _SHARED.pop, key, None)
+    return _SHARED[key]
+
+
 @dataclass
 class _Batch:
     finding: str
@@ -83,7 +98,7 @@ class Flags:
     def __init__(self, check: str, frame: pd.DataFrame) -> None:
         self.check = check
         self.frame = frame
-        self.hashes = RowHashes(frame)
+        self.hashes = hashes_for(frame)
         self._ids = frame["row_id"].to_numpy(dtype=np.int64)
         self._batches: list[_Batch] = []
 

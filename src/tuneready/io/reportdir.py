@@ -32,8 +32,9 @@ import fcntl
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 STAGING = ".tuneready-"
 ASIDE = "aside-"
@@ -45,8 +46,11 @@ def _stage_hook(stage: str) -> None:
     """Called at each step of an install; tests replace it to kill the process there."""
 
 
-def install(folder: Path, files: dict[str, str], managed: set[str]) -> list[Path]:
-    """Write ``files`` (name -> text) as ``folder``'s report set; return their paths.
+def install(folder: Path, files: dict[str, str | Callable[[TextIO], None]],
+            managed: set[str]) -> list[Path]:
+    """Write ``files`` (name -> text, or a function that writes the text to the open file:
+    a large file such as ``flagged.csv`` is streamed, never held whole in memory) as
+    ``folder``'s report set; return their paths.
 
     ``managed`` are the names a report folder may hold (every report file any run writes):
     a folder holding only those is swapped whole, which also drops a file this run no longer
@@ -105,9 +109,12 @@ def _locked(parent: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | Callable[[TextIO], None]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+        if isinstance(text, str):
+            fh.write(text)
+        else:
+            text(fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, 0o666 & ~_umask())

@@ -13,10 +13,13 @@ A renderer that fails costs only its own file: the audit and the other reports s
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from tuneready.core.results import Audit
 from tuneready.io.write import atomic_write
@@ -30,6 +33,8 @@ REVIEW_FILE = "review.csv"
 #: every (finding, row) of every check (``core.precision.FlaggedRow``), in every folder
 FLAGGED_FILE = "flagged.csv"
 MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE, FLAGGED_FILE}
+#: flagged rows written per ``writerows`` call
+FLAGGED_CHUNK = 65_536
 
 
 #: checks whose ``review_sample`` table joins review.csv (labels, then answer findings)
@@ -44,13 +49,29 @@ def review_rows(audit: Audit) -> list[dict[str, object]]:
             for row in by_name[name].tables.get("review_sample", [])]
 
 
-def render_flagged(audit: Audit) -> str:
-    """``flagged.csv``: one line per (finding, row) of every check, in check order; cells
-    formula-safe. Rows carry no raw text (``FlaggedRow``), so nothing needs masking."""
-    from tuneready.core.precision import FlaggedRow
-    from tuneready.io.csvsafe import to_csv
+def write_flagged(audit: Audit, fh: TextIO) -> None:
+    """``flagged.csv`` into an open file: one line per (finding, row) of every check, in
+    check order; cells formula-safe (``io/csvsafe.py``). Rows carry no raw text
+    (``FlaggedRow``) and were masked with every other reported string before the audit
+    existed. Streamed, in chunks: a million flagged rows never become one string."""
+    import csv
 
-    return to_csv(FlaggedRow.COLUMNS, (f.cells() for c in audit.checks for f in c.flagged))
+    from tuneready.core.precision import FlaggedRow
+    from tuneready.io.csvsafe import safe_cell
+
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(FlaggedRow.COLUMNS)
+    for check in audit.checks:
+        for start in range(0, len(check.flagged), FLAGGED_CHUNK):
+            writer.writerows([safe_cell(v) for v in f.cells()]
+                             for f in check.flagged[start:start + FLAGGED_CHUNK])
+
+
+def render_flagged(audit: Audit) -> str:
+    """``flagged.csv`` as text (``write_flagged``)."""
+    buf = io.StringIO()
+    write_flagged(audit, buf)
+    return buf.getvalue()
 
 
 @dataclass
@@ -84,9 +105,9 @@ def write_reports(audit: Audit, folder: Path | None = None,
             targets[kind].append(path)
     written = Written()
     renderers = _renderers()
-    folder_set: dict[str, str] = {}
+    folder_set: dict[str, str | Callable[[TextIO], None]] = {}
     if folder is not None:  # written by every audit, empty but for its header when clean
-        folder_set[FLAGGED_FILE] = render_flagged(audit)
+        folder_set[FLAGGED_FILE] = functools.partial(write_flagged, audit)
     review = review_rows(audit)
     if folder is not None and review:
         from tuneready.io.review_file import render as render_review

@@ -118,3 +118,20 @@ def test_every_row_of_every_kind_is_flagged_by_kind_and_field_not_value() -> Non
     assert lines[("privacy.phone", ids[29])].reason == "phone number in target"
     per_code = {f.code: f.n_rows for f in result.findings if f.n_rows}
     assert {c: sum(1 for k in lines if k[0] == c) for c in per_code} == per_code
+
+
+def test_protect_masks_a_value_in_a_flagged_reason() -> None:
+    """A group or label named in flagged.csv is the data's own value: masked like the rest."""
+    from tuneready.core.precision import FlaggedRow
+    from tuneready.core.results import CheckResult
+
+    email, card = PLANTED["email"][1], PLANTED["card"][1]
+    rows = [FlaggedRow("bias", "bias.x", "bias.x", 1, "h", f"in group '{email}' of contact",
+                       f"label '{card}'", False, ""),
+            FlaggedRow("bias", "bias.x", "bias.x", 2, "h", "in group 'north' of region", "", False,
+                       "")]
+    (masked,) = protect([CheckResult("bias", Status.WARN, flagged=rows)], None)
+    first, second = masked.flagged
+    assert email not in first.reason and "m***@g***.com" in first.reason
+    assert card not in first.evidence and "****6467" in first.evidence
+    assert second is rows[1]  # nothing to mask: the same row, not a copy

@@ -110,6 +110,7 @@ def protect(results: list[Any], frame: pd.DataFrame | None, no_excerpts: bool = 
     (and training-text cells blanked when ``no_excerpts``)."""
     masker = Masker(frame, regions)
     masker.prepare(_cells(results, no_excerpts))
+    flagged = _flagged_masks(results, regions)
     out = []
     for r in results:
         tables = {name: [_row(row, masker, no_excerpts) for row in rows]
@@ -119,20 +120,25 @@ def protect(results: list[Any], frame: pd.DataFrame | None, no_excerpts: bool = 
                     for f in r.findings]
         out.append(replace(r, tables=tables, findings=findings, summary=masker.text(r.summary),
                            error=masker.text(r.error) if r.error else r.error,
-                           flagged=_flagged(r.flagged, masker)))
+                           flagged=_flagged(r.flagged, flagged)))
     return out
 
 
-def _flagged(rows: list[Any], masker: Masker) -> list[Any]:
-    """``flagged.csv``'s reasons and evidence masked too: the checks write words and numbers
-    there, never a row's text, but a group or label name is the data's own value."""
-    cells = {c for f in rows for c in (f.reason, f.evidence)}
-    changed = {c: m for c in cells if (m := masker.text(c)) != c}
-    if not changed:  # the usual case: a copy of the list, no row rebuilt
+def _flagged_masks(results: list[Any], regions: Sequence[str]) -> dict[str, str]:
+    """Masked copies of the ``flagged.csv`` reasons and evidence that hold a value: the
+    checks write words and numbers there, never a row's text, but a group or label name is
+    the data's own value. Each distinct cell is scanned once, as written (the cells are
+    short and never cut, so no excerpt or case-folding care applies)."""
+    cells = list({c for r in results for f in r.flagged for c in (f.reason, f.evidence) if c})
+    return {c: apply(c, s) for c, s in zip(cells, scan(cells, regions), strict=True) if s}
+
+
+def _flagged(rows: list[Any], masks: dict[str, str]) -> list[Any]:
+    if not masks:  # the usual case: a copy of the list, no row rebuilt
         return list(rows)
-    return [replace(f, reason=changed.get(f.reason, f.reason),
-                    evidence=changed.get(f.evidence, f.evidence))
-            if f.reason in changed or f.evidence in changed else f for f in rows]
+    return [replace(f, reason=masks.get(f.reason, f.reason),
+                    evidence=masks.get(f.evidence, f.evidence))
+            if f.reason in masks or f.evidence in masks else f for f in rows]
 
 
 def _cells(results: list[Any], no_excerpts: bool) -> list[tuple[str, int | None]]:
@@ -141,7 +147,6 @@ def _cells(results: list[Any], no_excerpts: bool) -> list[tuple[str, int | None]
     for r in results:
         cells += [(r.summary, None), (r.error or "", None)]
         cells += [(x, None) for f in r.findings for x in (f.message, f.remedy or "")]
-        cells += [(x, None) for x in {c for f in r.flagged for c in (f.reason, f.evidence)}]
         for rows in r.tables.values():
             for row in rows:
                 rid = row.get("row_id")

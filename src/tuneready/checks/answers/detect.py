@@ -45,7 +45,6 @@ class Flag:
 class Detections:
     n: int
     flags: list[Flag] = field(default_factory=list)
-    min_precision: float = 0.9
     metrics: dict[str, Any] = field(default_factory=dict)
     language_mix: dict[str, int] = field(default_factory=dict)
     canned_groups: list[list[int]] = field(default_factory=list)
@@ -61,7 +60,8 @@ class Detections:
         definition (``acting``); a review adds the types it measures precise enough."""
         from tuneready.checks.answers.acting import decide
 
-        return decide(self, None, self.min_precision).removed
+        # without a review no type is measured, so no requirement on precision can be met
+        return decide(self, None, float("inf")).removed
 
 
 def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> Detections:
@@ -74,7 +74,7 @@ def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> 
     frame = data.frame
     prompts = frame["input"].fillna("").astype(str).tolist()
     answers = frame["target"].fillna("").astype(str).tolist()
-    found = Detections(len(answers), min_precision=cfg.exclude_min_precision)
+    found = Detections(len(answers))
     taken = np.zeros(len(answers), dtype=bool)
 
     def add(pos: int, kind: str, reason: str = "", **ev: Any) -> None:

@@ -47,6 +47,7 @@ class ComplementsSettings(Table):
     length_cv_max: float
     opening_words: int
     opening_min_share: float
+    english_min_share: float
 
 
 #: answers this short are judged by any new content word (see ``row_knowledge``)

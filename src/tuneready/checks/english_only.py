@@ -86,9 +86,8 @@ class Readable:
     def not_measured(self, signal: str, resource: str) -> str:
         """Why ``signal`` was not computed."""
         return (f"{signal}: not measured: {1 - self.share:.0%} of {self.what} are "
-                f"{self.reason} ({self.mix}); it reads text through {resource}, which says "
-                f"nothing about them (measured when {self.min_share:.0%} of {self.what} are "
-                f"{self.kept})")
+                f"{self.reason} ({self.mix}) and it reads text through {resource} "
+                f"(measured when {self.min_share:.0%} of {self.what} are {self.kept})")
 
     def left_out(self, signal: str) -> str:
         """What a measured signal left aside ("" when it read every row)."""
@@ -103,13 +102,21 @@ def english_rows(languages: Languages, side: str, min_share: float,
                  positions: np.ndarray | None = None, texts: pd.Series | None = None
                  ) -> Readable:
     """The rows (or ``positions`` of them) whose ``side`` ("input" or "target") an
-    English-only signal may judge. When no text at all was long enough to identify (a set of
-    short commands), ``Languages`` cannot say; then a row of ``texts`` in the Latin alphabet
-    is given the benefit of the doubt (as before languages were read) and any other script
-    is not (English vectors and word lists read nothing in it)."""
+    English-only signal may judge. With ``texts`` (the rows' texts on that side), a text too
+    short or unsure to identify must also be in the Latin alphabet; when nothing at all was
+    identified (a set of short commands), a row in the Latin alphabet is given the benefit of
+    the doubt (as before languages were read) and any other script is not (English vectors
+    and word lists read nothing in it)."""
     mask = np.asarray(languages.rows_in("en", side=side), dtype=bool)
-    if languages.main is None and texts is not None:
-        mask = latin_rows(texts)
+    if texts is not None:
+        latin = latin_rows(texts)
+        side_langs = languages.input if side == "input" else languages.target
+        unsure = np.fromiter((lang is None for lang in side_langs), dtype=bool,
+                             count=len(side_langs))
+        # a text too short to identify takes the main language only in the Latin alphabet
+        # (a short Chinese prompt in an English set is not English); with no main language
+        # at all, the Latin alphabet alone decides
+        mask = np.where(unsure, latin & (mask | (languages.main is None)), mask)
     if positions is not None:
         mask = mask[np.asarray(positions, dtype=np.int64)]
     what = "inputs" if side == "input" else "answers"

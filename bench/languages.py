@@ -275,7 +275,8 @@ def openings() -> None:
 
 
 def shares() -> None:
-    """English share of inputs (as the English-only signals count it) per set."""
+    """English share of inputs and answers (as the English-only signals count it) per set."""
+    from tuneready.checks.english_only import english_rows
     from tuneready.evidence.languages import detect
     from tuneready.io import LoadOptions, load_dataset
 
@@ -290,10 +291,9 @@ def shares() -> None:
     for name, path in sets.items():
         frame = load_dataset(path, LoadOptions()).frame
         langs = detect(frame["input"].fillna("").tolist(), frame["target"].fillna("").tolist())
-        n = len(frame)
-        print(f"| {name} | {n} | {langs.describe()} | "
-              f"{sum(langs.rows_in('en', 'input')) / n:.2f} | "
-              f"{sum(langs.rows_in('en', 'target')) / n:.2f} |")
+        inputs, answers = (english_rows(langs, side, 0.0, texts=frame[side]).share
+                           for side in ("input", "target"))
+        print(f"| {name} | {len(frame)} | {langs.describe()} | {inputs:.2f} | {answers:.2f} |")
 
 
 def main(argv: list[str]) -> int:

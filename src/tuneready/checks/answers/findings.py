@@ -81,22 +81,32 @@ def _unresolved(share: float, upper: float, key: str, cfg: AnswersSettings,
 
 def kind_finding(kind: str, flags: list[Flag], row_ids: np.ndarray, act: Acting) -> Finding:
     """One finding per defect kind: its rows, and per type the count, the precision on this
-    data (or that it is unmeasured) and whether its rows left the effective size."""
+    data (types nothing measured here are said so once) and what happened to their rows."""
     rows = row_ids[[f.position for f in flags]]
     types = Counter(f.type for f in flags)
-    parts = []
+    counts, claims = [], []
     for t, count in types.most_common():
         label = t.split(".", 1)[1].replace("_", " ") if "." in t else ""
-        removed = sum(1 for f in flags if f.type == t and f.position in act.removed)
-        fate = (f"{removed:,} removed" if removed else
-                "never removed: may be the behaviour to teach" if kind in NEVER_REMOVED
-                else "candidates for review")
-        parts.append(f"{label + ': ' if label else ''}{count:,} ({act.precisions[t].text()}; "
-                     f"{fate})")
-    message = f"{len(flags):,} answers {DESCRIBE[kind]}: " + "; ".join(parts)
+        counts.append(f"{label} {count:,}" if label else "")
+        p = act.precisions[t]
+        if p.basis != "unmeasured":
+            removed = sum(1 for f in flags if f.type == t and f.position in act.removed)
+            claims.append(f"{label + ': ' if label else ''}{p.text()}, {removed:,} removed")
+    unmeasured = [t for t in types if act.precisions[t].basis == "unmeasured"]
+    if unmeasured:
+        ranges = [act.precisions[t].held_out for t in unmeasured]
+        seen = [r for r in ranges if r is not None]
+        bench = (f"; {min(r[0] for r in seen):.2f}-{max(r[1] for r in seen):.2f} on the "
+                 "benchmark's held-out sets" if seen else "")
+        fate = ("never removed unless a reviewer says so" if kind in NEVER_REMOVED
+                else "candidates for review, none removed")
+        who = "" if len(unmeasured) == len(types) else " for the others"
+        claims.append(f"precision unmeasured here{who}{bench}: {fate}")
+    listed = ", ".join(c for c in counts if c)
+    message = (f"{len(flags):,} answers {DESCRIBE[kind]}" + (f" ({listed})" if listed else "")
+               + "; " + "; ".join(claims))
     if kind == "off_topic":
-        message += ("; each row's own fit, rank and better-fitting prompt row are in "
-                    "flagged.csv")
+        message += "; each row's fit and better-fitting prompt row are in flagged.csv"
     return Finding(f"answers.{kind}", Severity.WARN, message, observed=len(flags),
                    threshold=0, rows=example_rows(rows), n_rows=len(flags),
                    remedy=REMEDY[kind])

@@ -189,7 +189,7 @@ def test_policy_keys_read_exist_in_default_toml(name: str) -> None:
 #: checks whose flagged rows are not (yet) every row of each finding, and why; remove a name
 #: once its check fills ``CheckResult.flagged`` for every finding that names rows
 NOT_EVERY_ROW: dict[str, str] = {
-    "answers": "filled by the answers work of issue 26",
+    "answers": "its rate finding counts the rows its kind findings list under their own codes",
     "label_noise": "filled by the label-noise work of issue 26",
     "domain": "its risk finding names example rows of the narrow domain, not flagged rows",
 }

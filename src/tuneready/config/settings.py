@@ -92,6 +92,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("domain", "reference_max_rows"): Rule(1.0),
     ("domain", "curve_fractions"): Rule(0.0, 1.0, above=True, items="number"),
     ("domain", "opening_words"): Rule(1.0),
+    ("domain", "opening_chars"): Rule(1.0),
     ("domain", "max_topics"): Rule(1.0),
     ("domain", "gap_regions"): Rule(1.0),
     ("bias", "alpha"): Rule(0.0, 1.0, above=True),

@@ -171,9 +171,9 @@ def _unresolved(issues: LabelIssues, rows: list[int], plan: dict[str, Any],
         f"between {b.lower:.1%} and {b.upper:.1%} of labels may be wrong (estimate "
         f"{b.point:.1%}): the proxy cannot tell hard rows from wrong labels here, so the "
         f"{issues.n_flagged:,} flagged rows are candidates, and only the lower bound (certain "
-        f"evidence) limits the verdict{tail}. The upper end assumes wrong labels are about as "
-        f"visible to the proxy as random flips; errors made on purpose or by rule can hide "
-        f"from any proxy{widened}",
+        f"evidence) limits the verdict{tail}. The upper end assumes wrong labels are no harder "
+        f"for the proxy to see than flips planted among its less confident rows; errors made "
+        f"on purpose or by rule can hide from any proxy{widened}",
         observed=round(b.upper, 4), threshold=warn, rows=rows, n_rows=issues.n_flagged,
         remedy=resolve, blocks=blocks)
 

@@ -28,6 +28,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("evidence/review.py", "precision"):
         "a planning value for the review sample's size (0.5: the widest spread), not a claim "
         "about any row",
+    ("checks/label_noise/tables.py", "recall"):
+        "a planning value for the review sample's size when no probe measured the recall "
+        "(0: plan for the most misses), not a claim about any row",
 }
 
 

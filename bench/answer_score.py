@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.answer_cases import KINDS, REFUSALS_HELD_OUT, Case
+from bench.answer_heldout import FAMILY, developed_on
 
 #: a set's precision for a type counts towards another set's claimed range only with at least
 #: this many judged flags (``tuneready.config.heldout.MIN_FLAGS``)
@@ -84,7 +85,9 @@ def claimed(results: dict[str, dict[str, Counted]], name: str, kind: str
             ) -> tuple[float, float, int] | None:
     """The range a report would show for ``kind`` on set ``name``: precision over the other
     held-out sets with at least ``MIN_FLAGS`` judged flags (leave one set out)."""
-    values = [c.precision for other, types in results.items() if other != name
+    family = FAMILY.get(name, name)
+    values = [c.precision for other, types in results.items()
+              if FAMILY.get(other, other) != family and not developed_on(other, f"answers.{kind}")
               for k, c in types.items()
               if k == kind and c.judged >= MIN_FLAGS and c.precision is not None]
     if not values:
@@ -109,6 +112,8 @@ def protocol_lines(results: dict[str, dict[str, Counted]]) -> list[str]:
                 text = (f"{lo:.2f}-{hi:.2f} over {n} set{'s' * (n > 1)}: "
                         + ("contains it" if inside else "MISSES it"))
             note = "" if c.judged >= MIN_FLAGS else f"  (< {MIN_FLAGS} flags)"
+            if developed_on(name, f"answers.{kind}"):
+                note += "  [development set for this type]"
             lines.append(f"{name:18s} answers.{kind:22s} {c.judged:5d} {c.precision:8.2f}  "
                          f"{text}{note}")
     return lines
@@ -120,7 +125,8 @@ def write_heldout(results: dict[str, dict[str, Counted]], sets: dict[str, str],
     types: dict[str, dict[str, dict[str, Any]]] = {}
     for name, counted in results.items():
         for kind, c in sorted(counted.items()):
-            if c.judged and not ("." not in kind and kind in ("truncated", "off_topic")):
+            if c.judged and not ("." not in kind and kind in ("truncated", "off_topic")) \
+                    and not developed_on(name, f"answers.{kind}"):
                 types.setdefault(f"answers.{kind}", {})[name] = {
                     "precision": round(c.hits / c.judged, 4), "flags": c.judged}
     doc = {"bench": "bench/answers.py", "date": date,

@@ -20,7 +20,7 @@ SPEC = CheckSpec(
          "mid-sentence, answer the wrong question or repeat the template; only findings "
          "measured precise enough remove rows"),
     needs=frozenset({"norm_input", "norm_target", "target_tokens", "sentence_vectors",
-                     "answer_vectors"}),
+                     "answer_vectors", "languages"}),
     settings=AnswersSettings,
     excluded_as="unusable answers",
     diff_metrics=("defect_rate",),

@@ -31,6 +31,7 @@ import glob
 import itertools
 import json
 import random
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,9 +185,14 @@ def plant(base: Case, seed: int, recipe: Recipe, name: str) -> Case:
     for kind in ("off_topic", "refusal", "language", "canned"):
         rows = [i for i in free if _pool(kind, case.language(i, recipe.language), 0)]
         rows = rows[:count.get(kind, 0)]
+        used: Counter[str] = Counter()
+        planted = []
         for j, i in enumerate(rows):
-            case.answers[i] = _plant(kind, i, j, case, rng, case.language(i, recipe.language))
-        case.truth[kind] = set(rows)
+            text = _plant(kind, i, j, case, rng, case.language(i, recipe.language), used)
+            if text is not None:
+                case.answers[i] = text
+                planted.append(i)
+        case.truth[kind] = set(planted)
         free = [i for i in free if i not in case.truth[kind]]
     if recipe.rates.get("contradiction") and recipe.counts is None \
             and recipe.language == "en" and not case.languages:
@@ -232,7 +238,13 @@ def _truncate(case: Case, rows: list[int], rng: random.Random, cut_at: float | N
         case.truth["truncated"].add(i)
 
 
-def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random, language: str) -> str:
+#: a planted refusal or foreign sentence is used at most this many times: one more and it
+#: would be a canned reply too (``[answers] canned_min_prompts``), two defects in one row
+MAX_COPIES = 4
+
+
+def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random, language: str,
+           used: Counter[str]) -> str | None:
     if kind == "off_topic":  # an answer given once in the source, to another prompt
         if case.outside:
             return case.outside[rng.randrange(len(case.outside))]
@@ -243,7 +255,12 @@ def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random, language: 
                     and case.language(k, language) == language):
                 return case.answers[k]
     if kind in ("refusal", "language"):
-        return rng.choice(_pool(kind, language, j))
+        pool = [t for t in _pool(kind, language, j) if used[t] < MAX_COPIES]
+        if not pool:
+            return None  # every phrasing used up: plant fewer
+        text = rng.choice(pool)
+        used[text] += 1
+        return text
     templates = CANNED_BY_LANGUAGE[language]
     template = templates[j % len(templates)]
     return template.format(name=rng.choice(NAMES), num=rng.randrange(100, 999))

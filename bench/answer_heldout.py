@@ -235,14 +235,16 @@ DEVELOPED_ON: dict[str, dict[str, str]] = {
                          "(then that rule was dropped for CJK)",
         "chatterbot_zh": "the same",
         "glaive_zh": "the old token-limit rule's false flags were read (one reply repeated)",
-        "humaneval": "the old rule's false unclosed brackets in code were read",
+        "humaneval": "the old rule's false unclosed brackets in code were read (and the "
+                     "new one's: Python's // read as a comment)",
     },
     "answers.language": {
         "moviedialog": "its false flags under the old rule were read (en read as pcm)",
         "chatterbot_mixed": "its false flags under the old rule were read (a short prompt "
                             "took the main language)",
         "alpaca_zh": "its false flags under the old rule were read (code, wuu/yue, English "
-                     "text to work on)",
+                     "text to work on), then those of the new one (quoted English words)",
+        "glaive_zh": "the new rule's flags were read (prompts that are mostly code)",
     },
 }
 for _kind in DEVELOPED_ON.values():

@@ -62,13 +62,13 @@ def language_of(prompts: list[str], answers: list[str]) -> list[tuple[int, str, 
 
 
 def test_language_mismatch_and_mix() -> None:
-    prompts = ["How do I open the settings menu on my phone?"] * 3 + [
+    prompts = ["How do I open the settings menu on my phone?"] * 5 + [
         "Translate into French: good morning, how are you today?"]
-    answers = ["Open the app drawer and tap the gear icon to see the settings.",
+    answers = ["Open the app drawer and tap the gear icon to see the settings."] * 3 + [
                "Ouvrez le menu, puis choisissez les paramètres de votre téléphone.",
                "ok", "Bonjour, comment allez-vous aujourd'hui mon ami?"]
     reading = mismatches(prompts, answers, detect(prompts, answers), 0.9)
-    assert reading.wrong == [(1, "en", "fr")]
+    assert reading.wrong == [(3, "en", "fr")]
     assert reading.mix["fr"] == 2 and reading.mix["unknown"] == 1
 
 
@@ -78,16 +78,18 @@ def test_code_answering_a_chinese_prompt_is_no_other_language() -> None:
     code = ("def total(numbers):\n    result = 0\n    for n in numbers:\n"
             "        result += n\n    return result\n")
     english = "The function adds every number of the list and then returns the total sum."
-    assert language_of(prompts, [code, english]) == [(1, "zh", "en")]
+    chinese = ("这个函数首先把结果设为零，然后依次把列表中的每一个数字加到结果上，最后返回总和。"
+               "如果列表是空的，函数就直接返回零。")
     fenced = "```python\n" + code + "```"
-    assert language_of(prompts[:1], [fenced]) == []
+    got = language_of(prompts + prompts[:1] * 4, [code, english, fenced] + [chinese] * 3)
+    assert got == [(1, "zh", "en")]
 
 
 def test_text_to_work_on_is_no_mismatch() -> None:
     ask = ("请用几句话介绍长城的历史，说明它是在什么时候修建的，以及它在中国文化中有什么样的意义和"
            "地位。回答要简洁明了，适合中学生阅读。")
-    reply = ("长城始建于春秋战国时期，秦朝统一后连接成为万里长城。它是中华民族的象征，"
-             "体现了古代人民的智慧和坚持，今天也是世界著名的文化遗产。")
+    reply = ("这个函数首先把结果设为零，然后依次把列表中的每一个数字加到结果上，最后返回总和。"
+             "如果列表是空的，函数就直接返回零。")  # (a reply read as Chinese at 0.9)
     rewrite = ("请把下面这段英文改写得更加正式，保持原来的意思不变，不要增加新的内容。\n\n"
                "The meeting got moved to next week because of the storm, sorry about that.")
     prompts = [ask] * 10 + [rewrite, ask]

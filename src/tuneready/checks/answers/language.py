@@ -11,7 +11,12 @@ language and its prompt in another, unless:
 - the prompt names a language or asks for a translation (in English, Chinese, Japanese,
   Spanish, French, German, Italian, Portuguese or Russian);
 - part of the prompt (a line or paragraph) is itself in the answer's language: the text to
-  work on ("Rewrite this sentence: ...").
+  work on ("Rewrite this sentence: ..."), or a word the prompt quotes in the answer's script
+  (a Chinese instruction to use "opulent" in a sentence);
+- the prompt is mostly code: its language is read from its prose alone;
+- the answer is in the language most of the data's answers are in: a prompt in another
+  language answered in the data's own language is how a data set of that language answers
+  (a Chinese tool-use set answering an English line in Chinese).
 
 A prompt too short to tell takes the data set's main language only when the data is nearly
 monolingual (``MONOLINGUAL``): in a set mixing languages, a short prompt says nothing.
@@ -67,13 +72,19 @@ def mismatches(prompts: list[str], answers: list[str], languages: Languages,
     """Each mismatch, and the answers' language counts (``min_confidence``: the
     normalised probability a code answer's prose or a prompt's line needs)."""
     mix = Counter(lang or "unknown" for lang in languages.target)
+    known = Counter(lang for lang in languages.target if lang)
+    answers_main = next((k for k, v in known.most_common(1) if v >= 0.5 * sum(known.values())),
+                        None)
     main = languages.main
     share = languages.share(main) if main else None
     out = LanguageReading(mix=dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))),
                           main_stands_in=share is not None and share >= MONOLINGUAL)
     for i, (p, a) in enumerate(zip(languages.input, languages.target, strict=True)):
+        if p and any(code_lines(prompts[i])):  # the prompt's prose, not its code
+            p = identify([prose(prompts[i])], min_confidence)[0]
         expected = p or (main if out.main_stands_in else None)
-        if not a or not expected or "zxx" in (a, expected) or same_language(a, expected):
+        if not a or not expected or "zxx" in (a, expected) or same_language(a, expected) \
+                or (answers_main is not None and same_language(a, answers_main)):
             continue
         answer = answers[i]
         if is_code(answer):
@@ -83,10 +94,25 @@ def mismatches(prompts: list[str], answers: list[str], languages: Languages,
             a = identify([prose(answer)], min_confidence)[0]
             if not a or same_language(a, expected):
                 continue
-        if ASKS_LANGUAGE.search(prompts[i]) or _prompt_has(prompts[i], a, min_confidence):
+        if ASKS_LANGUAGE.search(prompts[i]) or _prompt_has(prompts[i], a, min_confidence) \
+                or _quotes_latin(prompts[i], a, expected):
             continue
         out.wrong.append((i, expected, a))
     return out
+
+
+#: a quoted word or phrase in Latin letters ("“opulent”", "'do away with'")
+QUOTED_LATIN = re.compile(r"[\"“‘'「『]\s*[A-Za-z][A-Za-z' -]{1,60}[\"”’'」』]")
+#: languages written in other scripts than the Latin alphabet
+NON_LATIN = frozenset({"zh", "wuu", "yue", "ja", "ko", "ru", "uk", "bg", "be", "mk", "sr",
+                       "el", "he", "ar", "fa", "hi", "mr", "ne", "bn", "ta", "te", "th"})
+
+
+def _quotes_latin(prompt: str, answer_language: str, expected: str) -> bool:
+    """A prompt in a non-Latin script quoting words in Latin letters, answered in a language
+    written in them: the quoted words may be what the answer is to use."""
+    return expected in NON_LATIN and answer_language not in NON_LATIN \
+        and QUOTED_LATIN.search(prompt) is not None
 
 
 def _prompt_has(prompt: str, language: str, min_confidence: float) -> bool:

@@ -69,7 +69,8 @@ EMOTICON = re.compile(r"(?<![\w\d])[:;=][\-']?[()\[\]{}]")
 #: a numbered or lettered list marker "1)" "a)": a closer without an opener
 LIST_MARKER = re.compile(r"(?m)^\s*\w{1,3}\)")
 #: string literals and comments of code: their brackets are text
-CODE_TEXT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|//[^\n]*")
+CODE_TEXT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*"
+                       r"|(?:^|(?<=[;{}]))\s*//[^\n]*", re.MULTILINE)
 #: answers of at least this many words (a CJK character counts as one) are read for a cut
 #: or dangling word ("I am but a": three words cannot end on "a"; "Hi" is a whole reply)
 MIN_WORDS = 3

@@ -106,3 +106,13 @@ def test_a_short_prompt_in_mixed_data_takes_no_main_language() -> None:
                "Hallo, wie geht es dir heute? Hier ist alles in Ordnung.",
                "Ciao, come stai oggi? Qui va tutto molto bene, grazie."] * 5
     assert language_of(prompts, answers) == []
+
+
+def test_an_answer_in_the_data_s_own_language_is_no_mismatch() -> None:
+    """A Chinese data set answering an English line in Chinese answers as it means to."""
+    ask = ("请用几句话介绍长城的历史，说明它是在什么时候修建的，以及它在中国文化中有什么样的意义和"
+           "地位。回答要简洁明了，适合中学生阅读。")
+    reply = ("这个函数首先把结果设为零，然后依次把列表中的每一个数字加到结果上，最后返回总和。"
+             "如果列表是空的，函数就直接返回零。")
+    english = "The ice crystals, formed through sublimation, sparkled in the frosty moonlight."
+    assert language_of([ask] * 5 + [english], [reply] * 6) == []

@@ -76,15 +76,10 @@ class Endings:
     seen: Counter[str] = field(default_factory=Counter)
     begins: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def sentences(self) -> int:
-        return sum(self.ends.values())
-
-    @property
-    def base(self) -> float:
-        """Share of this data's word uses that end a sentence (ends / (ends + goes on))."""
-        total = self.sentences + sum(self.goes_on.values())
-        return self.sentences / total if total else 0.0
+    #: sentence ends counted, and the share of word uses that end a sentence (ends / (ends +
+    #: goes on)): set once by ``learn``
+    sentences: int = 0
+    base: float = 0.0
 
     def cut_word(self, token: str, ratio: float, own: int = 0) -> bool:
         """The data uses ``token`` as the beginning of longer words, almost never alone
@@ -114,6 +109,9 @@ def learn(answers: list[str]) -> Endings:
     for word, count in out.seen.most_common(MAX_VOCABULARY):
         for k in range(1, min(len(word), 16)):
             out.begins[word[:k]] += count
+    out.sentences = sum(out.ends.values())
+    total = out.sentences + sum(out.goes_on.values())
+    out.base = out.sentences / total if total else 0.0
     return out
 
 

@@ -45,15 +45,23 @@ ASK_ITEMS = re.compile(r"\b(?:list|give|name|provide|write|generate|suggest|desc
 def english_cut(word: str, text: str) -> bool:
     """In an English answer, a last word that is no English word but begins a common one
     ("explanat")."""
-    from wordfreq import zipf_frequency
-
-    if not word.isalpha() or len(word) < 3:
-        return False
-    if zipf_frequency(word, "en") >= NOT_A_WORD_ZIPF or not _begins_english_word(word):
+    if not word.isalpha() or len(word) < 3 or not _no_word_but_begins_one(word):
         return False
     context = [w.lower() for w in WORD.findall(text)[-ENGLISH_WINDOW:-1]]
-    common = sum(zipf_frequency(w, "en") >= 3.0 for w in context)
+    common = sum(_zipf(w) >= 3.0 for w in context)
     return bool(context) and common >= ENGLISH_SHARE * len(context)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _no_word_but_begins_one(word: str) -> bool:
+    return _zipf(word) < NOT_A_WORD_ZIPF and _begins_english_word(word)
 
 
 def _begins_english_word(word: str) -> bool:

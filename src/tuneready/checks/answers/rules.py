@@ -38,7 +38,8 @@ _WHAT = (r"(?:that|this|it|so|these|those|such\b|your (?:request|question|query)
          r"medical |legal |financial |professional )?(?:advice|information|details|data)|"
          r"(?:an? |the )?(?:request|question|task))")
 #: verbs that serve a request, each with what it would serve
-_SERVE = (r"(?:help|assist)(?: you)?(?: (?:with|on) " + _WHAT + r"|[.!,]|$| further)"
+_SERVE = (r"(?:help|assist)(?: you)?(?: (?:with|on|in) (?:" + _WHAT + r"|\w+ing\b)|[.!,]|$"
+          r"| further)"
           r"|(?:provide|share|give|offer|disclose|reveal|generate|create|write|produce|draw|"
           r"discuss|answer|tell you|send|book|order|retrieve|display|show you|access|"
           r"browse|perform|process|complete|fulfil+) (?:you )?" + _WHAT +

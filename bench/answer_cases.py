@@ -17,12 +17,17 @@ never planted into):
   canned reply instead; never a real defect of the source, such as one of glaive's refusals,
   nor an answer already cut, which would plant two defects in one row);
 - ``refusal``: a refusal, from ``REFUSALS_DEV`` (what the detector was written against) or
-  ``REFUSALS_HELD_OUT`` (phrasings never shown to it), half each;
+  ``REFUSALS_HELD_OUT`` (phrasings never shown to it), half each; in the row's own language
+  for other languages (``bench/answer_pools.py``);
 - ``language``: a sentence in another language (written for this benchmark: the shared data
-  holds no translations);
+  holds no translations; English for rows in other languages);
 - ``canned``: one of three template replies (with a name or a number varied) given to many rows;
 - ``contradiction``: a copy of a closed prompt whose answer is short, with its case and
   punctuation changed and another short answer (the copy is the planted row).
+
+A planted refusal or sentence is used at most ``MAX_COPIES`` times (one more would make it a
+canned reply too). ``plant`` applies a ``Recipe`` (rates or fixed counts, where cuts fall,
+the set's language) to any source; the held-out sources live in ``bench/answer_heldout.py``.
 """
 
 from __future__ import annotations

@@ -132,3 +132,47 @@ def test_eval_paraphrases_leak_as_their_own_category() -> None:
     assert leaked == {b for _, b in PARAPHRASES[:4]}
     finding = next(f for f in result.findings if f.code == "duplicates.semantic_leakage")
     assert finding.severity == Severity.WARN and finding.caps is None
+
+
+# --- other languages ----------------------------------------------------------------------
+CHINESE = [
+    "请问今天北京的天气怎么样，会下雨吗？", "请问今天北京天气如何，会不会下雨？",
+    "如何学习一门新的编程语言比较快？", "学习新的编程语言有什么快速的方法？",
+    "推荐几本适合初学者的历史书籍。", "有哪些适合初学者阅读的历史书？",
+    "怎样才能保持健康的生活习惯呢？", "请介绍一下中国古代的四大发明。",
+    "为什么天空在白天是蓝色的？", "请帮我写一首关于大海的短诗。",
+    "如何在家里种植番茄和辣椒？", "请解释一下什么是人工智能。",
+]
+
+
+def test_chinese_prompts_are_not_searched_with_english_vectors() -> None:
+    """Before, the English token vectors paired Chinese prompts by their shared byte
+    tokens: a warning on glaive_toolcall_zh (55 % "paraphrased")."""
+    _, result = run(CHINESE)
+    codes = [f.code for f in result.findings if f.code.startswith("duplicates.semantic")]
+    assert codes == ["duplicates.semantic_not_measured"]
+    note = result.findings[[f.code for f in result.findings].index(codes[0])]
+    assert note.severity == Severity.INFO and note.caps is None
+    assert "zh" in note.message and "English-only static sentence vectors" in note.message
+    assert result.metrics["semantic"] == "not measured (language)"
+    assert result.tables["semantic_pairs"] == [] and result.status.value == "pass"
+
+
+def test_english_prompts_are_searched_and_the_rest_left_out() -> None:
+    english = [a for a, _ in PARAPHRASES] + UNRELATED + [b for _, b in PARAPHRASES]
+    _, result = run(english + CHINESE[:3])  # 28 of 31 prompts in English: 0.90
+    m = result.metrics
+    assert m["semantic_prompts"] == len(english) and m["semantic_english_share"] < 1
+    assert pair_set(result) and all(
+        not any("\u4e00" <= ch <= "\u9fff" for ch in r["input"] + r["other_input"])
+        for r in result.tables["semantic_pairs"])
+    finding = next(f for f in result.findings if f.code == "duplicates.semantic")
+    assert "3 not in English left out" in finding.message
+
+
+def test_chinese_eval_prompts_are_not_searched_for_paraphrase_leaks() -> None:
+    texts = [a for a, _ in PARAPHRASES] + UNRELATED
+    _, result = run(texts, eval_texts=CHINESE)
+    codes = {f.code for f in result.findings}
+    assert "duplicates.semantic_leakage_not_measured" in codes
+    assert "duplicates.semantic_leakage" not in codes

@@ -118,7 +118,7 @@ def test_review_needs_labels(tmp_path: Path) -> None:
     review = tmp_path / "r.csv"
     review.write_text("row_id,correct_label\n1,x\n", "utf-8")
     result = runner.invoke(app, ["audit", str(path), "--review", str(review)])
-    assert result.exit_code == 2 and "needs labels" in result.output
+    assert result.exit_code == 2 and "answers labels" in result.output
 
 
 def test_label_kind_option_is_validated(tmp_path: Path, noisy) -> None:

@@ -12,9 +12,11 @@ from tuneready.decide.answer_signals import (
     fact_seeking,
     is_json,
     knowledge_tokens,
+    length_cv,
     measure,
     row_knowledge,
     template_share,
+    words,
 )
 
 
@@ -85,3 +87,47 @@ def test_large_sets_are_measured_on_a_seeded_sample() -> None:
     assert a["rows"] == 100 and a["knowledge"]["n"] == 100
     assert measure(frame, _cfg(sample_rows=100), seed=1) == a
     assert measure(frame, _cfg(sample_rows=0))["rows"] == 300
+
+
+# --- other languages ----------------------------------------------------------------------
+ZH_PROMPTS = ["请问中国的首都是哪个城市？", "谁发明了电话这个东西？",
+              "太阳系中最大的行星是哪一个？", "水在标准大气压下的沸点是多少度？"]
+ZH_ANSWERS = ["中国的首都是北京，它有三千多年的历史。", "电话是由贝尔在一八七六年发明的。",
+              "太阳系中最大的行星是木星，它的质量非常大。", "水在标准大气压下的沸点是一百摄氏度。"]
+
+
+def test_chinese_rows_get_no_knowledge_share_and_say_why() -> None:
+    """wordfreq's English list and English question patterns read nothing in Chinese: the
+    share is not measured (it was 0.0 before, which argued against retrieval)."""
+    frame = pd.DataFrame({"input": ZH_PROMPTS * 10, "target": ZH_ANSWERS * 10})
+    m = measure(frame, _cfg())
+    assert m["knowledge"] is None and m["fact_seeking"] is None and m["novel_answers"] is None
+    assert m["template"] is None  # openings split at spaces: not for Chinese answers
+    note = " ".join(m["language_notes"])
+    assert "the knowledge share: not measured: 100% of rows" in note
+    assert "English-only wordfreq" in note
+    from tuneready.core.results import Verdict
+    from tuneready.decide.complements import complements, measured_task
+
+    cfg = _cfg()
+    assert measured_task(m, cfg) == "unknown"
+    assert not [c for c in complements(Verdict.LORA, m, cfg, "unknown", [])
+                if c["code"] == "complement.rag"]
+
+
+def test_answer_length_counts_chinese_characters() -> None:
+    """To split() every Chinese answer is one word long: "consistent length" before."""
+    answers = ["好。", "这是一个很长的回答，包含了很多的信息和细节，用来说明问题。", "可以的。",
+               "当然，我很乐意帮助你解决这个问题，请告诉我更多的细节吧。"]
+    assert length_cv([a.split()[0] for a in answers]) is not None
+    assert length_cv(answers) > 0.5
+    assert words("我是 AI 助手") == 3 + 4  # three space-split words, four characters
+
+
+def test_english_rows_are_measured_as_before() -> None:
+    frame = pd.DataFrame({
+        "input": ["Who wrote Hamlet?", "What year did the war end?"] * 10,
+        "target": ["William Shakespeare wrote it.", "It ended in 1945."] * 10})
+    m = measure(frame, _cfg())
+    assert m["knowledge"]["n"] == 20 and "language_notes" not in m
+    assert m["template"]["n"] == 20

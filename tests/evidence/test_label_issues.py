@@ -1,4 +1,5 @@
-"""evidence.label_issues: conflicts, ranking, the planted-flip probe, Evidence.label_issues."""
+"""evidence.label_issues (and evidence.conflicts): conflicts, ranking, the planted-flip probe,
+Evidence.label_issues."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import dataset, evidence_for, make_texts
+from tuneready.evidence.conflicts import certainly_wrong, conflicting_duplicates
 from tuneready.evidence.label_issues import (
-    conflicting_duplicates,
     estimate_count,
     flag_lowest,
     plant_flips,
@@ -22,6 +23,14 @@ def test_conflicts_keep_a_strict_majority_and_flag_ties() -> None:
     positions, groups = conflicting_duplicates(hashes, labels)
     assert groups == 2
     assert positions.tolist() == [2, 3, 4]  # minority of group 1, both rows of the 1-1 tie
+
+
+def test_certainly_wrong_counts_the_rows_beyond_each_groups_top_label() -> None:
+    hashes = np.array([1, 1, 1, 2, 2, 3, 3, 4, 5, 5, 5, 5])
+    labels = pd.Series(["a", "a", "b", "a", "b", "c", "c", None, "a", "a", "b", "b"])
+    # group 1: 2 a + 1 b -> 1; group 2: a 1-1 tie -> 1; group 3 agrees; group 5: 2-2 -> 2
+    assert certainly_wrong(hashes, labels) == 4
+    assert certainly_wrong(np.array([5, 5]), pd.Series([None, "a"])) == 0
 
 
 def test_conflicts_ignore_unlabelled_rows() -> None:
@@ -71,6 +80,21 @@ def test_probe_recall_high_for_strong_model_low_for_a_coin() -> None:
     assert weak is not None and weak.recall < 0.6
 
 
+def test_second_probe_plants_among_the_less_confident_rows() -> None:
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 2, size=2000)
+    # half the rows the model is sure of, half it barely leans the right way
+    sure = np.where(np.arange(2000) < 1000, 0.97, 0.55)
+    probs = np.zeros((2000, 2))
+    probs[np.arange(2000), y] = sure
+    probs[np.arange(2000), 1 - y] = 1 - sure
+    probe = plant_flips(y, probs, estimate_count(y, probs), seed=0)
+    assert probe is not None and probe.hard_planted == probe.planted == 100
+    hard = probe.hard_recall
+    assert hard is not None and hard < probe.recall  # flips where it is unsure hide better
+    assert probe.recall_lo() <= float(wilson(probe.hard_found, probe.hard_planted)[0])
+
+
 def test_probe_skipped_on_tiny_data() -> None:
     y = np.array([0, 1] * 5)
     probs = np.tile([0.5, 0.5], (10, 1))
@@ -95,6 +119,25 @@ def test_evidence_label_issues_fields() -> None:
     assert issues.is_issue.dtype == bool
     assert ((issues.quality >= 0) & (issues.quality <= 1)).all()
     assert issues.given.max() < len(issues.classes) and issues.likely.max() < len(issues.classes)
+
+
+def test_rows_both_views_reject_are_ranked_candidates_never_confirmed() -> None:
+    frame = make_texts(400)
+    rng = np.random.default_rng(4)
+    classes = sorted(frame["label"].unique())
+    for i in rng.choice(400, size=40, replace=False):
+        frame.at[i, "label"] = classes[(classes.index(frame.at[i, "label"]) + 1) % 3]
+    issues = evidence_for(dataset(frame)).label_issues
+    assert issues is not None
+    rejected = issues.rejected_positions
+    assert len(rejected) > 0 and len(rejected) == issues.bounds.rejected_n
+    assert set(rejected.tolist()) <= set(issues.flagged_positions.tolist())
+    assert list(issues.rejected_strength) == sorted(issues.rejected_strength)
+    # they count in neither the lower bound nor the rows treated as certainly wrong
+    assert len(issues.confirmed_positions) == 0 and issues.bounds.lower == 0.0
+    # and they are the first rows to review
+    first = issues.worst_first()[:len(rejected)]
+    assert first.tolist() == rejected.tolist()
 
 
 def test_evidence_label_issues_none_without_labels() -> None:

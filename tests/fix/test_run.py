@@ -246,8 +246,9 @@ def test_hugging_face_folder_gives_an_arrow_file(tmp_path: Path) -> None:
 
 
 def test_drop_bad_answers_reads_the_answers_check(tmp_path: Path) -> None:
-    """Empty and refusal-style answers are dropped only with the option, under the answers
-    check's codes; good answers stay."""
+    """With the option, the answers the audit removes are dropped under the answers check's
+    codes: the empty one at once, the refusal only once a reviewer confirms it; good answers
+    stay."""
     texts = _texts(40, 3)
     rows = [{"prompt": f"Describe the {t}?", "completion": f"The {t} is bright and calm."}
             for t in texts]
@@ -260,8 +261,14 @@ def test_drop_bad_answers_reads_the_answers_check(tmp_path: Path) -> None:
     default_log = {int(r["row_id"]): r["code"] for r in csv.DictReader(kept.changes.open())}
     assert 10 not in default_log  # the refusal stays without the option
     assert kept.summary["rows_out"] == 40 - len(default_log)
-    result = run_fix([path], AuditOptions(checks=checks), FixOptions(drop_bad_answers=True),
-                     folder=tmp_path / "b")
+    unreviewed = run_fix([path], AuditOptions(checks=checks),
+                         FixOptions(drop_bad_answers=True), folder=tmp_path / "b")
+    log = {int(r["row_id"]): r["code"] for r in csv.DictReader(unreviewed.changes.open())}
+    assert 10 not in log and 5 in log  # a candidate is not dropped on an unmeasured precision
+    review = tmp_path / "review.csv"
+    review.write_text("row_id,stratum,verdict\n10,answers.refusal,defect\n", "utf-8")
+    result = run_fix([path], AuditOptions(checks=checks, review_path=review),
+                     FixOptions(drop_bad_answers=True), folder=tmp_path / "c")
     log = {int(r["row_id"]): r["code"] for r in csv.DictReader(result.changes.open())}
     assert log[10] == "answers.refusal"
     assert all(code.startswith(("answers.", "schema.")) for code in log.values())

@@ -19,6 +19,8 @@ import pandas as pd
 from tuneready.checks.contract import CheckSpec, Declared, example_rows, skipped
 from tuneready.checks.domain_coverage import coverage
 from tuneready.checks.domain_explain import EXPLAIN, THRESHOLD_KEY, remedy
+from tuneready.checks.domain_languages import readers
+from tuneready.checks.english_only import Readable
 from tuneready.config.policy import CheckPolicy
 from tuneready.config.typed import Table
 from tuneready.core.results import (
@@ -55,6 +57,7 @@ class DomainSettings(Table):
     template_similarity: float
     template_share_narrow: float
     opening_words: int
+    opening_chars: int
     opening_min_share: float
     opening_share_narrow: float
     length_cv_narrow: float
@@ -74,6 +77,8 @@ class DomainSettings(Table):
     coverage_narrow: float
     reference_max_rows: int
     gap_regions: int
+    english_min_share: float
+    spaced_min_share: float
 
 
 def text_column(data: Dataset) -> str:
@@ -86,17 +91,25 @@ def text_column(data: Dataset) -> str:
     return "input" if same >= 0.9 else "target"
 
 
-def lexical(texts: pd.Series, cfg: DomainSettings, seed: int) -> dict[str, Any]:
+def lexical(texts: pd.Series, cfg: DomainSettings, seed: int,
+            spaced: Readable) -> dict[str, Any]:
     """Distinct-n, compression and vocabulary growth at fixed token/character budgets of a
-    seeded random order of rows, so sets of different sizes are comparable."""
+    seeded random order of rows, so sets of different sizes are comparable. Compression reads
+    bytes (any script); distinct-n and vocabulary growth count words split at spaces, so they
+    read only the rows written with spaces, and nothing when too few are (``spaced``)."""
     rows = texts.iloc[dv.sample_positions(len(texts), cfg.growth_sample, seed)].tolist()
-    toks = dv.tokens(rows)
+    out: dict[str, Any] = {
+        "compression_ratio": round(dv.compression_ratio(rows, cfg.compression_chars), 4)}
+    if not spaced.measured:
+        return out
+    words = texts[spaced.mask]
+    toks = dv.tokens(rows if spaced.complete else words.iloc[
+        dv.sample_positions(len(words), cfg.growth_sample, seed)].tolist())
     short = dv.token_stream(toks, cfg.lexical_tokens)
     growth = dv.heaps_exponent(dv.token_stream(toks, 10**9))
     return {"lexical_tokens": len(short),
             "distinct_1": round(dv.distinct_n(short, 1), 4),
-            "distinct_2": round(dv.distinct_n(short, 2), 4),
-            "compression_ratio": round(dv.compression_ratio(rows, cfg.compression_chars), 4),
+            "distinct_2": round(dv.distinct_n(short, 2), 4), **out,
             "vocab_growth": None if growth is None else round(growth, 4)}
 
 
@@ -129,14 +142,27 @@ def opening_stats(heads: pd.Series, cfg: DomainSettings) -> tuple[dict[str, Any]
             "top_opening_share": round(float(counts.iloc[0] / len(heads)), 4)}, table
 
 
-def semantic(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], dv.Topics]:
+def semantic(evidence: Evidence, cfg: DomainSettings, english: Readable | None
+             ) -> tuple[dict[str, Any], dv.Topics, np.ndarray]:
+    """Vendi score and k-means topics of the shared embedding, and the row positions they
+    read. ``english``: the inputs the English static vectors may judge (``None``: the
+    embedding reads any script); too few of them and nothing is measured."""
     emb = evidence.embedding
+    positions = np.arange(len(emb))
+    if english is not None and not english.complete:
+        if not english.measured:
+            return {}, dv.Topics(0, np.zeros(0, dtype=np.int64), 0.0, 0.0), positions[:0]
+        positions = np.flatnonzero(english.mask)
+        emb = emb[positions]
     k = int(min(cfg.max_topics, max(2, round(math.sqrt(len(emb) / 2)))))
     top = dv.topics(emb, k, evidence.seed)
-    return {"vendi": round(dv.vendi_score(emb), 3), "embedding_dims": int(emb.shape[1]),
-            "embedding": evidence.embedding_source,
-            "topics_k": top.k, "topics_effective": round(top.effective, 2),
-            "largest_topic_share": round(top.largest_share, 4)}, top
+    out = {"vendi": round(dv.vendi_score(emb), 3), "embedding_dims": int(emb.shape[1]),
+           "embedding": evidence.embedding_source,
+           "topics_k": top.k, "topics_effective": round(top.effective, 2),
+           "largest_topic_share": round(top.largest_share, 4)}
+    if len(positions) < len(evidence.embedding):
+        out["semantic_rows"] = len(positions)
+    return out, top, positions
 
 
 def proxy_metrics(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
@@ -226,7 +252,7 @@ def narrow_signals(metrics: dict[str, Any], cfg: DomainSettings) -> list[str]:
         low = EXPLAIN[metric][1] == "low"
         if metric == "largest_topic_share":
             # k-means on few rows is noise, and shares are at least 1/k: scale with k
-            if metrics.get("rows", 0) < cfg.topics_min_rows:
+            if metrics.get("semantic_rows", metrics.get("rows", 0)) < cfg.topics_min_rows:
                 continue
             limit = max(limit, 3.0 / max(1, int(metrics.get("topics_k", 1))))
         if (low and value < limit) or (not low and value > limit):
@@ -242,7 +268,7 @@ SPEC = CheckSpec(
     why=("a model tuned on one template or topic learns the corner, not the "
          "task; full fine-tuning on narrow data forgets most"),
     needs=frozenset({"norm_input", "norm_target", "input_hash", "tfidf", "embedding",
-                     "sentence_vectors", "proxy"}),
+                     "sentence_vectors", "proxy", "languages"}),
     settings=DomainSettings,
     excluded_as=None,
     charts={"learning_curve": "learning_curve", "length_histogram": "length_histogram",
@@ -262,22 +288,24 @@ class DomainCheck(Declared):
         column = text_column(data)
         texts = data.frame[column].fillna("")
         metrics: dict[str, Any] = {"rows": n, "text": column}
-        metrics.update(lexical(texts, cfg, evidence.seed))
+        read = readers(evidence, texts, column, cfg)
+        metrics.update(lexical(texts, cfg, evidence.seed, read.spaced))
         normalized = evidence.norm_input if column == "input" else evidence.norm_target
         metrics["template_share"] = round(template_share(normalized, cfg, evidence.seed), 4)
-        heads = dv.openings(texts, cfg.opening_words)
+        heads = dv.openings(texts, cfg.opening_words, ~read.spaced.mask, cfg.opening_chars)
         opening, openings_table = opening_stats(heads, cfg)
         metrics.update(opening)
-        lengths = (texts.str.count(r"\w+")).to_numpy(dtype=np.float64)
+        lengths = dv.word_counts(texts)
         metrics["length_mean"] = round(float(lengths.mean()), 2)
         metrics["length_cv"] = round(float(lengths.std() / lengths.mean()), 4) \
             if lengths.mean() > 0 else 0.0
-        sem, top = semantic(evidence, cfg)
+        sem, top, top_rows = semantic(evidence, cfg, read.english)
         metrics.update(sem)
         proxy, curve_table = proxy_metrics(evidence, cfg)
         metrics.update(proxy)
-        cov, gaps = coverage(evidence, cfg)
+        cov, gaps = coverage(evidence, cfg, read.english)
         metrics.update(cov)
+        metrics.update(read.metrics())
         signals = narrow_signals(metrics, cfg)
         risk = ("high" if len(signals) >= cfg.high_signals else "medium"
                 if len(signals) >= cfg.medium_signals else "low")
@@ -290,13 +318,15 @@ class DomainCheck(Declared):
                  "narrow": m in signals, "explanation": EXPLAIN[m][0]}
                 for m in EXPLAIN if metrics.get(m) is not None]}
         findings = self._findings(data, metrics, signals,
-                                  _example_positions(texts, heads, signals, top), cfg)
+                                  _example_positions(texts, heads, signals, top, top_rows),
+                                  cfg) + read.findings()
         status = Status.FAIL if risk == "high" else Status.WARN if risk == "medium" \
             else Status.PASS
         return CheckResult(name=self.name, status=status, metrics=metrics, findings=findings,
                            params=policy, tables=tables, learning_curve=_curve_of(metrics),
                            summary=f"{risk} narrow-domain risk ({len(signals)} narrow "
-                                   f"signals: {', '.join(signals) or 'none'})")
+                                   f"signals: {', '.join(signals) or 'none'})"
+                                   + read.summary())
 
     def _findings(self, data: Dataset, metrics: dict[str, Any], signals: list[str],
                   examples: np.ndarray, cfg: DomainSettings) -> list[Finding]:
@@ -343,16 +373,17 @@ class DomainCheck(Declared):
 
 
 def _example_positions(texts: pd.Series, heads: pd.Series, signals: list[str],
-                       top: dv.Topics) -> np.ndarray:
+                       top: dv.Topics, top_rows: np.ndarray) -> np.ndarray:
     """The rows behind a risk finding: those sharing the most common opening when the set is
-    templated, else those in the largest topic when that is narrow."""
+    templated, else those in the largest topic when that is narrow (``top_rows``: the row
+    position of each row the topics were fitted on)."""
     templated = {"repeated_opening_share", "template_share", "compression_ratio",
                  "distinct_2"} & set(signals)
     if templated and len(heads):
         full = heads.reindex(texts.index).to_numpy()
         return np.flatnonzero(full == heads.value_counts().index[0])
     if "largest_topic_share" in signals and len(top.labels):
-        return np.flatnonzero(top.labels == np.bincount(top.labels).argmax())
+        return top_rows[top.labels == np.bincount(top.labels).argmax()]
     return np.zeros(0, dtype=np.int64)
 
 

@@ -13,10 +13,13 @@ sentence vectors (``bench/semantic.py``): held-out halves of TREC, SMS, chatterb
 94-96 %; TREC questions covering SMS 30 %, chatterbot 63 %; alpaca covering TREC 47 %.
 
 Vectors: the shipped sentence vectors (they see that "refund" and "money back" are close,
-TF-IDF does not), else the TF-IDF. Search: exact, in chunks, over all distinct training
-inputs, for at most ``reference_max_rows`` reference rows and ``coverage_calibration_rows``
-calibration rows: linear in the training rows. The share carries a Wilson interval over the
-reference rows searched (none when all were).
+TF-IDF does not), else the TF-IDF. The sentence vectors are English-only: when fewer than
+``english_min_share`` of the training inputs or of the reference inputs are in English, the
+TF-IDF (word and character n-grams of any script) is used and ``coverage_vectors`` says why.
+Search: exact, in chunks, over all distinct training inputs, for at most
+``reference_max_rows`` reference rows and ``coverage_calibration_rows`` calibration rows:
+linear in the training rows. The share carries a Wilson interval over the reference rows
+searched (none when all were).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tuneready.checks.english_only import Readable, english_rows
 from tuneready.evidence import diversity as dv
 from tuneready.evidence.stats import wilson
 from tuneready.evidence.store import Evidence
@@ -37,16 +41,20 @@ if TYPE_CHECKING:  # checks.domain imports this module
 TEXT_LIMIT = 300
 
 
-def coverage(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], list[dict]]:
+def coverage(evidence: Evidence, cfg: DomainSettings, english: Readable | None = None
+             ) -> tuple[dict[str, Any], list[dict]]:
     """Share of (sampled) reference inputs covered, with its interval, and the uncovered
-    regions (k-means over the uncovered reference rows) with their farthest examples."""
+    regions (k-means over the uncovered reference rows) with their farthest examples.
+    ``english``: the training inputs the English sentence vectors may read (``None``: they
+    are not in use)."""
     ref = evidence.reference_data
     if ref is None or not len(ref.frame) or not len(evidence.data.frame):
         return {}, []
     frame = ref.frame
     pos = np.sort(dv.sample_positions(len(frame), cfg.reference_max_rows, evidence.seed))
-    base, query, method = _vectors(evidence, frame["input"].fillna("").astype(str)
-                                   .iloc[pos].tolist())
+    texts = frame["input"].fillna("").astype(str).iloc[pos].tolist()
+    base, query, method = _vectors(evidence, texts,
+                                   _english(english, texts, cfg.english_min_share))
     cut, calibration = threshold(base, cfg.coverage_quantile, cfg.coverage_calibration_rows,
                                  evidence.seed)
     sim = dv.nearest_similarity(query, base)
@@ -61,9 +69,29 @@ def coverage(evidence: Evidence, cfg: DomainSettings) -> tuple[dict[str, Any], l
     return out, _gap_table(frame, pos, query, sim, covered, cfg.gap_regions, evidence.seed)
 
 
-def _vectors(evidence: Evidence, texts: list[str]) -> tuple[Any, Any, str]:
-    """Distinct training vectors and the reference vectors, in the same space."""
+def _english(english: Readable | None, texts: list[str], min_share: float) -> str | None:
+    """Why the English sentence vectors may not read these inputs ("" when they may;
+    ``None`` when they are not in use)."""
+    if english is None:
+        return None
+    from tuneready.evidence.languages import detect
+
+    reference = english_rows(detect(texts, [""] * len(texts)), "input", min_share,
+                             texts=pd.Series(texts, dtype=object))
+    short = [f"{1 - r.share:.0%} of {name} inputs are not in English ({r.mix})"
+             for r, name in ((english, "training"), (reference, "reference"))
+             if not r.measured]
+    return "; ".join(short)
+
+
+def _vectors(evidence: Evidence, texts: list[str], not_english: str | None = None
+             ) -> tuple[Any, Any, str]:
+    """Distinct training vectors and the reference vectors, in the same space: the sentence
+    vectors unless ``not_english`` says why the inputs are not theirs to read."""
     first = np.flatnonzero(~pd.Series(evidence.input_hash).duplicated().to_numpy())
+    if not_english:
+        return (evidence.tfidf[first], evidence.tfidf_of(texts),
+                f"TF-IDF (the sentence vectors are English-only: {not_english})")
     if evidence.sentence_vectors is not None:
         from tuneready.evidence.sentence import embed
 

@@ -63,6 +63,7 @@ class DuplicatesSettings(Table):
     semantic_bits: int
     semantic_bands: int
     semantic_window: int
+    english_min_share: float
 
 
 @dataclass
@@ -153,7 +154,7 @@ SPEC = CheckSpec(
     # the sentence vectors (paraphrases) are a model stage: the check is forked after the
     # label-noise check has computed them, never embedding every text a second time
     needs=frozenset({"norm_input", "norm_target", "input_hash", "row_hash",
-                     "sentence_vectors"}),
+                     "sentence_vectors", "languages"}),
     settings=DuplicatesSettings,
     excluded_as="near duplicates",
     charts={"clusters": "clusters"},

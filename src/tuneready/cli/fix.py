@@ -38,7 +38,8 @@ def fix(
         "--relabel-flagged", help="Give unreviewed flagged rows the likely label, only where "
         "the proxy's probability of it is at least [fix] relabel_min_probability.")] = False,
     drop_bad_answers: Annotated[bool, typer.Option(
-        "--drop-bad-answers", help="Drop empty, refusal-style and truncated answers.")] = False,
+        "--drop-bad-answers", help="Drop the answers the audit removes: empty ones and those "
+        "confirmed on this data by --review (candidates stay).")] = False,
     redact: Annotated[bool, typer.Option(
         "--redact", help="Replace detected personal data and secrets with typed placeholders "
         "(<EMAIL>, <PHONE>, <SECRET>); the rows stay.")] = False,

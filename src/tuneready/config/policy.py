@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tuneready.config.errors import InputError
-from tuneready.config.settings import SettingError, validate
+from tuneready.config.settings import REMOVED, SettingError, validate
 from tuneready.config.typed import Table
 
 CheckPolicy = dict[str, Any]
@@ -175,9 +175,10 @@ def _check_keys(base: dict[str, Any], overlay: dict[str, Any], path: str,
                              line=_line_of(text, None, table))
         for key in values:
             if key not in base[table]:
-                raise InputError(f"[{table}] {key}: unknown key; allowed: "
-                                 f"{', '.join(base[table])}", path=path,
-                                 line=_line_of(text, table, key))
+                why = REMOVED.get((table, key))
+                raise InputError(f"[{table}] {key}: unknown key; " + (
+                    why or f"allowed: {', '.join(base[table])}"), path=path,
+                    line=_line_of(text, table, key))
 
 
 def _line_of(text: str, table: str | None, key: str | None) -> int | None:

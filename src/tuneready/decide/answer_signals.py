@@ -13,6 +13,13 @@ answers that bring knowledge of their own is what argues for adding retrieval (R
   new content word. ``novel_answers`` (the answer side alone) is reported too.
 - **Format**: answers that parse as JSON, rows with a tool call, answers whose opening words
   are shared by many rows (a template), and the spread of answer lengths.
+- **Other languages.** The knowledge rule reads English only (wordfreq's English list,
+  English question patterns, capitalised names): it is measured on the rows whose prompt and
+  answer are in English (``checks.english_only``), and not at all when fewer than
+  ``english_min_share`` of the rows are: its shares are ``None``, ``language_notes`` says why,
+  and no retrieval complement follows from it. The template share splits openings at spaces:
+  it reads answers written with spaces, under ``spaced_min_share`` likewise. An answer's
+  length counts each Chinese or Japanese character as a word.
 
 Shares carry 95 % Wilson intervals (``tuneready.evidence.stats.wilson``). Pure functions of
 the frame; linear in rows (each row is tokenised once; word frequencies are cached).
@@ -29,7 +36,9 @@ from typing import Any
 
 import pandas as pd
 
+from tuneready.checks.english_only import WORDFREQ, Readable, english_rows, spaced_rows
 from tuneready.config.typed import Table
+from tuneready.evidence.diversity import UNSPACED
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class ComplementsSettings(Table):
     length_cv_max: float
     opening_words: int
     opening_min_share: float
+    english_min_share: float
+    spaced_min_share: float
 
 
 #: answers this short are judged by any new content word (see ``row_knowledge``)
@@ -61,6 +72,7 @@ _WH = re.compile(r"^\s*(who|whom|whose|what|when|where|which|how (many|much|long
 _PERSONAL = {"you", "your", "yours", "yourself", "you're", "you've", "u", "i", "me", "my", "i'm",
              "we", "us", "our"}
 _STOP_CAPS = {"i", "i'm", "i've", "i'd", "i'll", "ok", "okay"}
+_UNSPACED = re.compile(f"[{UNSPACED}]")
 
 
 @dataclass(frozen=True)
@@ -153,8 +165,14 @@ def template_share(answers: list[str], words: int, min_share: float) -> Share:
     return Share(sum(1 for o in openings if o and counts[o] >= floor), len(answers))
 
 
+def words(text: str) -> int:
+    """Words split at spaces, plus one per character of a script written without spaces (a
+    Chinese answer is one "word" to ``split``); the same as ``split`` for English."""
+    return len(text.split()) + len(_UNSPACED.findall(text))
+
+
 def length_cv(answers: list[str]) -> float | None:
-    lengths = pd.Series([len(a.split()) for a in answers], dtype="float64")
+    lengths = pd.Series([words(a) for a in answers], dtype="float64")
     if len(lengths) < 2 or not lengths.mean():
         return None
     return float(lengths.std(ddof=0) / lengths.mean())
@@ -163,7 +181,9 @@ def length_cv(answers: list[str]) -> float | None:
 def measure(frame: pd.DataFrame, cfg: ComplementsSettings, seed: int = 0) -> dict[str, Any]:
     """Every share the complements are judged on, for rows that have an answer: all of them,
     or a seeded random ``sample_rows`` of them (the intervals are the sample's), so the cost
-    stays bounded on large sets."""
+    stays bounded on large sets. English-only shares read the rows in English only."""
+    from tuneready.evidence.languages import detect
+
     rows = frame[frame["target"].astype(str).str.strip().str.len() > 0]
     cap = cfg.sample_rows
     if cap and len(rows) > cap:
@@ -171,21 +191,49 @@ def measure(frame: pd.DataFrame, cfg: ComplementsSettings, seed: int = 0) -> dic
     prompts = rows["input"].astype(str).tolist()
     answers = rows["target"].astype(str).tolist()
     n = len(answers)
-    rare_zipf, rare_min = cfg.rare_zipf, cfg.rare_words_min
-    novel = [row_knowledge(p, a, rare_zipf, rare_min) for p, a in zip(prompts, answers,
-                                                                        strict=True)]
-    asks = [fact_seeking(p) for p in prompts]
-    knowledge = sum(a and b for a, b in zip(novel, asks, strict=True))
+    languages = detect(prompts, answers)
+    english = english_rows(languages, "input", cfg.english_min_share,
+                           texts=pd.Series(prompts, dtype=object))
+    both = english.mask & english_rows(languages, "target", cfg.english_min_share,
+                                       texts=pd.Series(answers, dtype=object)).mask
+    english = Readable(both, english.min_share, "rows (prompt and answer)", english.mix)
+    spaced = spaced_rows(pd.Series(answers, dtype=object), cfg.spaced_min_share, "answers",
+                         english.mix)
     tools = int((rows["n_tool_calls"] > 0).sum()) if "n_tool_calls" in rows else 0
     cv = length_cv(answers)
-    return {
-        "rows": n,
-        "knowledge": Share(knowledge, n).to_dict(),
-        "novel_answers": Share(sum(novel), n).to_dict(),
-        "fact_seeking": Share(sum(asks), n).to_dict(),
-        "json": Share(sum(map(is_json, answers)), n).to_dict(),
-        "tool_calls": Share(tools, n).to_dict(),
-        "template": template_share(answers, cfg.opening_words,
-                                   cfg.opening_min_share).to_dict(),
-        "length_cv": None if cv is None else round(cv, 4),
-    }
+    out = {"rows": n, **knowledge_shares(prompts, answers, english, cfg),
+           "json": Share(sum(map(is_json, answers)), n).to_dict(),
+           "tool_calls": Share(tools, n).to_dict(),
+           "template": None, "length_cv": None if cv is None else round(cv, 4)}
+    notes = [english.not_measured("the knowledge share", WORDFREQ)] \
+        if n and not english.measured else []
+    if spaced.measured or not n:
+        kept = [a for a, ok in zip(answers, spaced.mask, strict=True) if ok]
+        out["template"] = template_share(kept, cfg.opening_words,
+                                         cfg.opening_min_share).to_dict()
+    else:
+        notes.append(spaced.not_measured("the answer-template share", "openings split at "
+                                          "spaces"))
+    notes += [gate.left_out(signal) for gate, signal in
+              ((english, "the knowledge share"), (spaced, "the answer-template share"))
+              if gate.measured and not gate.complete]
+    if notes:
+        out["language_notes"] = notes
+    return out
+
+
+def knowledge_shares(prompts: list[str], answers: list[str], english: Readable,
+                     cfg: ComplementsSettings) -> dict[str, Any]:
+    """Knowledge, novel-answer and fact-seeking shares over the rows in English; ``None`` each
+    when too few rows are."""
+    if prompts and not english.measured:
+        return {"knowledge": None, "novel_answers": None, "fact_seeking": None}
+    pairs = [(p, a) for p, a, ok in zip(prompts, answers, english.mask, strict=True) if ok]
+    m = len(pairs)
+    rare_zipf, rare_min = cfg.rare_zipf, cfg.rare_words_min
+    novel = [row_knowledge(p, a, rare_zipf, rare_min) for p, a in pairs]
+    asks = [fact_seeking(p) for p, _ in pairs]
+    knowledge = sum(a and b for a, b in zip(novel, asks, strict=True))
+    return {"knowledge": Share(knowledge, m).to_dict(),
+            "novel_answers": Share(sum(novel), m).to_dict(),
+            "fact_seeking": Share(sum(asks), m).to_dict()}

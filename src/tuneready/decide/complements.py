@@ -31,7 +31,7 @@ TASK_KNOWLEDGE, TASK_BEHAVIOUR, TASK_UNKNOWN = "knowledge", "behaviour", "unknow
 def measured_task(signals: dict[str, Any], cfg: ComplementsSettings) -> str:
     if not signals.get("rows"):
         return TASK_UNKNOWN
-    if signals["knowledge"]["lo"] >= cfg.rag_share_min:
+    if signals.get("knowledge") and signals["knowledge"]["lo"] >= cfg.rag_share_min:
         return TASK_KNOWLEDGE
     return TASK_BEHAVIOUR if _format_reasons(signals, cfg) else TASK_UNKNOWN
 
@@ -86,7 +86,7 @@ def _format_reasons(signals: dict[str, Any], cfg: ComplementsSettings) -> list[s
         out.append(f"{_share_text(signals['json'])} of answers are valid JSON")
     if signals["tool_calls"]["lo"] >= tool_min:
         out.append(f"{_share_text(signals['tool_calls'])} of rows call a tool")
-    if signals["template"]["lo"] >= share_min:
+    if signals.get("template") and signals["template"]["lo"] >= share_min:
         out.append(f"{_share_text(signals['template'])} of answers open like many others "
                    "(a template)")
     cv = signals.get("length_cv")

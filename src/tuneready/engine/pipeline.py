@@ -24,6 +24,7 @@ from tuneready.engine.runner import run_checks
 from tuneready.evidence.label_issues import NoiseSettings
 from tuneready.evidence.store import Evidence, single_threaded_math
 from tuneready.io import Dataset, LoadOptions, load_dataset, load_frame, load_table
+from tuneready.io.answer_review import MatchedVerdicts
 from tuneready.io.review_file import Matched
 
 LIBRARIES = ("tuneready", "pandas", "numpy", "scikit-learn", "scipy", "cleanlab", "fairlearn",
@@ -90,7 +91,7 @@ def audit_with_evidence(source: Any, options: AuditOptions | None = None,
     _check_user_arrays(data, opts)
     _check_intersections(data, policy)
     timings["load"] = time.perf_counter() - t
-    review = _read_review(data, opts)
+    review, verdicts = _read_review(data, opts)
     from tuneready.checks.schema import SchemaSettings
 
     evidence = Evidence(data, seed=policy.seed,
@@ -98,6 +99,7 @@ def audit_with_evidence(source: Any, options: AuditOptions | None = None,
                         progress=say, pred_probs=opts.pred_probs, embeddings=opts.embeddings)
     evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"), review,
                                                         opts.label_kind)
+    evidence.answer_review = verdicts
     side = replace(opts.load, split=None)  # --split chooses the audited set's split only
     if opts.eval_path is not None:
         evidence.eval_data = load_dataset(opts.eval_path, side)
@@ -135,19 +137,50 @@ def _masked(results: list[CheckResult], data: Dataset, policy: Policy,
     return masked
 
 
-def _read_review(data: Dataset, opts: AuditOptions) -> Matched | None:
-    """The review file's answers matched to the rows: every problem is exit 2, before work."""
+def _read_review(data: Dataset, opts: AuditOptions
+                 ) -> tuple[Matched | None, MatchedVerdicts | None]:
+    """The review file's label answers and answer-finding verdicts matched to the rows: every
+    problem is exit 2, before work."""
     if opts.review_path is None:
-        return None
+        return None, None
     from tuneready.config.errors import InputError
     from tuneready.io import review_file
+    from tuneready.io.answer_review import match_verdicts
 
-    if not data.has_labels:
-        raise InputError("a review needs labels, and this data set has none",
-                         path=str(opts.review_path))
-    classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
-    answers = review_file.read(opts.review_path)
-    return review_file.match(answers, data.frame, classes, str(opts.review_path))
+    path = str(opts.review_path)
+    found = review_file.read_review(opts.review_path)
+    if found.labels and not data.has_labels:
+        raise InputError("the review answers labels (correct_label), and this data set has "
+                         "none", path=path, line=found.labels[0].line, field="correct_label")
+    if found.verdicts and not data.has_targets:
+        raise InputError("the review judges answers (verdict), and this data set has none",
+                         path=path, line=found.verdicts[0].line, field="verdict")
+    if found.verdicts and data.has_labels:
+        raise InputError("the review judges free-form answers (verdict), and this data set's "
+                         "targets are labels", path=path, line=found.verdicts[0].line,
+                         field="verdict")
+    labels = None
+    if data.has_labels:
+        classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
+        labels = review_file.match(found.labels, data.frame, classes, path)
+    _check_strata(found.verdicts, path)
+    verdicts = match_verdicts(found.verdicts, data.frame, path) if found.verdicts else None
+    if labels is None and verdicts is None and not data.has_targets:
+        raise InputError("a review needs labels or free-form answers, and this data set has "
+                         "neither", path=path)
+    return labels, verdicts
+
+
+def _check_strata(verdicts: list[Any], path: str) -> None:
+    """A verdict's stratum must name an answers finding kind (``answers.truncated.*``)."""
+    from tuneready.checks.answers.detect import ORDER
+    from tuneready.config.errors import InputError
+
+    for v in verdicts:
+        parts = v.stratum.split(".")
+        if len(parts) < 2 or parts[1] not in ORDER:
+            raise InputError(f"unknown stratum '{v.stratum[:60]}' (answers.<kind>, kinds: "
+                             f"{', '.join(ORDER)})", path=path, line=v.line, field="stratum")
 
 
 #: command-line options behind the ``[context]`` keys, for error messages

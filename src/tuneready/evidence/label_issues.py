@@ -4,25 +4,29 @@ Computed once per audit (``Evidence.label_issues``) and read by the label_noise 
 the bias check (noise rate per group). The sources, from most to least certain:
 
 1. **Conflicting duplicates**: the same normalized input carries different labels. For
-   annotation labels at least one copy is wrong whatever the model says: certain noise. For
-   outcome labels (``tuneready.evidence.label_kind``) it is irreducible uncertainty instead.
-2. **Rows two independent views reject beyond chance** (``tuneready.evidence.noise_range``): the
-   evidence of the lower bound; such rows are *confirmed*.
+   annotation labels at least one copy is wrong whatever the model says: certain noise, the
+   only evidence that counts towards the lower bound of the range and leaves the effective
+   size without a review. For outcome labels (``tuneready.evidence.label_kind``) it is
+   irreducible uncertainty instead.
+2. **Rows two independent views reject** (``tuneready.evidence.noise_range``): the first
+   *candidates* for review, ranked by how confidently they are rejected; they act on nothing
+   (their precision on held-out data ranged from near 0 to near 1).
 3. **Confident learning** (cleanlab 2.9) on the stacked proxy's out-of-fold probabilities:
    the number of issues is cleanlab's estimate from the confident joint
    (``off_diagonal_calibrated`` below 4 classes, ``off_diagonal`` from 4, as cleanlab's docs
    advise), and the rows flagged are that many rows with the lowest label-quality score
    (self-confidence) whose given label is not the proxy's prediction. Ranking by score with
    cleanlab's count beat ``find_label_issues``'s own filter on SMS spam with 10 % flips
-   (recall 0.89 vs 0.80 at the same precision). These are *candidates*.
+   (recall 0.89 vs 0.80 at the same precision). These are *candidates* too.
 4. **A planted-flip probe**: a few labels flipped at random in a private copy and re-counted
    with the *same* probabilities: no refit is needed, because out-of-fold probabilities of a
    row were produced by a model that never saw that row's label. The share of planted flips
    the detector flags is its recall on random label noise here; the upper bound of the range
-   divides by it.
+   divides by its lower confidence limit.
 5. **A person's review** (``--review``, ``evidence.review``): a stratified sample of flagged
    and unflagged rows, read and answered; once each stratum has enough answers, its estimate
-   replaces the proxy's everywhere (the check, the verdict, the effective size, bias).
+   replaces the proxy's range (the check, the verdict, bias), and the rows the reviewer
+   relabelled leave the effective size.
 
 What the proxy cannot do (measured, see the report of issue 3): when the *features* are
 ambiguous, a hard row and a flipped row look the same to any model of those features;
@@ -39,10 +43,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from tuneready.evidence.conflicts import certainly_wrong, conflicting_duplicates
 from tuneready.evidence.label_kind import LabelKind, classify
-from tuneready.evidence.noise_range import NoiseRange, bracket, confirmed_rejections
+from tuneready.evidence.noise_range import NoiseRange, Probe, bracket, two_view_rejections
 from tuneready.evidence.review import Estimate, Stratum, estimate
 from tuneready.io.review_file import Matched
 
@@ -55,21 +59,11 @@ PROBE_SHARE = 0.05
 PROBE_MIN, PROBE_MAX = 10, 2000
 
 
-@dataclass
-class Probe:
-    """Result of planting ``planted`` random flips in a private copy of the labels."""
-
-    planted: int
-    recall: float      # share of planted flips the detector flagged
-    response: float    # (issues after - issues before) / planted; ~1 when it tracks noise
-
-
 @dataclass(frozen=True)
 class NoiseSettings:
     """What the label-noise evidence needs from the policy (``[label_noise]``, no defaults
     here: ``from_policy`` reads them from the table) and the command line."""
 
-    reject_allowance: float
     max_range_width: float
     label_kind: str
     review_half_width: float
@@ -80,8 +74,7 @@ class NoiseSettings:
     @classmethod
     def from_policy(cls, table: dict[str, Any], review: Matched | None = None,
                     label_kind: str | None = None) -> NoiseSettings:
-        return cls(reject_allowance=float(table["reject_allowance"]),
-                   max_range_width=float(table["max_range_width"]),
+        return cls(max_range_width=float(table["max_range_width"]),
                    label_kind=str(label_kind or table["label_kind"]), review=review,
                    review_half_width=float(table["review_half_width"]),
                    review_max_rows=int(table["review_max_rows"]))
@@ -107,6 +100,12 @@ class LabelIssues:
     conflict_groups: int
     n_labelled: int
     kind: LabelKind
+    #: rows certainly wrong: per conflicting group, its rows beyond the top label's count
+    certain_wrong: int = 0
+    #: frame positions both independent views reject, most confidently first, and the larger
+    #: of the two views' probability of the given label (candidates, first for review)
+    rejected_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    rejected_strength: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: cleanlab's estimated number of issues among the scored rows
     estimated_issues: int = 0
     #: estimated joint P(given label = i, true label = j) over the scored rows (k x k)
@@ -127,22 +126,23 @@ class LabelIssues:
 
     @functools.cached_property
     def flagged_positions(self) -> np.ndarray:
-        """Frame positions of every candidate: model flags, confirmed rows and, for
-        annotation labels, conflicting duplicates; sorted."""
-        parts = [self.positions[self.is_issue], self.confirmed_positions]
+        """Frame positions of every candidate: model flags, rows both views reject and, for
+        annotation labels, conflicting duplicates; sorted. (The review's strata.)"""
+        parts = [self.positions[self.is_issue], self.rejected_positions]
         if not self.kind.outcome:
             parts.append(self.conflict_positions)
         return np.unique(np.concatenate(parts)).astype(np.int64)
 
     @functools.cached_property
     def confirmed_positions(self) -> np.ndarray:
-        """Rows wrong on evidence beyond one model: certain conflicts, rejections in excess
-        of chance, and rows a reviewer relabelled."""
-        base = self.proxy_range.confirmed if self.proxy_range is not None else np.zeros(0)
+        """Rows wrong on evidence beyond any model: conflicting duplicates of annotation labels
+        (every row of a tie: nobody can tell which copy is right) and rows a reviewer
+        relabelled. The only rows that leave the effective size without a measured
+        precision."""
         extra = (self.conflict_positions if not self.kind.outcome
                  else np.zeros(0, dtype=np.int64))
         reviewed = np.fromiter(self.review_changes, dtype=np.int64)
-        return np.unique(np.concatenate([base, extra, reviewed])).astype(np.int64)
+        return np.unique(np.concatenate([extra, reviewed])).astype(np.int64)
 
     @property
     def reviewed(self) -> bool:
@@ -150,10 +150,11 @@ class LabelIssues:
 
     @functools.cached_property
     def noise_positions(self) -> np.ndarray:
-        """The rows treated as wrong downstream (effective size, bias): the confirmed rows,
-        plus every candidate when the range is resolved without a review, or, with a usable
-        review, the unreviewed candidates in proportion to the flags' measured precision
-        (the lowest label quality first)."""
+        """The rows the bias check counts as wrong per group (a statistic; what leaves the
+        effective size is the check's ``excluded_rows``): the confirmed rows, plus every
+        candidate when the range is resolved without a review, or, with a usable review, the
+        unreviewed candidates in proportion to the flags' measured precision (the lowest
+        label quality first)."""
         if self.reviewed:
             assert self.review is not None
             return np.union1d(self.confirmed_positions, self._extrapolated(
@@ -168,12 +169,20 @@ class LabelIssues:
         return np.asarray(rest[:round(precision * len(rest))], dtype=np.int64)
 
     def worst_first(self) -> np.ndarray:
-        """Candidates: confirmed first, then by label quality, lowest first."""
+        """Candidates: confirmed first, then the rows both views reject (most confidently
+        rejected first), then the rest by label quality, lowest first."""
         quality = dict(zip(self.positions.tolist(), self.quality.tolist(), strict=True))
         confirmed = set(self.confirmed_positions.tolist())
-        order = sorted(self.flagged_positions.tolist(),
-                       key=lambda p: (p not in confirmed, quality.get(p, 0.0), p))
-        return np.asarray(order, dtype=np.int64)
+        rejected = {p: i for i, p in enumerate(self.rejected_positions.tolist())}
+
+        def rank(p: int) -> tuple[int, float, int]:
+            if p in confirmed:
+                return 0, quality.get(p, 0.0), p
+            if p in rejected:
+                return 1, float(rejected[p]), p
+            return 2, quality.get(p, 0.0), p
+
+        return np.asarray(sorted(self.flagged_positions.tolist(), key=rank), dtype=np.int64)
 
     @property
     def n_flagged(self) -> int:
@@ -181,18 +190,19 @@ class LabelIssues:
 
     @functools.cached_property
     def bounds(self) -> NoiseRange:
-        """The range in force: the review's once usable, else the proxy's."""
+        """The range in force: the review's once usable (never below the certain share),
+        else the proxy's."""
         proxy = self.proxy_range or bracket(self.n_flagged, self.n_labelled,
-                                            self.confirmed_positions,
-                                            len(self.confirmed_positions), None, 0.0)
+                                            self.certain_wrong, None, 0.0)
         if not self.reviewed:
             return proxy
         assert self.review is not None
         r = self.review
-        return NoiseRange(point=r.rate, lower=r.lower, upper=r.upper, resolved=True,
-                          certain_n=proxy.certain_n, rejected_n=proxy.rejected_n,
-                          confirmed=self.confirmed_positions,
-                          recall=proxy.recall, views=proxy.views, basis="review")
+        lower = max(r.lower, proxy.lower)
+        return NoiseRange(point=max(r.rate, lower), lower=lower, upper=max(r.upper, lower),
+                          resolved=True, certain_n=proxy.certain_n,
+                          rejected_n=proxy.rejected_n, recall=proxy.recall,
+                          recall_lo=proxy.recall_lo, views=proxy.views, basis="review")
 
     @property
     def rate(self) -> float:
@@ -201,9 +211,10 @@ class LabelIssues:
 
     @property
     def certain_rate(self) -> float:
+        """Share of labelled rows certainly wrong (the lower bound's evidence)."""
         if self.kind.outcome:
             return 0.0
-        return len(self.conflict_positions) / self.n_labelled if self.n_labelled else 0.0
+        return self.certain_wrong / self.n_labelled if self.n_labelled else 0.0
 
 
 def find_label_issues(evidence: Evidence) -> LabelIssues | None:
@@ -215,6 +226,7 @@ def find_label_issues(evidence: Evidence) -> LabelIssues | None:
     settings = evidence.noise_settings
     kind = classify(evidence.input_hash, labels, settings.label_kind)
     conflicts, n_groups = conflicting_duplicates(evidence.input_hash, labels)
+    certain = 0 if kind.outcome else certainly_wrong(evidence.input_hash, labels)
     proxy = evidence.proxy
     if proxy is None:
         empty = np.zeros(0, dtype=np.int64)
@@ -223,46 +235,49 @@ def find_label_issues(evidence: Evidence) -> LabelIssues | None:
             given=empty, likely=empty, quality=np.zeros(0), is_issue=np.zeros(0, dtype=bool),
             certain=np.zeros(0, dtype=bool), conflict_positions=conflicts,
             conflict_groups=n_groups, n_labelled=int(labelled.sum()), kind=kind,
+            certain_wrong=certain,
             notes=["no proxy model (fewer than 10 labelled rows or one class): only "
                    "conflicting duplicates were checked"])
     else:
         issues = _with_proxy(evidence, proxy, conflicts, n_groups, int(labelled.sum()), kind)
+        issues.certain_wrong = certain
+        issues.proxy_range = _range(issues, evidence.noise_settings.max_range_width,
+                                    tuple(proxy.views))
     return _with_review(issues, evidence) if settings.review is not None else issues
 
 
 def _with_proxy(evidence: Evidence, proxy: ProxyResult, conflicts: np.ndarray,
                 n_groups: int, n_labelled: int, kind: LabelKind) -> LabelIssues:
-    settings = evidence.noise_settings
     y, probs = proxy.labels, proxy.pred_probs
     k = probs.shape[1]
     count = estimate_count(y, probs)
     quality = np.clip(probs[np.arange(len(y)), y], 0.0, 1.0)
     is_issue = flag_lowest(y, probs, quality, count)
     certain = np.isin(proxy.index, conflicts) if not kind.outcome else np.zeros(len(y), bool)
-    rejected, n_rejected = confirmed_rejections(proxy.views, y, settings.reject_allowance,
-                                                estimate_count, flag_lowest)
+    rejected, strength = two_view_rejections(proxy.views, y, estimate_count, flag_lowest)
+    if kind.outcome:  # an unlikely outcome is not a wrong label: nothing to review first
+        rejected, strength = rejected[:0], strength[:0]
     accepted = ~is_issue
     accepted_acc = (float((probs[accepted].argmax(axis=1) == y[accepted]).mean())
                     if accepted.any() else None)
-    probe = plant_flips(y, probs, count, evidence.seed)
-    certain_rows = conflicts if not kind.outcome else np.zeros(0, dtype=np.int64)
-    if kind.outcome:  # an unlikely outcome is not a wrong label: nothing is confirmed
-        rejected = rejected[:0]
-    confirmed = np.union1d(proxy.index[rejected], certain_rows).astype(np.int64)
-    n_flagged = len(np.unique(np.concatenate([proxy.index[is_issue], confirmed])))
-    bounds = bracket(n_flagged, n_labelled, confirmed, len(certain_rows),
-                     probe.recall if probe else None, settings.max_range_width,
-                     n_rejected, tuple(proxy.views))
     return LabelIssues(
         classes=list(proxy.classes), positions=proxy.index, given=y,
         likely=np.asarray(probs.argmax(axis=1), dtype=np.int64), quality=quality,
         is_issue=is_issue | certain, certain=certain, conflict_positions=conflicts,
-        conflict_groups=n_groups, n_labelled=n_labelled, kind=kind, estimated_issues=count,
+        conflict_groups=n_groups, n_labelled=n_labelled, kind=kind,
+        rejected_positions=np.asarray(proxy.index[rejected], dtype=np.int64),
+        rejected_strength=strength, estimated_issues=count,
         joint=_joint(y, probs) if k >= 2 else None, oof_accuracy=proxy.oof_accuracy,
-        accepted_accuracy=accepted_acc, probe=probe, proxy_source=proxy.source,
-        proxy_range=bounds,
+        accepted_accuracy=accepted_acc, probe=plant_flips(y, probs, count, evidence.seed),
+        proxy_source=proxy.source,
         notes=[f"classes with one example were not scored: {', '.join(proxy.skipped_classes)}"]
         if proxy.skipped_classes else [])
+
+
+def _range(issues: LabelIssues, max_width: float, views: tuple[str, ...]) -> NoiseRange:
+    return bracket(issues.n_flagged, issues.n_labelled, issues.certain_wrong, issues.probe,
+                   max_width, n_scored=len(issues.positions),
+                   rejected=len(issues.rejected_positions), views=views)
 
 
 def _with_review(issues: LabelIssues, evidence: Evidence) -> LabelIssues:
@@ -333,44 +348,34 @@ def plant_flips(y: np.ndarray, probs: np.ndarray, count: int, seed: int) -> Prob
 
     Valid without refitting because each row's out-of-fold probabilities do not depend on
     its own label; the few planted flips would only marginally change the other rows' models.
-    Rows are drawn from all scored rows (not only from accepted ones, which would pick the easy
-    rows and flatter the detector).
+    Two probes: one on rows drawn from all scored rows (not only from accepted ones, which
+    would pick the easy rows and flatter the detector), the other on rows drawn from the
+    less confident half (the proxy's top probability at most its median), where real
+    annotator errors concentrate (``noise_range``: the bound uses the lower of the two).
     """
     n, k = probs.shape
     m = int(min(PROBE_MAX, max(PROBE_MIN, round(PROBE_SHARE * n))))
     if k < 2 or n < 2 * PROBE_MIN or m >= n // 2:
         return None
-    rng = np.random.default_rng(seed + 7919)
-    planted = rng.choice(n, size=m, replace=False)
+    found, new_count = _planted(y, probs, np.arange(n), m, seed + 7919)
+    confidence = probs.max(axis=1)
+    unsure = np.flatnonzero(confidence <= np.median(confidence))
+    m_hard = min(m, len(unsure) // 2)
+    hard = _planted(y, probs, unsure, m_hard, seed + 7920)[0] if m_hard else 0
+    return Probe(planted=m, found=found, response=float((new_count - count) / m),
+                 hard_planted=m_hard, hard_found=hard)
+
+
+def _planted(y: np.ndarray, probs: np.ndarray, rows: np.ndarray, m: int,
+             seed: int) -> tuple[int, int]:
+    """(flips found, issues counted) after flipping ``m`` of ``rows`` to another class."""
+    n, k = probs.shape
+    rng = np.random.default_rng(seed)
+    planted = rng.choice(rows, size=m, replace=False)
     shift = rng.integers(1, k, size=m)
     noisy = y.copy()
     noisy[planted] = (y[planted] + shift) % k
     new_count = estimate_count(noisy, probs)
     quality = probs[np.arange(n), noisy]
     flagged = flag_lowest(noisy, probs, quality, new_count)
-    return Probe(planted=m, recall=float(flagged[planted].mean()),
-                 response=float((new_count - count) / m))
-
-
-def conflicting_duplicates(hashes: np.ndarray, labels: pd.Series) -> tuple[np.ndarray, int]:
-    """Positions of rows whose exact (normalized) input appears with another label.
-
-    Within such a group the majority label is kept and the other rows are flagged; when no
-    label has a strict majority, every row of the group is flagged (we cannot tell which is
-    right). Returns (sorted positions, number of conflicting groups). Linear (one groupby).
-    """
-    mask = labels.notna().to_numpy()
-    if not mask.any():
-        return np.zeros(0, dtype=np.int64), 0
-    frame = pd.DataFrame({"h": hashes[mask], "label": labels[mask].astype(str).to_numpy(),
-                          "pos": np.flatnonzero(mask)})
-    n_labels = frame.groupby("h")["label"].transform("nunique")
-    frame = frame[n_labels.to_numpy() > 1]
-    if frame.empty:
-        return np.zeros(0, dtype=np.int64), 0
-    sizes = frame.groupby(["h", "label"])["pos"].transform("size")
-    top = sizes.groupby(frame["h"]).transform("max")
-    n_top = (sizes == top).groupby(frame["h"]).transform("sum")
-    unique_top = (sizes == top) & (n_top == top)  # the top label is the only one of that size
-    flagged = frame["pos"].to_numpy()[~unique_top.to_numpy()]
-    return np.sort(flagged).astype(np.int64), int(frame["h"].nunique())
+    return int(flagged[planted].sum()), new_count

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tuneready.evidence.label_issues import LabelIssues, NoiseSettings
     from tuneready.evidence.languages import Languages
     from tuneready.evidence.proxy import ProxyResult
+    from tuneready.io.answer_review import MatchedVerdicts
 
 ProgressFn = Callable[[str], None]
 
@@ -65,6 +66,8 @@ class Evidence:
         #: the fitted TF-IDF vectorizers, kept so other texts can be put in the same space
         self._vectorizers: list[Any] = []
         self._noise_settings: NoiseSettings | None = None
+        #: a reviewer's verdicts on answer findings (``--review``), matched to the rows
+        self.answer_review: MatchedVerdicts | None = None
 
     @property
     def noise_settings(self) -> NoiseSettings:

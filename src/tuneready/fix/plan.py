@@ -39,6 +39,9 @@ LOAD_CODES = ("malformed_record", "invalid_json", "not_an_object", "bad_encoding
               "malformed_csv", "missing_text", "unmappable_record")
 #: the privacy check's kinds (``--redact`` / ``--drop-private`` act on them)
 PRIVATE_KINDS = ("email", "phone", "card", "iban", "national_id", "ip", "dob", "secret")
+#: the answers check's finding kinds (``checks/answers/detect.ORDER``; ``--drop-bad-answers``)
+ANSWER_KINDS = ("empty", "echo", "refusal", "canned", "language", "truncated",
+                "contradiction", "off_topic")
 KNOWN_CODES = (
     *(f"schema.{c}" for c in LOAD_CODES),
     "schema.empty_input", "schema.empty_target", "schema.empty_label",
@@ -46,14 +49,13 @@ KNOWN_CODES = (
     "size.exact_duplicates", "duplicates.redundant_rows", "duplicates.eval_leakage",
     "label_noise.reviewed", "label_noise.flagged", "label_noise.confirmed",
     "label_noise.conflicting_duplicates",
-    "answers.empty", "answers.refusal", "answers.truncated",
+    *(f"answers.{k}" for k in ANSWER_KINDS), "answers.reviewed",
     *(f"privacy.{k}" for k in PRIVATE_KINDS),
 )
 #: codes that act only when their option is given
 OPT_IN = {"label_noise.flagged": "flagged", "label_noise.confirmed": "flagged",
           "label_noise.conflicting_duplicates": "flagged",
-          "answers.empty": "answers", "answers.refusal": "answers",
-          "answers.truncated": "answers",
+          **{f"answers.{k}": "answers" for k in (*ANSWER_KINDS, "reviewed")},
           **{f"privacy.{k}": "private" for k in PRIVATE_KINDS}}
 KEPT_FIRST = "first"
 KEPT_COMPLETE = "most complete answer"

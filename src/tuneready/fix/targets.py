@@ -22,7 +22,6 @@ from tuneready.io.dataset import Dataset
 from tuneready.io.review_file import Matched
 
 EXCERPT = 120
-BAD_ANSWERS = ("empty", "refusal", "truncated")
 
 
 def collect(data: Dataset, evidence: Evidence, policy: Policy, review: Matched | None,
@@ -159,20 +158,22 @@ def _leaks(evidence: Evidence, policy: Policy, rows: np.ndarray, excerpts: list[
 
 def _bad_answers(data: Dataset, evidence: Evidence, policy: Policy, rows: np.ndarray,
                  excerpts: list[str], labels: list[str | None]) -> list[RowFlag]:
-    """Rows the answers check flags as empty, refusal-style or truncated (its own rules,
-    run once more on the same evidence; other answer findings are for review, not removal)."""
+    """The answers the audit removes from the effective size (its own rules and the same
+    review, run once more on the same evidence): empty answers, rows a reviewer confirmed
+    (``--review``) and rows of types whose precision a review measured precise enough.
+    Unreviewed candidates stay: nothing is dropped on a precision not measured here."""
     if data.has_labels or not data.has_targets:
         return []
+    from tuneready.checks.answers.acting import decide
     from tuneready.checks.answers.detect import detect_all
     from tuneready.checks.answers.settings import AnswersSettings
 
-    found = detect_all(data, evidence, AnswersSettings.from_policy(policy))
-    out = []
-    for flag in sorted(found.flags, key=lambda f: f.position):
-        if flag.kind in BAD_ANSWERS:
-            i = flag.position
-            out.append(RowFlag(int(rows[i]), f"answers.{flag.kind}", excerpts[i], labels[i]))
-    return out
+    cfg = AnswersSettings.from_policy(policy)
+    found = detect_all(data, evidence, cfg)
+    removed = decide(found, evidence.answer_review, cfg.exclude_min_precision).removed
+    kind_at = {f.position: f.kind for f in found.flags}
+    return [RowFlag(int(rows[i]), f"answers.{kind_at.get(i, 'reviewed')}", excerpts[i],
+                    labels[i]) for i in sorted(removed)]
 
 
 def _label_flags(evidence: Evidence, review: Matched | None, rows: np.ndarray,

@@ -35,10 +35,11 @@ from tuneready.io.text import normalize
 
 COLUMNS = ("row_id", "input", "given_label", "likely_label", "correct_label", "input_hash")
 #: the answers check's findings for review (``checks/answers/review.py``): the reviewer writes
-#: ``defect`` or ``ok`` in ``verdict``; not read back by the audit
+#: ``defect``, ``ok`` or ``skip`` in ``verdict``; read back by ``--review`` (``VERDICTS``)
 ANSWER_COLUMNS = ("row_id", "stratum", "stratum_size", "finding", "precision", "input",
-                  "target", "verdict", "input_hash")
-REQUIRED = ("row_id", "correct_label")
+                  "target", "verdict", "input_hash", "target_hash")
+#: a verdict on an answer finding: confirmed, not a defect, or left for later
+VERDICTS = ("defect", "ok", "skip")
 #: characters of the input written for the reviewer
 INPUT_CHARS = 4000
 
@@ -73,9 +74,66 @@ class Answer:
     label: str
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A reviewer's verdict on one answer finding (a row of an ``answers.*`` stratum)."""
+
+    line: int
+    row_id: str
+    input_hash: str
+    target_hash: str
+    stratum: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class ReviewAnswers:
+    """What a filled review file says: label answers and answer-finding verdicts."""
+
+    labels: list[Answer]
+    verdicts: list[Verdict]
+
+
 def read(path: str | Path) -> list[Answer]:
-    """The answered rows of a filled review file."""
+    """The answered label rows of a filled review file (``read_review`` for verdicts too)."""
+    return read_review(path).labels
+
+
+def read_review(path: str | Path) -> ReviewAnswers:
+    """Every answered row of a filled review file: a row of an ``answers.*`` stratum needs a
+    verdict from ``VERDICTS`` (empty or ``skip``: unanswered), any other row a label in
+    ``correct_label`` (empty: unanswered). A file needs ``row_id`` and at least one of the
+    two answer columns."""
     p = Path(path)
+    rows = _rows(p)
+    header = [h.strip().lstrip("'") for h in rows[0]]
+    if "row_id" not in header:
+        raise InputError(f"missing column (expected {', '.join(COLUMNS)})", path=str(p),
+                         line=1, field="row_id")
+    if "correct_label" not in header and "verdict" not in header:
+        raise InputError("missing column: a review file answers in correct_label (labels) or "
+                         "verdict (answer findings)", path=str(p), line=1,
+                         field="correct_label")
+    at = {name: header.index(name) for name in header}
+    labels: list[Answer] = []
+    verdicts: list[Verdict] = []
+    for line, row in enumerate(rows[1:], start=2):
+        stratum = _cell(row, at["stratum"]) if "stratum" in at else ""
+        if stratum.startswith("answers."):
+            verdict = _verdict(row, at, line, str(p))
+            if verdict:
+                verdicts.append(Verdict(line, _row_id(row, at, line, str(p)),
+                                        _opt(row, at, "input_hash"),
+                                        _opt(row, at, "target_hash"), stratum, verdict))
+            continue
+        label = _cell(row, at["correct_label"]) if "correct_label" in at else ""
+        if label:
+            labels.append(Answer(line, _row_id(row, at, line, str(p)),
+                                 _opt(row, at, "input_hash"), label))
+    return ReviewAnswers(labels, verdicts)
+
+
+def _rows(p: Path) -> list[list[str]]:
     try:
         text = p.read_text("utf-8-sig")
     except FileNotFoundError:
@@ -89,24 +147,31 @@ def read(path: str | Path) -> list[Answer]:
         raise InputError(f"not a CSV file ({exc})", path=str(p)) from None
     if not rows:
         raise InputError("the review file is empty", path=str(p), line=1)
-    header = [h.strip().lstrip("'") for h in rows[0]]
-    for column in REQUIRED:
-        if column not in header:
-            raise InputError(f"missing column (expected {', '.join(COLUMNS)})", path=str(p),
-                             line=1, field=column)
-    at = {name: header.index(name) for name in header}
-    answers = []
-    for line, row in enumerate(rows[1:], start=2):
-        label = _cell(row, at["correct_label"])
-        if not label:
-            continue
-        row_id = _cell(row, at["row_id"])
-        if not row_id:
-            raise InputError("an answered row needs its row id", path=str(p), line=line,
-                             field="row_id")
-        digest = _cell(row, at["input_hash"]) if "input_hash" in at else ""
-        answers.append(Answer(line, row_id, digest, label))
-    return answers
+    return rows
+
+
+def _verdict(row: Sequence[str], at: dict[str, int], line: int, path: str) -> str:
+    """The verdict of an answer-finding row, lower-cased; "" when unanswered or skipped."""
+    if "verdict" not in at:
+        raise InputError("an answers stratum needs a verdict column", path=path, line=1,
+                         field="verdict")
+    value = _cell(row, at["verdict"]).lstrip("'").lower()
+    if value not in ("", *VERDICTS):
+        raise InputError(f"unknown verdict '{value[:40]}' (verdicts: {', '.join(VERDICTS)})",
+                         path=path, line=line, field="verdict")
+    return "" if value == "skip" else value
+
+
+def _row_id(row: Sequence[str], at: dict[str, int], line: int, path: str) -> str:
+    row_id = _cell(row, at["row_id"]).lstrip("'")
+    if not row_id:
+        raise InputError("an answered row needs its row id", path=path, line=line,
+                         field="row_id")
+    return row_id
+
+
+def _opt(row: Sequence[str], at: dict[str, int], name: str) -> str:
+    return _cell(row, at[name]) if name in at else ""
 
 
 def _cell(row: Sequence[str], i: int) -> str:

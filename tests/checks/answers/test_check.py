@@ -10,8 +10,6 @@ import pandas as pd
 from tests.checks.answers.helpers import chat, good, run_answers
 from tests.conftest import dataset, evidence_for
 from tuneready.checks import get_check
-from tuneready.checks.answers.severity import PRECISION, leaves_effective_size
-from tuneready.checks.answers.truncation import REASONS
 from tuneready.config.policy import load_policy
 from tuneready.core.results import Status
 from tuneready.engine.runner import run_one
@@ -67,28 +65,35 @@ def test_clean_chat_passes_and_rows_carry_evidence() -> None:
     codes = {f.code for f in result.findings}
     assert {"answers.truncated", "answers.refusal", "answers.language", "answers.empty"} <= codes
     refusal = next(f for f in result.findings if f.code == "answers.refusal")
-    assert refusal.rows == [42] and "for review" in refusal.message
+    assert refusal.rows == [42] and "unmeasured here" in refusal.message
+    assert "never removed" in refusal.message
     json.dumps(result.to_dict())  # the evidence is plain JSON
 
 
-def test_only_precise_types_leave_the_effective_size() -> None:
+def test_without_a_review_only_empty_answers_leave_the_effective_size() -> None:
     pairs = [good(i) for i in range(40)] + [(f"Anything {i}?", "") for i in range(3)] + [
         ("Explain recursion", "Recursion is when a function calls itself, and")]
     _data, result = run_answers(pairs)
     rows = {r["row_id"]: r for r in result.tables["flagged_answers"]}
     removed = {rid for rid, r in rows.items() if r["removed"]}
-    assert removed == set(result.excluded_rows)
-    for _rid, r in rows.items():
-        kind = r["kind"] + (f".{r['reason']}" if r["reason"] else "")
-        assert r["removed"] == leaves_effective_size(kind, 0.9), r
+    assert removed == set(result.excluded_rows) == {rid for rid, r in rows.items()
+                                                    if r["kind"] == "empty"}
+    assert rows[44]["kind"] == "truncated" and not rows[44]["removed"]
 
 
-def test_every_finding_type_has_a_precision_entry() -> None:
-    types = {"empty", "echo", "refusal", "language", "canned", "contradiction",
-             "off_topic.pair_model", "off_topic.static_vectors"}
-    types |= {f"truncated.{r}" for r in REASONS}
-    assert types <= set(PRECISION)  # (the table may still hold retired reasons)
-    assert all(p is None or 0 <= p <= 1 for p in PRECISION.values())
+def test_every_flagged_type_states_its_precision_basis() -> None:
+    pairs = [good(i) for i in range(40)] + [("Anything?", "")] + [
+        ("Explain recursion", "Recursion is when a function calls itself, and"),
+        ("Write a poem about the sea", "I'm sorry, but I can't help with that request.")]
+    _data, result = run_answers(pairs)
+    by_type = result.metrics["precision_by_type"]
+    assert by_type["empty"]["basis"] == "certain"
+    others = {t: p for t, p in by_type.items() if t != "empty"}
+    assert others and all(p["basis"] == "unmeasured" for p in others.values())
+    assert all("value" not in p and p["text"].startswith("unmeasured here")
+               for p in others.values())
+    table = {r["type"]: r for r in result.tables["precision_by_type"]}
+    assert table["empty"]["removed"] == 1 and table["refusal"]["removed"] == 0
 
 
 def test_labelled_data_is_label_noise_and_chat_is_answers() -> None:

@@ -27,7 +27,7 @@ def test_english_rules_skip_rows_in_other_languages_and_say_so() -> None:
     flagged = {r["row_id"]: r["kind"] for r in result.tables["flagged_answers"]}
     assert flagged.get(59) == "refusal" and 58 not in flagged  # row ids count from 1
     skipped = result.metrics["english_only_skipped"]
-    assert skipped["refusal"] == 28 and skipped["truncation"] == 28
+    assert skipped["refusal"] == 28 and skipped["truncation_lexicon"] == 28
     if result.metrics.get("off_topic_scored"):  # the sentence vectors are installed
         assert skipped["off_topic"] >= 27
         assert result.metrics["off_topic_rows_scored"] <= 31

@@ -1,5 +1,5 @@
-"""Answer findings for review join review.csv: one stratum per finding type, capped per type,
-masked like every table and formula-safe when written."""
+"""Answer findings for review join review.csv: one stratum per finding type not certain by
+definition, capped per type, masked like every table and formula-safe when written."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 
 from tests.checks.answers.helpers import chat, good, run_answers
 from tests.conftest import dataset, evidence_for
+from tuneready.checks.answers.acting import decide
 from tuneready.checks.answers.detect import detect_all
 from tuneready.checks.answers.review import review_sample
 from tuneready.checks.answers.settings import AnswersSettings
@@ -26,26 +27,31 @@ def pairs() -> list[tuple[str, str]]:
     return out
 
 
-def test_only_findings_left_in_the_data_are_sampled_each_type_a_stratum() -> None:
+def test_every_uncertain_type_is_sampled_each_type_a_stratum() -> None:
     _data, result = run_answers(pairs())
     sample = result.tables["review_sample"]
     strata = {r["stratum"] for r in sample}
-    assert "answers.refusal" in strata
+    assert {"answers.refusal", "answers.truncated.dangling_word"} <= strata
+    assert "answers.empty" not in strata  # certain by definition: nothing to measure
     removed = set(result.excluded_rows)
-    assert removed and not removed & {r["row_id"] for r in sample}  # removed: not for review
+    assert removed and not removed & {r["row_id"] for r in sample}
     refusals = [r for r in sample if r["stratum"] == "answers.refusal"]
     assert len(refusals) == 6 and all(r["stratum_size"] == 6 for r in refusals)
     assert all(r["verdict"] == "" and r["target"] == REFUSAL for r in refusals)
+    assert all(r["precision"].startswith("unmeasured here") for r in refusals)
+    assert all(len(r["input_hash"]) == len(r["target_hash"]) == 16 for r in sample)
     assert result.metrics["review_rows"] == len(sample)
 
 
 def test_a_stratum_is_capped_and_the_draw_is_seeded() -> None:
     data = dataset(chat(pairs()), target_label_max=0)
     found = detect_all(data, evidence_for(data), AnswersSettings.from_policy(load_policy()))
-    first = review_sample(data, found, 4, seed=0)
-    assert [r["row_id"] for r in first] == [r["row_id"] for r in review_sample(data, found, 4, 0)]
+    act = decide(found, None, 0.9)
+    first = review_sample(data, found, act, 4, seed=0)
+    again = review_sample(data, found, act, 4, 0)
+    assert [r["row_id"] for r in first] == [r["row_id"] for r in again]
     assert sum(r["stratum"] == "answers.refusal" for r in first) == 4
-    assert review_sample(data, found, 0, 0) == []
+    assert review_sample(data, found, act, 0, 0) == []
 
 
 def test_written_masked_and_formula_safe() -> None:

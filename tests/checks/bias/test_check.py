@@ -335,3 +335,43 @@ def test_cli_unknown_intersection_is_a_usage_error(tmp_path: Any) -> None:
                                       "gender*race", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "'race' is not a group column" in result.output
+
+
+# --- other languages ----------------------------------------------------------------------
+def chinese_text_frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Chinese comments that carry an English identity term now and then (names of things,
+    quoted words): the English lexicon would find only those."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        who = ["我的邻居说 muslim 这个词", "我的邻居说 christian 这个词", "我的邻居今天说"][i % 3]
+        label = "toxic" if rng.random() < [0.7, 0.2, 0.2][i % 3] else "ok"
+        rows.append({"text": f"{who}，他们讨论了天气变化和城市交通的问题。", "label": label})
+    return pd.DataFrame(rows)
+
+
+def test_identity_groups_are_not_derived_from_chinese_text() -> None:
+    """The English lexicon would find 'muslim' in a few stray words and compare them with
+    every other row; on text that is not English it is not read, and the check says why."""
+    data = dataset(chinese_text_frame())
+    result = run(data)
+    assert result.status == Status.SKIPPED
+    assert "identity-term groups: not measured" in result.summary
+    assert "zh" in result.summary and "English-only identity-term lexicon" in result.summary
+    assert not [f for f in result.findings if f.code.startswith("bias.")
+                and f.severity != "info"]
+
+
+def test_identity_terms_are_read_in_english_rows_only() -> None:
+    english = identity_text_frame(570)
+    english["text"] = english["text"].str.replace(
+        " said ", " said that the weather was lovely and the park was busy today, ")
+    frame = pd.concat([english, chinese_text_frame(30, seed=1)], ignore_index=True)
+    data = dataset(frame)
+    result = run(data)
+    assert "identity terms judged on the 570 inputs in English; 30 not in English left out" \
+        in result.summary
+    english_muslim = int(frame["text"].iloc[:570].str.contains("muslim").sum())
+    row = next(r for r in result.tables["groups"] if r["attribute"] == "terms:religion"
+               and r["group"] == "muslim")
+    assert row["n"] == english_muslim

@@ -1,4 +1,5 @@
-"""label_noise check: planted flips are found, clean data passes, weak proxies do not fail."""
+"""label_noise check: planted flips are found, clean data passes, weak proxies do not fail, and
+only certain evidence (conflicting copies, a reviewer's labels) caps the verdict or cuts rows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tuneready.core.results import CheckResult, Severity, SizeBasis, Status, Ver
 from tuneready.engine.runner import run_one
 from tuneready.evidence.label_issues import NoiseSettings
 from tuneready.io.dataset import Dataset
+from tuneready.io.review_file import Answer, Matched, input_hash, match
 
 
 def flipped(n: int, share: float, seed: int = 0) -> tuple[pd.DataFrame, set[int]]:
@@ -27,43 +29,89 @@ def flipped(n: int, share: float, seed: int = 0) -> tuple[pd.DataFrame, set[int]
     return frame, {int(i) + 1 for i in idx}  # load_frame row ids are 1-based
 
 
-def run(data: Dataset, **overrides: object) -> CheckResult:
+def run(data: Dataset, review: Matched | None = None, **overrides: object) -> CheckResult:
     policy = load_policy()
     policy.data["label_noise"].update(overrides)
     evidence = evidence_for(data)
-    evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"))
+    evidence.noise_settings = NoiseSettings.from_policy(policy.for_check("label_noise"), review)
     result = run_one(get_check("label_noise"), data, evidence, policy)
     assert result.status != Status.ERROR, result.error
     return result
+
+
+def answered(data: Dataset, result: CheckResult, correct: dict[int, str],
+             keep: int = 0) -> Matched:
+    """The review sample of ``result`` answered from the truth (row id -> right label), except
+    that the reviewer keeps the given label of the first ``keep`` rows it would change."""
+    sample = result.tables["review_sample"]
+    answers, kept = [], 0
+    for line, r in enumerate(sample, start=2):
+        label = correct[r["row_id"]]
+        if label != r["given_label"] and kept < keep:
+            label, kept = r["given_label"], kept + 1
+        answers.append(Answer(line, str(r["row_id"]), r["input_hash"], label))
+    classes = sorted(str(v) for v in data.frame["label"].dropna().unique())
+    return match(answers, data.frame, classes, "review.csv")
+
+
+def truth_of(n: int, seed: int = 0) -> dict[int, str]:
+    """Row id -> the label ``make_texts`` gave before any flip."""
+    return {i + 1: str(v) for i, v in enumerate(make_texts(n, seed=seed)["label"])}
 
 
 def codes(result: CheckResult) -> set[str]:
     return {f.code for f in result.findings}
 
 
-def test_planted_flips_are_found_and_confirmed_ones_leave_effective_size() -> None:
+def test_planted_flips_are_found_and_stay_as_candidates() -> None:
     frame, truth = flipped(300, 0.08)
     result = run(dataset(frame))
     flagged = {r["row_id"] for r in result.tables["flagged"]}
     assert len(flagged & truth) / len(truth) >= 0.9  # recall
     assert len(flagged & truth) / len(flagged) >= 0.9  # precision
-    assert result.status == Status.WARN
-    warn = next(f for f in result.findings if f.code == "label_noise.rate_above_warn")
-    assert warn.caps is None
     m = result.metrics
     assert 0.05 <= m["noise_rate"] <= 0.11
     assert m["noise_rate_lo"] <= m["noise_rate"] <= m["noise_rate_hi"]
     assert m["noise_rate_lo"] <= len(truth) / 300 <= m["noise_rate_hi"]
-    # only rows both independent views flag (beyond the allowance) leave the effective size
-    excluded = set(result.excluded_rows)
-    assert excluded and excluded <= flagged and len(excluded) == m["confirmed_n"]
-    assert len(excluded & truth) / len(excluded) >= 0.95
-    confirmed = {r["row_id"] for r in result.tables["flagged"] if r["source"] == "confirmed"}
-    assert confirmed == excluded
+    # nothing is certain here (no conflicting copies): the lower bound is 0, nothing caps,
+    # and the candidates (even those both views reject) stay in the effective size
+    assert m["noise_rate_lo"] == 0.0 and m["certain_n"] == 0
+    assert not any(f.caps for f in result.findings)
+    assert result.excluded_rows == [] and m["excluded_n"] == 0
+    assert m["rejected_by_both_views"] > 0
     table = result.tables["flagged"]
     assert all(r["given"] != r["likely"] for r in table)
+    sources = [r["source"] for r in table]
+    first = sources.count("rejected_by_both_views")
+    assert first == m["rejected_by_both_views"]
+    assert sources[:first] == ["rejected_by_both_views"] * first  # reviewed first
     candidates = [r["quality"] for r in table if r["source"] == "candidate"]
-    assert candidates == sorted(candidates)  # confirmed first, then worst first
+    assert candidates == sorted(candidates)  # then worst first
+    finding = next(f for f in result.findings if f.code == "label_noise.candidates")
+    assert finding.caps is None and finding.n_rows == len(flagged)
+    assert "unmeasured here" in finding.message
+
+
+def test_every_flagged_row_is_a_flagged_row_with_words_not_text() -> None:
+    frame, _ = flipped(300, 0.08)
+    data = dataset(frame)
+    result = run(data)
+    rows = result.flagged
+    assert {r.row_id for r in rows} == {r["row_id"] for r in result.tables["flagged"]}
+    text_of = dict(zip(data.frame["row_id"], data.frame["input"], strict=True))
+    label_of = dict(zip(data.frame["row_id"], data.frame["label"], strict=True))
+    for r in rows:
+        assert r.check == "label_noise" and r.finding == "label_noise.candidates"
+        assert r.type in ("label_noise.rejected", "label_noise.candidate")
+        assert r.input_hash == input_hash(text_of[r.row_id])
+        assert r.evidence.startswith(f"given {label_of[r.row_id]}, likely ")
+        assert "p(given) 0." in r.evidence
+        assert text_of[r.row_id] not in r.evidence and text_of[r.row_id] not in r.reason
+        assert not r.removed and r.precision.startswith("unmeasured here")
+    rejected = [r for r in rows if r.type == "label_noise.rejected"]
+    assert rejected and all("rejected by both views" in r.evidence for r in rejected)
+    assert all(r.reason == "both independent views of the input reject the given label"
+               for r in rejected)
 
 
 def test_clean_data_does_not_fail() -> None:
@@ -74,17 +122,78 @@ def test_clean_data_does_not_fail() -> None:
     assert result.metrics["probe_recall"] >= 0.8  # the detector finds flips planted here
 
 
-def test_heavy_noise_caps_not_ready_and_moderate_caps_lora() -> None:
-    heavy = run(dataset(flipped(1200, 0.25)[0]))
-    assert "label_noise.rate_above_not_ready" in codes(heavy)
-    assert min(f.caps for f in heavy.findings if f.caps) == Verdict.NOT_READY
-    moderate = run(dataset(flipped(1200, 0.20)[0]))
-    finding = next(f for f in moderate.findings if f.code == "label_noise.rate_above_fail")
-    assert finding.caps == Verdict.LORA and finding.severity == Severity.FAIL
-    # an unresolved range binds through its lower bound only, and says so
-    assert moderate.metrics["estimate_resolved"] is False
-    assert finding.observed == moderate.metrics["noise_rate_lo"]
-    assert finding.message.startswith("at least")
+def test_heavy_noise_blocks_without_a_review_and_caps_once_reviewed() -> None:
+    frame, _ = flipped(1200, 0.25)
+    data = dataset(frame)
+    heavy = run(data)
+    # the proxy alone caps nothing: the range's upper end passes the capping levels, so
+    # readiness is blocked (fail closed) until a review measures the rate
+    assert not any(f.caps for f in heavy.findings)
+    unresolved = next(f for f in heavy.findings if f.code == "label_noise.unresolved")
+    assert unresolved.blocks and heavy.metrics["noise_rate_hi"] >= 0.25
+    reviewed = run(data, review=answered(data, heavy, truth_of(1200)))
+    assert reviewed.metrics["range_basis"] == "review"
+    finding = next(f for f in reviewed.findings
+                   if f.code == "label_noise.rate_above_not_ready")
+    assert finding.caps == Verdict.NOT_READY and "measured by a review" in finding.message
+    assert finding.observed == reviewed.metrics["noise_rate"]
+    assert "label_noise.unresolved" not in codes(reviewed)
+    moderate = flipped(1200, 0.20)[0]
+    data = dataset(moderate)
+    first = run(data)
+    second = run(data, review=answered(data, first, truth_of(1200)))
+    lo, hi = second.metrics["noise_rate_lo"], second.metrics["noise_rate_hi"]
+    assert lo <= 0.2 <= hi
+    caps = [f.caps for f in second.findings if f.caps]
+    assert caps and min(caps) in (Verdict.LORA, Verdict.NOT_READY)
+
+
+def test_a_review_measures_each_candidate_type_and_lets_precise_ones_act() -> None:
+    frame, truth = flipped(1200, 0.25)
+    data = dataset(frame)
+    first = run(data)
+    review = answered(data, first, truth_of(1200))
+    result = run(data, review=review)
+    by_type: dict[str, list] = {}
+    for row in result.flagged:
+        by_type.setdefault(row.type, []).append(row)
+    relabelled = {r.row_id for r in by_type["label_noise.relabelled"]}
+    assert relabelled and relabelled <= truth
+    assert all(r.removed and r.precision == "certain (by definition)"
+               for r in by_type["label_noise.relabelled"])
+    assert "label_noise.relabelled" in codes(result)
+    measured = [t for t in ("label_noise.rejected", "label_noise.candidate")
+                if t in by_type and by_type[t][0].precision.startswith("precision on your")]
+    assert measured  # the review answered enough rows of at least one type
+    excluded = set(result.excluded_rows)
+    for kind in measured:
+        rows = by_type[kind]
+        value = float(rows[0].precision.split()[4])
+        assert all(r.removed == (value >= 0.9) for r in rows)
+        assert all((r.row_id in excluded) == r.removed for r in rows)
+    # a reviewer who keeps a few flagged labels measures a precision below 1: a requirement
+    # of 1 then keeps every candidate, and only the reviewer's labels cut rows
+    strict = run(data, review=answered(data, first, truth_of(1200), keep=6),
+                 exclude_min_precision=1.0)
+    kept = [r for r in strict.flagged if r.type in ("label_noise.rejected",
+                                                    "label_noise.candidate")]
+    assert kept and not any(r.removed for r in kept)
+    assert set(strict.excluded_rows) == {r.row_id for r in strict.flagged if r.removed}
+
+
+def test_clean_hard_rows_are_candidates_never_cut_or_capped() -> None:
+    """Truth 0: a third of the rows mix the vocabularies (hard, but rightly labelled)."""
+    frame = make_texts(600, seed=2)
+    rng = np.random.default_rng(2)
+    words = ["match", "goal", "rain", "sunny", "stock", "bank"]  # sports, weather, finance
+    for i in rng.choice(600, size=200, replace=False):
+        frame.at[i, "text"] = " ".join(rng.choice(words, size=6)) + f" w{i}"
+    result = run(dataset(frame))
+    assert result.metrics["flagged_n"] > 0
+    assert result.metrics["noise_rate_lo"] == 0.0
+    assert result.excluded_rows == []
+    assert not any(f.caps for f in result.findings)
+    assert all(not r.removed for r in result.flagged)
 
 
 def test_conflicting_duplicates_are_certain_noise() -> None:
@@ -95,27 +204,37 @@ def test_conflicting_duplicates_are_certain_noise() -> None:
     result = run(dataset(pd.concat([frame, copies], ignore_index=True)))
     assert "label_noise.conflicting_duplicates" in codes(result)
     assert result.metrics["conflict_groups"] == 4
-    # a tie (1 vs 1) cannot say which copy is right: both rows of each pair are flagged
-    assert result.metrics["certain_n"] == 8
+    # a tie (1 vs 1) cannot say which copy is right: both rows of each pair are flagged and
+    # leave the effective size, but only one label of each pair is certainly wrong
+    assert result.metrics["certain_n"] == 4
+    assert result.metrics["noise_rate_lo"] == pytest.approx(4 / 124, abs=1e-4)
     certain = {r["row_id"] for r in result.tables["flagged"]
                if r["source"] == "conflicting_duplicate"}
     assert certain == {1, 2, 3, 4, 121, 122, 123, 124}
     assert certain <= set(result.excluded_rows)
+    rows = [r for r in result.flagged if r.type == "label_noise.conflict"]
+    assert {r.row_id for r in rows} == certain
+    assert all(r.removed and r.precision == "certain (by definition)"
+               and r.finding == "label_noise.conflicting_duplicates" for r in rows)
+    assert all("a copy of this input carries another label" in r.evidence for r in rows)
+    finding = next(f for f in result.findings if f.code == "label_noise.conflicting_duplicates")
+    assert "certain (by definition)" in finding.message
 
 
 def test_conflicts_found_without_a_proxy() -> None:
     data = dataset(pd.DataFrame({"text": ["same words", "same words", "other"],
                                  "label": ["a", "b", "a"]}))
     result = run(data)
-    assert result.metrics["certain_n"] == 2
+    assert result.metrics["certain_n"] == 1  # a 1-1 tie: one of the two labels is wrong
     assert "label_noise.no_proxy" in codes(result)
     assert set(result.excluded_rows) == {1, 2}
+    # nothing measured what a detector would miss: the range says so instead of guessing
+    assert result.metrics["noise_rate_hi"] == 1.0 and result.metrics["range_widened"]
 
 
-def test_unresolved_range_caps_nothing_and_cuts_only_confirmed_rows() -> None:
+def test_unresolved_range_caps_nothing_and_cuts_nothing() -> None:
     frame, _ = flipped(600, 0.25)
-    # an allowance as large as the data: no row is confirmed, only candidates remain
-    result = run(dataset(frame), reject_allowance=0.9, max_range_width=0.01)
+    result = run(dataset(frame), max_range_width=0.01)
     assert result.metrics["estimate_resolved"] is False
     assert result.metrics["proxy_weak"] is True and result.weak_proxy is True
     assert result.metrics["noise_rate_lo"] == 0.0
@@ -129,8 +248,7 @@ def test_unresolved_range_caps_nothing_and_cuts_only_confirmed_rows() -> None:
     assert unresolved.blocks and unresolved.severity == Severity.FAIL
     assert result.status == Status.FAIL
     assert result.excluded_rows == []  # candidates stay in the effective size
-    relaxed = run(dataset(frame), reject_allowance=0.9, max_range_width=0.01,
-                  unresolved_blocks=False)
+    relaxed = run(dataset(frame), max_range_width=0.01, unresolved_blocks=False)
     finding = next(f for f in relaxed.findings if f.code == "label_noise.unresolved")
     assert not finding.blocks and finding.severity == Severity.WARN
 
@@ -151,12 +269,14 @@ def test_a_blocking_finding_makes_the_audit_not_ready_without_lowering_the_verdi
     assert "review the 150 rows of review.csv" in rec.would_change
 
 
-def test_resolved_range_caps_by_its_point_estimate() -> None:
+def test_a_resolved_proxy_range_still_caps_only_on_certain_evidence() -> None:
     frame, _ = flipped(1200, 0.25)
     result = run(dataset(frame), max_range_width=0.5)
     assert result.metrics["estimate_resolved"] is True
-    finding = next(f for f in result.findings if f.code == "label_noise.rate_above_not_ready")
-    assert finding.observed == result.metrics["noise_rate"] and "estimated" in finding.message
+    # the point estimate is the proxy's alone: it is reported, never held to the levels
+    assert not any(f.caps for f in result.findings)
+    assert not any(f.code.startswith("label_noise.rate_above") for f in result.findings)
+    assert next(f for f in result.findings if f.code == "label_noise.unresolved").blocks
 
 
 def test_certain_noise_binds_whatever_the_proxy() -> None:
@@ -171,20 +291,21 @@ def test_certain_noise_binds_whatever_the_proxy() -> None:
     assert "label_noise.rate_above_not_ready" in codes(result)
 
 
-def test_random_labels_are_not_ready_on_the_lower_bound_alone() -> None:
+def test_random_labels_block_but_never_cap_on_the_proxy_alone() -> None:
     rng = np.random.default_rng(3)
     frame = make_texts(400)
     frame["label"] = rng.choice(["x", "y"], size=400)
     result = run(dataset(frame))
     assert result.metrics["oof_accuracy"] < 0.65
-    # labels unrelated to the text: the range is wide (nothing here tells a hard row from a
-    # wrong one), but both views independently reject so many rows that even its lower
-    # bound is above the not-ready level
+    # labels unrelated to the text: nothing here tells a hard row from a wrong one and the
+    # detector finds few planted flips, so the range is wide; with no certain evidence its
+    # lower bound is 0 and only the blocking finding speaks
     assert result.metrics["estimate_resolved"] is False
-    assert result.metrics["noise_rate_lo"] > 0.2
+    assert result.metrics["noise_rate_lo"] == 0.0
     assert result.metrics["noise_rate_hi"] > 0.5
-    finding = next(f for f in result.findings if f.code == "label_noise.rate_above_not_ready")
-    assert finding.message.startswith("at least")
+    assert not any(f.caps for f in result.findings)
+    finding = next(f for f in result.findings if f.code == "label_noise.unresolved")
+    assert finding.blocks and result.status == Status.FAIL
 
 
 @pytest.mark.parametrize("labels", [["sports"] * 40, ["a"] * 39 + ["b"]])

@@ -13,8 +13,10 @@ training target, each finding type with its own module:
 - ``language``: answers in another language than their prompt, and the language mix;
 - ``canned``: one template reply given to many different prompts.
 
-``severity`` holds each type's precision measured on planted defects (``bench/answers.py``):
-only types measured at ``exclude_min_precision`` or better leave the effective size and count
-toward the rate; the others are listed for review. Refusals never leave it (a refusal may be
-the behaviour the data is meant to teach).
+No precision is assumed: ``acting`` gives each finding type the precision a review measured
+on *this* data (``--review``), or states it unmeasured; only empty answers, rows a reviewer
+confirmed and the rows of types measured at ``exclude_min_precision`` or better leave the
+effective size and count toward the rate; every other flag is a candidate, sampled for review
+(``review``), and every flag is listed in ``flagged.csv`` (``result``). Refusals leave only by
+a reviewer's verdict (a refusal may be the behaviour the data is meant to teach).
 """

@@ -15,10 +15,11 @@ SPEC = CheckSpec(
     what=("free-form answers that are empty, echoed, refusals, truncated (read from the text), "
           "off-topic (fit another prompt better than their own, against a shuffled "
           "baseline), contradictory on closed prompts, in another language than their "
-          "prompt, or canned replies given to many prompts; each with its measured precision"),
+          "prompt, or canned replies given to many prompts; each type's precision measured "
+          "on this data by a review, or stated as unmeasured"),
     why=("a model tuned on cut-off, off-topic or templated answers learns to stop "
-         "mid-sentence, answer the wrong question or repeat the template; only findings "
-         "measured precise enough remove rows"),
+         "mid-sentence, answer the wrong question or repeat the template; only empty "
+         "answers and rows confirmed on this data (a review) remove rows"),
     needs=frozenset({"norm_input", "norm_target", "target_tokens", "sentence_vectors",
                      "answer_vectors", "languages"}),
     settings=AnswersSettings,
@@ -43,4 +44,4 @@ class AnswersCheck(Declared):
         from tuneready.checks.answers.result import answers_result
 
         return answers_result(self.name, data, detect_all(data, evidence, cfg), policy, cfg,
-                              evidence.seed)
+                              evidence.seed, evidence.answer_review)

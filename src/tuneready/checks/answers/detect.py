@@ -17,7 +17,6 @@ import pandas as pd
 from tuneready.checks.answers import canned as canned_mod
 from tuneready.checks.answers import consistency as consistency_mod
 from tuneready.checks.answers.settings import AnswersSettings
-from tuneready.checks.answers.severity import leaves_effective_size, precision
 
 if TYPE_CHECKING:
     from tuneready.checks.answers.offtopic import OffTopic
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 #: the first type that applies to a row is its flag
 ORDER = ("empty", "echo", "refusal", "canned", "language", "truncated", "contradiction",
          "off_topic")
-#: kinds whose precision was measured per reason (off-topic: per encoder)
+#: kinds whose precision is measured per reason (off-topic: per encoder)
 TYPED_BY_REASON = ("truncated", "off_topic")
 
 
@@ -46,7 +45,6 @@ class Flag:
 class Detections:
     n: int
     flags: list[Flag] = field(default_factory=list)
-    min_precision: float = 0.9
     metrics: dict[str, Any] = field(default_factory=dict)
     language_mix: dict[str, int] = field(default_factory=dict)
     canned_groups: list[list[int]] = field(default_factory=list)
@@ -58,12 +56,12 @@ class Detections:
         return out
 
     def excluded_positions(self) -> set[int]:
-        """Rows whose finding type is measured precise enough to leave the effective size;
-        a canned reply keeps one copy."""
-        first = {g[0] for g in self.canned_groups}
-        return {f.position for f in self.flags
-                if leaves_effective_size(f.type, self.min_precision)
-                and not (f.kind == "canned" and f.position in first)}
+        """Rows that leave the effective size without a review: only findings certain by
+        definition (``acting``); a review adds the types it measures precise enough."""
+        from tuneready.checks.answers.acting import decide
+
+        # without a review no type is measured, so no requirement on precision can be met
+        return decide(self, None, float("inf")).removed
 
 
 def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> Detections:
@@ -76,7 +74,7 @@ def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> 
     frame = data.frame
     prompts = frame["input"].fillna("").astype(str).tolist()
     answers = frame["target"].fillna("").astype(str).tolist()
-    found = Detections(len(answers), min_precision=cfg.exclude_min_precision)
+    found = Detections(len(answers))
     taken = np.zeros(len(answers), dtype=bool)
 
     def add(pos: int, kind: str, reason: str = "", **ev: Any) -> None:
@@ -95,8 +93,6 @@ def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> 
     _off_topic(found, add, evidence, prompts, answers, taken, cfg, english, skipped)
     found.metrics["english_only_skipped"] = {k: v for k, v in skipped.items() if v}
     found.flags.sort(key=lambda f: (ORDER.index(f.kind), f.position))
-    for f in found.flags:
-        f.evidence["precision"] = precision(f.type)
     return found
 
 
@@ -160,7 +156,7 @@ def _truncation(found: Detections, add: Any, prompts: list[str], answers: list[s
     reading = read(prompts, answers, np.asarray(evidence.target_tokens),
                    cfg.truncation_min_estimated_precision,
                    english_answers=english[1].tolist(), english_prompts=english[0].tolist())
-    skipped["truncation"] = reading.english_skipped
+    skipped["truncation_lexicon"] = reading.english_skipped
     found.metrics.update(truncation_code_answers=reading.code_rows,
                          truncation_sentence_ends_learned=reading.sentences,
                          truncation_word_rules={k: c.as_dict()

@@ -196,7 +196,7 @@ def calibrate(rule: Rule, levels: tuple[float, ...], complete: list[Any],
         expected_false = background * len(candidates)
         if flagged and expected_false <= (1 - min_precision) * flagged:
             out.level, out.background, out.flagged = level, background, flagged
-            out.estimated_precision = 1 - expected_false / flagged
+            out.estimated_precision = (flagged - expected_false) / flagged
             return out
         out.background = background
     return out

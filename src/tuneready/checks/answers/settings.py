@@ -10,8 +10,9 @@ from tuneready.config.typed import Table
 
 @dataclass(frozen=True)
 class AnswersSettings(Table):
-    """The rate ladder, which finding types leave the effective size, and each detector's
-    level (``default.toml`` says how each was measured)."""
+    """The rate ladder, the precision a type must be measured at on this data before its
+    rows leave the effective size, whether unmeasured candidates block, and each
+    detector's level (``default.toml`` says how each was measured)."""
 
     table = "answers"
     warn_rate: float
@@ -32,3 +33,4 @@ class AnswersSettings(Table):
     language_min_confidence: float
     canned_min_prompts: int
     review_per_type: int
+    unresolved_blocks: bool

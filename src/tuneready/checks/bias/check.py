@@ -49,7 +49,7 @@ SPEC = CheckSpec(
     why=("fine-tuning carries the disparities of its data into the model; "
          "only curating the data removes them"),
     needs=frozenset({"norm_input", "input_hash", "target_tokens", "tfidf",
-                     "sentence_vectors", "proxy", "label_issues"}),
+                     "sentence_vectors", "proxy", "label_issues", "languages"}),
     settings=BiasSettings,
     excluded_as=None,
     charts={"groups": "bias_groups"},

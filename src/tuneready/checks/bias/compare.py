@@ -49,6 +49,8 @@ class Inputs:
     noise_positions: np.ndarray | None = None
     noise_flagged: np.ndarray | None = None
     target_positions: np.ndarray | None = None
+    #: the answers the English refusal phrases read (``None``: too few are in English)
+    refusal_positions: np.ndarray | None = None
     refused: np.ndarray | None = None
     target_tokens: np.ndarray | None = None
 
@@ -68,7 +70,10 @@ def focus_labels(labels: pd.Series, max_labels: int, min_label_n: int) -> list[s
 
 
 def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.ndarray | None,
-           free_form: bool, max_labels: int, min_label_n: int) -> Inputs:
+           free_form: bool, max_labels: int, min_label_n: int,
+           english_targets: np.ndarray | None = None) -> Inputs:
+    """What the comparisons read. ``english_targets``: per row, whether its answer is one the
+    English refusal phrases may read (``None``: every answer; all False: none)."""
     labels = data_frame["label"].reset_index(drop=True)
     inputs = Inputs(n=len(data_frame), labels=labels,
                     focus=focus_labels(labels, max_labels, min_label_n))
@@ -100,7 +105,11 @@ def gather(data_frame: pd.DataFrame, proxy: Any, issues: Any, target_tokens: np.
     if free_form:
         has_target = (data_frame["target"].fillna("").str.len() > 0).to_numpy()
         inputs.target_positions = np.flatnonzero(has_target)
-        inputs.refused = refusals(data_frame["target"].iloc[inputs.target_positions])
+        read = inputs.target_positions if english_targets is None else \
+            inputs.target_positions[np.asarray(english_targets, dtype=bool)[has_target]]
+        if len(read) or english_targets is None:
+            inputs.refusal_positions = read
+            inputs.refused = refusals(data_frame["target"].iloc[read])
         if target_tokens is not None:
             inputs.target_tokens = np.asarray(target_tokens)[inputs.target_positions]
     return inputs
@@ -122,11 +131,10 @@ def compare_attribute(attr: Attribute, inputs: Inputs, cfg: BiasSettings
     if inputs.noise_positions is not None and inputs.noise_flagged is not None:
         families.append(rate_family(inputs.noise_flagged, group[0][inputs.noise_positions],
                                     "noise_rate", min_n, names=group[1]))
-    free_form = (inputs.target_positions is not None and inputs.refused is not None
-                 and len(inputs.target_positions))
-    if free_form:
-        assert inputs.target_positions is not None and inputs.refused is not None
-        families.append(rate_family(inputs.refused, group[0][inputs.target_positions],
+    free_form = inputs.target_positions is not None and len(inputs.target_positions)
+    if inputs.refusal_positions is not None and inputs.refused is not None \
+            and len(inputs.refusal_positions):
+        families.append(rate_family(inputs.refused, group[0][inputs.refusal_positions],
                                     "refusal_rate", min_n, names=group[1]))
     tested: list[Comparison] = []
     if attr.source != "lexicon":  # shares of derived groups say how often a term occurs

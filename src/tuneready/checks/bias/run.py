@@ -17,6 +17,7 @@ from tuneready.checks.bias.groups import Attribute, column_attributes
 from tuneready.checks.bias.lexicon import NONE, TermMatches, match_terms, term_label_association
 from tuneready.checks.bias.settings import BiasSettings
 from tuneready.checks.bias.stats import Comparison, benjamini_hochberg
+from tuneready.checks.english_only import IDENTITY_LEXICON, REFUSAL_PHRASES, english_rows_of
 from tuneready.core.results import Finding, Severity
 from tuneready.evidence.store import Evidence
 from tuneready.io.dataset import Dataset
@@ -83,8 +84,8 @@ class Analysis:
             pos = rows_of(c.low.group, inp.proxy_positions, missed)
         elif c.metric == "noise_rate" and inp.noise_positions is not None:
             pos = rows_of(c.high.group, inp.noise_positions, inp.noise_flagged)
-        elif c.metric == "refusal_rate" and inp.target_positions is not None:
-            pos = rows_of(c.high.group, inp.target_positions, inp.refused)
+        elif c.metric == "refusal_rate" and inp.refusal_positions is not None:
+            pos = rows_of(c.high.group, inp.refusal_positions, inp.refused)
         else:
             pos = rows_of(c.low.group)
         return np.asarray(ids[pos])
@@ -172,12 +173,7 @@ def analyse(data: Dataset, evidence: Evidence, cfg: BiasSettings) -> Analysis:
     analysis.notes += auto
     mode = cfg.lexicon
     if mode == "always" or (mode == "auto" and not attrs):
-        analysis.matches = match_terms(data.frame["input"])
-        derived = [Attribute(f"terms:{cat}", vals, "lexicon")
-                   for cat, vals in analysis.matches.groups.items() if (vals != NONE).any()]
-        if derived:
-            analysis.notes.append("groups derived from identity terms in the input text")
-        attrs += derived
+        attrs += _lexicon_attributes(analysis, data, evidence)
     limit = cfg.max_groups
     wide = [a for a in attrs if len(a.counts) > limit]
     if wide:
@@ -193,6 +189,28 @@ def analyse(data: Dataset, evidence: Evidence, cfg: BiasSettings) -> Analysis:
     _compare(analysis, data, evidence)
     _terms(analysis, data)
     return analysis
+
+
+def _lexicon_attributes(analysis: Analysis, data: Dataset, evidence: Evidence
+                        ) -> list[Attribute]:
+    """Groups from the English identity-term lexicon, read in the inputs in English only: in
+    another language it finds only stray English words (code, names), and a group "none"
+    holding every non-English row would compare languages, not identities. Not derived at all
+    when too few inputs are in English; the other rows count as naming no term."""
+    english = english_rows_of(evidence, "input", analysis.cfg.english_min_share)
+    if not english.measured:
+        analysis.notes.append(english.not_measured("identity-term groups", IDENTITY_LEXICON))
+        return []
+    texts = data.frame["input"]
+    analysis.matches = match_terms(texts if english.complete else texts.where(english.mask, ""))
+    derived = [Attribute(f"terms:{cat}", vals, "lexicon")
+               for cat, vals in analysis.matches.groups.items() if (vals != NONE).any()]
+    if derived:
+        analysis.notes.append("groups derived from identity terms in the input text")
+        left_out = english.left_out("identity terms")
+        if left_out:
+            analysis.notes.append(left_out + " (they count as naming none)")
+    return derived
 
 
 def _label_issues(evidence: Evidence, analysis: Analysis) -> Any:
@@ -218,12 +236,26 @@ def _compare(analysis: Analysis, data: Dataset, evidence: Evidence) -> None:
                                   "examples, not teaching")
     analysis.inputs = gather(data.frame, proxy, issues,
                              evidence.target_tokens if free_form else None, free_form,
-                             cfg.max_labels, cfg.min_label_n)
+                             cfg.max_labels, cfg.min_label_n,
+                             _english_answers(analysis, evidence) if free_form else None)
     for attr in analysis.attributes:
         tested, info = compare_attribute(attr, analysis.inputs, cfg)
         analysis.tested += tested
         analysis.info += info
     judge(analysis.tested, cfg)
+
+
+def _english_answers(analysis: Analysis, evidence: Evidence) -> np.ndarray | None:
+    """Which answers the English refusal phrases may read (``None``: all; all False when too
+    few answers are in English, with a note)."""
+    english = english_rows_of(evidence, "target", analysis.cfg.english_min_share)
+    if english.complete:
+        return None
+    if not english.measured:
+        analysis.notes.append(english.not_measured("refusal rates", REFUSAL_PHRASES))
+        return np.zeros(len(english.mask), dtype=bool)
+    analysis.notes.append(english.left_out("refusal rates"))
+    return english.mask
 
 
 def judge(comparisons: list[Comparison], cfg: BiasSettings) -> None:

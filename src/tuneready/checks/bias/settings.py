@@ -30,3 +30,4 @@ class BiasSettings(Table):
     max_labels: int
     max_groups: int
     weak_proxy_accuracy: float
+    english_min_share: float

@@ -10,15 +10,16 @@ from tuneready.config.typed import Table
 
 @dataclass(frozen=True)
 class LabelNoiseSettings(Table):
-    """The rate ladder, the range's allowance and width, blocking, label kind, review size."""
+    """The rate ladder, the range's width, blocking, label kind, review size, and the
+    precision a reviewed candidate type needs before its rows leave the effective size."""
 
     table = "label_noise"
     warn_rate: float
     fail_rate: float
     not_ready_rate: float
-    reject_allowance: float
     max_range_width: float
     unresolved_blocks: bool
     label_kind: str
     review_half_width: float
     review_max_rows: int
+    exclude_min_precision: float

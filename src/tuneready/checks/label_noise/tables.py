@@ -14,12 +14,11 @@ import pandas as pd
 
 from tuneready.checks.label_noise.settings import LabelNoiseSettings
 from tuneready.evidence.label_issues import LabelIssues
-from tuneready.evidence.noise_range import RECALL_FLOOR
 from tuneready.evidence.review import MIN_MISS, draw, plan
 from tuneready.io.dataset import Dataset
 from tuneready.io.review_file import INPUT_CHARS, input_hash
 
-#: rows listed in the ``flagged`` table (the full list is in ``excluded_rows``)
+#: rows listed in the ``flagged`` table (every row is in ``flagged.csv``: ``flags.py``)
 TABLE_ROWS = 500
 
 
@@ -34,13 +33,13 @@ def _flagged(issues: LabelIssues, data: Dataset) -> list[dict[str, Any]]:
     labels = frame["label"].to_numpy()
     row_ids = frame["row_id"].to_numpy()
     conflicts = set(issues.conflict_positions.tolist())
-    confirmed = set(issues.confirmed_positions.tolist())
+    rejected = set(issues.rejected_positions.tolist())
     out = []
     for p in issues.worst_first()[:TABLE_ROWS].tolist():
         i = pos_to_scored.get(p)
         source = ("conflicting_duplicate" if p in conflicts else
                   "reviewed" if p in issues.review_changes else
-                  "confirmed" if p in confirmed else "candidate")
+                  "rejected_by_both_views" if p in rejected else "candidate")
         out.append({
             "row_id": int(row_ids[p]), "given": str(labels[p]),
             "likely": (issues.review_changes.get(p) or
@@ -90,7 +89,7 @@ def review_sample(data: Dataset, issues: LabelIssues, cfg: LabelNoiseSettings,
     flagged = issues.flagged_positions
     unflagged = np.setdiff1d(labelled, flagged)
     b = issues.bounds
-    recall = b.recall if b.recall is not None else RECALL_FLOOR
+    recall = b.recall if b.recall is not None else 0.0  # nothing measured: plan for misses
     share = len(flagged) / max(len(labelled), 1)
     miss = min(0.5, max(MIN_MISS, b.upper * (1 - recall) / max(1 - share, 1e-9)))
     taken = plan(len(flagged), len(unflagged), miss, cfg.review_half_width,

@@ -56,6 +56,8 @@ def score(case: Case, flags: dict[str, set[int]], excluded: set[int]) -> dict[st
     types: dict[str, Counted] = {}
     for key, got in flags.items():
         kind = key.split(".", 1)[0]
+        if kind not in KINDS:  # never planted (empty: a defect by definition; echo)
+            continue
         judged = got - case.source.get(kind, set())
         if kind == "contradiction":
             truth = case.truth.get(kind, set())

@@ -17,12 +17,17 @@ never planted into):
   canned reply instead; never a real defect of the source, such as one of glaive's refusals,
   nor an answer already cut, which would plant two defects in one row);
 - ``refusal``: a refusal, from ``REFUSALS_DEV`` (what the detector was written against) or
-  ``REFUSALS_HELD_OUT`` (phrasings never shown to it), half each;
+  ``REFUSALS_HELD_OUT`` (phrasings never shown to it), half each; in the row's own language
+  for other languages (``bench/answer_pools.py``);
 - ``language``: a sentence in another language (written for this benchmark: the shared data
-  holds no translations);
+  holds no translations; English for rows in other languages);
 - ``canned``: one of three template replies (with a name or a number varied) given to many rows;
 - ``contradiction``: a copy of a closed prompt whose answer is short, with its case and
   punctuation changed and another short answer (the copy is the planted row).
+
+A planted refusal or sentence is used at most ``MAX_COPIES`` times (one more would make it a
+canned reply too). ``plant`` applies a ``Recipe`` (rates or fixed counts, where cuts fall,
+the set's language) to any source; the held-out sources live in ``bench/answer_heldout.py``.
 """
 
 from __future__ import annotations
@@ -31,63 +36,48 @@ import glob
 import itertools
 import json
 import random
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.answer_pools import CANNED as CANNED_BY_LANGUAGE
+from bench.answer_pools import (
+    CANNED_EN,
+    FOREIGN,
+    NAMES,
+    REFUSALS_DEV,
+    REFUSALS_HELD_OUT,
+    other_language,
+    refusals,
+)
 from bench.common import require_shared
+
+__all__ = ["FOREIGN", "REFUSALS_DEV", "REFUSALS_HELD_OUT", "Case", "Recipe", "plant"]
 
 KINDS = ("truncated", "off_topic", "refusal", "language", "canned", "contradiction")
 #: share of rows planted with each defect (contradictions: of the closed short-answer rows)
 RATES = {"truncated": 0.05, "off_topic": 0.05, "refusal": 0.015, "language": 0.015,
          "canned": 0.02, "contradiction": 0.3}
+CANNED = CANNED_EN
 
-REFUSALS_DEV = [
-    "I'm sorry, but I can't help with that request.",
-    "I am sorry, I cannot provide that information.",
-    "As an AI language model, I cannot do that.",
-    "Unfortunately, I am unable to assist with this.",
-    "I apologize, but I won't be able to answer that.",
-    "Sorry, but I can't comply with this request.",
-    "As an AI assistant, I don't have the ability to do that.",
-    "I cannot answer that question.",
-    "I'm unable to provide the information you asked for.",
-    "I will not write that for you.",
-]
-REFUSALS_HELD_OUT = [
-    "That's not something I'm able to help with.",
-    "I'd rather not answer that one.",
-    "Regrettably, this falls outside of what I can do for you.",
-    "I'm afraid I can't do that.",
-    "My apologies, but that request goes against my guidelines.",
-    "That is beyond my capabilities, so I must decline.",
-    "I do not have access to that kind of information, so I can't say.",
-    "I'm not in a position to give advice on this topic.",
-    "This isn't a request I can fulfill.",
-    "I have to refuse this request.",
-    "Please understand that I can't share that.",
-    "I'm not allowed to discuss that.",
-]
-FOREIGN = [
-    "Je ne sais pas exactement, mais je pense que c'est une bonne idée de commencer tôt.",
-    "Das hängt davon ab, wie viel Zeit du hast und was du genau erreichen möchtest.",
-    "Claro que sí, puedes hacerlo en casa con muy pocos ingredientes y un poco de paciencia.",
-    "Non ne sono sicuro, ma credo che la risposta giusta sia quella più semplice.",
-    "Sim, é possível, mas você precisa verificar as configurações do sistema primeiro.",
-    "Ja, dat kan, maar je moet eerst de instellingen van het programma controleren.",
-    "Oui, bien sûr. Il faut d'abord ouvrir le menu, puis choisir les paramètres.",
-    "Ich glaube, das ist eine sehr gute Frage, über die man lange nachdenken kann.",
-    "La respuesta depende de muchos factores, pero en general es mejor empezar despacio.",
-    "Certo, ti spiego come funziona: prima si apre il file e poi si modifica il testo.",
-    "Det beror på hur mycket tid du har och vad du vill uppnå med projektet.",
-    "Tak, to jest możliwe, ale najpierw musisz sprawdzić ustawienia systemu.",
-]
-CANNED = [
-    "Thank you for reaching out, {name}! I'm happy to help with anything else you need today.",
-    "Great question! Please contact our support team at extension {num} for more details.",
-    "I understand. Let me know if there is anything else I can do for you, {name}.",
-]
-NAMES = ["Alex", "Sam", "Jordan", "Taylor", "Chris", "Pat", "Robin", "Casey"]
+
+@dataclass(frozen=True)
+class Recipe:
+    """How defects are planted into one source."""
+
+    #: the set's language when its rows do not carry their own (``Case.languages``)
+    language: str = "en"
+    #: kind -> share of rows planted (contradiction: of the closed short-answer rows)
+    rates: Mapping[str, float] = field(default_factory=lambda: dict(RATES))
+    #: kind -> a fixed number of rows instead of a share (the issue's recipe)
+    counts: Mapping[str, int] | None = None
+    #: ``None``: the mixed cut (a character at 30-80 %, a word boundary, one token count);
+    #: a share: every cut at that share of the answer's characters
+    cut_at: float | None = None
+    #: answers cut have at least this many words (a CJK character counts as a word)
+    cut_min_words: int = 8
 
 
 @dataclass
@@ -101,6 +91,14 @@ class Case:
     pairs: dict[int, int] = field(default_factory=dict)
     #: real defects of the source read by hand (kind -> positions), neither planted nor clean
     source: dict[str, set[int]] = field(default_factory=dict)
+    #: each row's language where the set mixes several (else ``Recipe.language``)
+    languages: list[str] | None = None
+    #: answers of the same source outside the case (other conversations): what is swapped
+    #: in as an off-topic answer when given; else an answer of another row of the case
+    outside: list[str] = field(default_factory=list)
+
+    def language(self, i: int, default: str) -> str:
+        return self.languages[i] if self.languages else default
 
     def mark_source_defects(self, source: str) -> None:
         """Rows whose (unplanted) answer a person judged a real defect of the source: they
@@ -165,65 +163,111 @@ def clean_case(name: str) -> Case:
 
 
 def planted_case(name: str, seed: int = 0) -> Case:
-    """The source with every defect kind planted at seeded rows (disjoint)."""
+    """A tuned source with every defect kind planted at seeded rows (disjoint)."""
+    return plant(clean_case(name), seed, Recipe(), name)
+
+
+def plant(base: Case, seed: int, recipe: Recipe, name: str) -> Case:
+    """``base`` (unplanted, its real defects marked) with the recipe's defects planted at
+    seeded rows, one defect per row; a kind without a pool for a row's language is not
+    planted there."""
     rng = random.Random(seed)
-    base = clean_case(name)
     case = Case(name, list(base.prompts), list(base.answers), {k: set() for k in KINDS})
-    case.source = base.source
+    case.source, case.languages, case.outside = base.source, base.languages, base.outside
     n = len(case.prompts)
+    count = (dict(recipe.counts) if recipe.counts is not None
+             else {k: round(r * n) for k, r in recipe.rates.items() if k != "contradiction"})
     real = set().union(*case.source.values()) if case.source else set()
     free = list(range(n))
     rng.shuffle(free)
     free = [i for i in free if i not in real]  # a planted row carries exactly one defect
-    long_rows = [i for i in free if len(case.answers[i].split()) >= 8]
-    _truncate(case, long_rows[:round(RATES["truncated"] * n)], rng)
+    long_rows = [i for i in free if _words(case.answers[i]) >= recipe.cut_min_words]
+    _truncate(case, long_rows[:count.get("truncated", 0)], rng, recipe.cut_at)
     taken = set(case.truth["truncated"])
     free = [i for i in free if i not in taken]
-    counts = {k: round(RATES[k] * n) for k in ("off_topic", "refusal", "language", "canned")}
-    counts["canned"] = max(counts["canned"], 6 * len(CANNED))  # a template: 6+ prompts each
-    for kind, count in counts.items():
-        rows, free = free[:count], free[count:]
+    if "canned" in count and recipe.counts is None:
+        count["canned"] = max(count["canned"], 6 * len(CANNED))  # 6+ prompts per template
+    for kind in ("off_topic", "refusal", "language", "canned"):
+        rows = [i for i in free if _pool(kind, case.language(i, recipe.language), 0)]
+        rows = rows[:count.get(kind, 0)]
+        used: Counter[str] = Counter()
+        planted = []
         for j, i in enumerate(rows):
-            case.answers[i] = _plant(kind, i, j, case, rng)
-        case.truth[kind] = set(rows)
-    _contradict(case, free, rng)
+            text = _plant(kind, i, j, case, rng, case.language(i, recipe.language), used)
+            if text is not None:
+                case.answers[i] = text
+                planted.append(i)
+        case.truth[kind] = set(planted)
+        free = [i for i in free if i not in case.truth[kind]]
+    if recipe.rates.get("contradiction") and recipe.counts is None \
+            and recipe.language == "en" and not case.languages:
+        _contradict(case, free, rng, recipe.rates["contradiction"])
     return case
 
 
-def _truncate(case: Case, rows: list[int], rng: random.Random) -> None:
+def _words(text: str) -> int:
+    from tuneready.evidence.languages import word_count
+
+    return word_count(text)
+
+
+def _pool(kind: str, language: str, j: int) -> list[str]:
+    if kind == "refusal":
+        return refusals(language, j)
+    if kind == "language":
+        return other_language(language)
+    if kind == "canned":
+        return CANNED_BY_LANGUAGE.get(language, [])
+    return ["swap"]
+
+
+def _truncate(case: Case, rows: list[int], rng: random.Random, cut_at: float | None) -> None:
     from tuneready.evidence.tokens import get_encoding
 
     enc = get_encoding()
-    limit_rows = rows[: len(rows) // 5]
+    limit_rows = rows[: len(rows) // 5] if cut_at is None else []
     tokens = sorted(len(enc.encode_ordinary(case.answers[i])) for i in limit_rows)
     limit = max(8, tokens[len(tokens) // 3]) if tokens else 8
     for j, i in enumerate(rows):
         text = case.answers[i]
-        ids = enc.encode_ordinary(text)
-        if i in limit_rows and len(ids) > limit + 2:
-            cut = enc.decode(ids[:limit])
-        elif j % 2 == 0:
+        words = text.split(" ")
+        if cut_at is not None:
+            cut = text[:int(len(text) * cut_at)]
+        elif i in limit_rows and len(enc.encode_ordinary(text)) > limit + 2:
+            cut = enc.decode(enc.encode_ordinary(text)[:limit])
+        elif j % 2 == 0 or len(words) < 4:  # a CJK text has no spaces to cut at
             cut = text[:int(len(text) * rng.uniform(0.3, 0.8))]
         else:
-            words = text.split(" ")
             cut = " ".join(words[:max(2, int(len(words) * rng.uniform(0.3, 0.8)))])
         case.answers[i] = cut.rstrip()
         case.truth["truncated"].add(i)
 
 
-def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random) -> str:
+#: a planted refusal or foreign sentence is used at most this many times: one more and it
+#: would be a canned reply too (``[answers] canned_min_prompts``), two defects in one row
+MAX_COPIES = 4
+
+
+def _plant(kind: str, i: int, j: int, case: Case, rng: random.Random, language: str,
+           used: Counter[str]) -> str | None:
     if kind == "off_topic":  # an answer given once in the source, to another prompt
+        if case.outside:
+            return case.outside[rng.randrange(len(case.outside))]
         while True:
             k = rng.randrange(len(case.prompts))
             if (case.prompts[k].strip().lower() != case.prompts[i].strip().lower()
-                    and _once(case, k) and not _real(case, k)):
+                    and _once(case, k) and not _real(case, k)
+                    and case.language(k, language) == language):
                 return case.answers[k]
-    if kind == "refusal":
-        pool = REFUSALS_DEV if j % 2 == 0 else REFUSALS_HELD_OUT
-        return rng.choice(pool)
-    if kind == "language":
-        return rng.choice(FOREIGN)
-    template = CANNED[j % len(CANNED)]
+    if kind in ("refusal", "language"):
+        pool = [t for t in _pool(kind, language, j) if used[t] < MAX_COPIES]
+        if not pool:
+            return None  # every phrasing used up: plant fewer
+        text = rng.choice(pool)
+        used[text] += 1
+        return text
+    templates = CANNED_BY_LANGUAGE[language]
+    template = templates[j % len(templates)]
     return template.format(name=rng.choice(NAMES), num=rng.randrange(100, 999))
 
 
@@ -246,13 +290,13 @@ CLOSED_OPENERS = ("what is", "what are", "who ", "when ", "where ", "which ", "h
                   "how much", "name the", "convert", "translate", "calculate", "classify")
 
 
-def _contradict(case: Case, free: list[int], rng: random.Random) -> None:
+def _contradict(case: Case, free: list[int], rng: random.Random, rate: float) -> None:
     """Copies of closed short-answer prompts with another short answer, appended."""
     closed = [i for i in free if case.prompts[i].lower().startswith(CLOSED_OPENERS)
               and len(case.answers[i].split()) <= 6]
     short = [i for i in range(len(case.answers)) if len(case.answers[i].split()) <= 6
              and not _real(case, i)]  # not a cut or swapped answer: one defect per row
-    for i in closed[:round(RATES["contradiction"] * len(closed))]:
+    for i in closed[:round(rate * len(closed))]:
         other = rng.choice([k for k in short if case.answers[k] != case.answers[i]])
         prompt = case.prompts[i]
         copy = prompt.upper() if rng.random() < 0.5 else prompt.rstrip("?.!") + " ?"

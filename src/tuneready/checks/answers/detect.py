@@ -82,19 +82,33 @@ def detect_all(data: Any, evidence: Any, cfg: AnswersSettings | None = None) -> 
             taken[pos] = True
             found.flags.append(Flag(pos, kind, reason, ev))
 
-    _rules(found, add, prompts, answers, evidence, cfg)
+    english = _english(evidence)
+    skipped: dict[str, int] = {}
+    _rules(found, add, prompts, answers, evidence, cfg, english[1], skipped)
     _canned(found, add, prompts, answers, cfg.canned_min_prompts)
-    _language(found, add, prompts, answers, cfg.language_min_confidence)
-    _truncation(add, prompts, answers, evidence)
+    _language(found, add, prompts, answers, evidence, cfg.language_min_confidence)
+    _truncation(found, add, prompts, answers, evidence, english, skipped, cfg)
     _contradictions(found, add, prompts, answers, cfg.contradiction_similarity,
                     cfg.contradiction_max_diversity)
-    _off_topic(found, add, evidence, prompts, answers, taken, cfg)
+    _off_topic(found, add, evidence, prompts, answers, taken, cfg, english, skipped)
+    found.metrics["english_only_skipped"] = {k: v for k, v in skipped.items() if v}
     found.flags.sort(key=lambda f: (ORDER.index(f.kind), f.position))
     return found
 
 
+def _english(evidence: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the prompt, and the answer, are English (or too short to tell in a data set
+    whose main language is English): what an English-only signal may read."""
+    langs = evidence.languages
+    return (np.array(langs.rows_in("en", side="input"), dtype=bool),
+            np.array(langs.rows_in("en", side="target"), dtype=bool))
+
+
 def _rules(found: Detections, add: Any, prompts: list[str], answers: list[str],
-           evidence: Any, cfg: AnswersSettings) -> None:
+           evidence: Any, cfg: AnswersSettings, english: np.ndarray,
+           skipped: dict[str, int]) -> None:
+    """Empty answers and echoes in any language; refusals (an English lexicon) only in
+    English answers, the others counted as not read."""
     from tuneready.checks.answers.rules import echoes, refusals
 
     stripped = [a.strip() for a in answers]
@@ -105,8 +119,9 @@ def _rules(found: Detections, add: Any, prompts: list[str], answers: list[str],
                   cfg.echo_overlap)
     for p in np.flatnonzero(echo & ~empty).tolist():
         add(p, "echo")
-    for p in np.flatnonzero(refusals(answers) & ~empty).tolist():
+    for p in np.flatnonzero(refusals(answers) & ~empty & english).tolist():
         add(p, "refusal")
+    skipped["refusal"] = int((~empty & ~english).sum())
     found.metrics["answers_n"] = int((~empty).sum())
 
 
@@ -120,20 +135,33 @@ def _canned(found: Detections, add: Any, prompts: list[str], answers: list[str],
 
 
 def _language(found: Detections, add: Any, prompts: list[str], answers: list[str],
-              min_confidence: float) -> None:
+              evidence: Any, min_confidence: float) -> None:
     from tuneready.checks.answers.language import mismatches
 
-    wrong, mix = mismatches(prompts, answers, min_confidence)
-    found.language_mix = mix
-    for p, expected, got in wrong:
+    reading = mismatches(prompts, answers, evidence.languages, min_confidence)
+    found.language_mix = reading.mix
+    found.metrics.update(language_code_answers_not_judged=reading.code_answers,
+                         language_main_stands_in=reading.main_stands_in)
+    for p, expected, got in reading.wrong:
         add(p, "language", expected=expected, answer_language=got)
 
 
-def _truncation(add: Any, prompts: list[str], answers: list[str], evidence: Any) -> None:
-    from tuneready.checks.answers.truncation import truncation_reasons
+def _truncation(found: Detections, add: Any, prompts: list[str], answers: list[str],
+                evidence: Any, english: tuple[np.ndarray, np.ndarray],
+                skipped: dict[str, int], cfg: AnswersSettings) -> None:
+    """Truncation from evidence of a cut; its English-only parts (a lexicon, wordfreq, the
+    phrasings of a requested length) read English rows only."""
+    from tuneready.checks.answers.truncation import read
 
-    reasons = truncation_reasons(prompts, answers, np.asarray(evidence.target_tokens))
-    for p, reason in enumerate(reasons):
+    reading = read(prompts, answers, np.asarray(evidence.target_tokens),
+                   cfg.truncation_min_estimated_precision,
+                   english_answers=english[1].tolist(), english_prompts=english[0].tolist())
+    skipped["truncation_lexicon"] = reading.english_skipped
+    found.metrics.update(truncation_code_answers=reading.code_rows,
+                         truncation_sentence_ends_learned=reading.sentences,
+                         truncation_word_rules={k: c.as_dict()
+                                                for k, c in reading.calibration.items()})
+    for p, reason in enumerate(reading.reasons):
         if reason:
             add(p, "truncated", reason)
 
@@ -152,7 +180,10 @@ def _contradictions(found: Detections, add: Any, prompts: list[str], answers: li
 
 
 def _off_topic(found: Detections, add: Any, evidence: Any, prompts: list[str],
-               answers: list[str], taken: np.ndarray, cfg: AnswersSettings) -> None:
+               answers: list[str], taken: np.ndarray, cfg: AnswersSettings,
+               english: tuple[np.ndarray, np.ndarray], skipped: dict[str, int]) -> None:
+    """Off-topic answers on English vectors (static wordllama, or MiniLM), so only rows whose
+    prompt and answer are English are scored; the metrics say what was measured."""
     static_answers, static_prompts = evidence.answer_vectors, evidence.sentence_vectors
     if static_answers is None or static_prompts is None:
         found.metrics["off_topic_scored"] = False
@@ -160,8 +191,10 @@ def _off_topic(found: Detections, add: Any, evidence: Any, prompts: list[str],
     from tuneready.checks.answers.offtopic import score
 
     codes = pd.factorize(evidence.norm_input)[0]
-    usable = ~taken & np.array([bool(a.strip()) for a in answers]) \
+    present = ~taken & np.array([bool(a.strip()) for a in answers]) \
         & (np.linalg.norm(static_prompts, axis=1) > 0)
+    usable = present & english[0] & english[1]
+    skipped["off_topic"] = int((present & ~usable).sum())
     vectors, encoder = _pair_vectors(prompts, answers, usable, cfg, found.metrics)
     if vectors is None:
         vectors = static_prompts, static_answers
@@ -170,7 +203,8 @@ def _off_topic(found: Detections, add: Any, evidence: Any, prompts: list[str],
     found.metrics.update(off_topic_scored=True, off_topic_encoder=encoder or "static",
                          off_topic_coupling=_round(result.coupling),
                          off_topic_shuffled_median_rank=_round(result.shuffled_median),
-                         off_topic_gap_min=_round(gap_min))
+                         off_topic_gap_min=_round(gap_min),
+                         **_off_topic_measured(result, cfg, flagged))
     reason = "pair_model" if encoder else "static_vectors"
     for p in np.flatnonzero(flagged).tolist():
         add(p, "off_topic", reason, own_fit=_round(result.own[p]),
@@ -223,6 +257,29 @@ def off_topic_flags(result: OffTopic, cfg: AnswersSettings) -> tuple[np.ndarray,
                   cfg.offtopic_gap_scale * float(np.quantile(gap[scored], 0.9)))
     with np.errstate(invalid="ignore"):
         return scored & (result.rank >= rank_min) & (gap >= gap_min), gap_min
+
+
+def _off_topic_measured(result: OffTopic, cfg: AnswersSettings, flagged: np.ndarray
+                        ) -> dict[str, Any]:
+    """What off-topic measured on this data: rows scored, the coupling against the bar it
+    must reach, the null rank an answer must pass, and why nothing was judged if so."""
+    scored = np.isfinite(result.rank)
+    n = int(scored.sum())
+    judged = n >= 20 and np.isfinite(result.coupling) \
+        and result.coupling >= cfg.offtopic_min_coupling
+    rank_min = float(np.quantile(result.shuffled_rank[scored], cfg.offtopic_null_quantile)) \
+        if n else float("nan")
+    why = None
+    if n < 20:
+        why = f"only {n} rows with an English prompt and answer to score"
+    elif not judged:
+        why = (f"answers are loosely coupled to their prompts (coupling "
+               f"{result.coupling:.2f} < offtopic_min_coupling {cfg.offtopic_min_coupling})")
+    return {"off_topic_rows_scored": n, "off_topic_min_coupling": cfg.offtopic_min_coupling,
+            "off_topic_null_quantile": cfg.offtopic_null_quantile,
+            "off_topic_rank_min": _round(rank_min) if judged else None,
+            "off_topic_judged": bool(judged), "off_topic_not_judged_because": why,
+            "off_topic_flagged": int(flagged.sum())}
 
 
 def _round(x: float) -> float | None:

@@ -1,14 +1,24 @@
 """Per-row rules that need no model: empty answers, echoes of the prompt, refusals.
 
-The refusal pattern reads the first ``HEAD`` characters: an apology or disclaimer that opens
-the answer, or a first-person statement of inability, unwillingness or a policy ("I can't",
-"I'm afraid I can't", "I'm not able to", "that's beyond my capabilities", "I must decline",
-"I'm not allowed to", "against my guidelines"). An apology opens a refusal only when an
-inability about a task, data or a capability follows in the same sentence ("I'm sorry, I
-didn't mean to" and "I'm sorry, but I'm unable to come into work today" are not one), and "I
-can't" only with a task verb ("I can't eat" from a chatbot persona is not one). Widened from
-the label-noise rule, which found 12 % of the benchmark's held-out phrasings
-(``bench/answers.py``).
+A refusal is the assistant declining the request, not a speaker in a conversation saying what
+they cannot do ("I can't say I have tried almond butter", "I refuse to believe it", "so i
+can't say much", "i can't help myself", "sorry, i can't make it tonight"). So the pattern
+reads the first ``HEAD`` characters for:
+
+- an AI disclaimer ("as an AI language model", "as an AI assistant, I cannot");
+- a first-person inability or unwillingness aimed at the request: a verb of serving it
+  (help, assist, provide, answer, comply, fulfil, generate, share, discuss, ...) with what it
+  would serve ("with that", "that information", "your request", "this question"), or a verb
+  that is only ever the request's ("comply", "fulfil", "assist");
+- a declined request ("I must decline", "I have to refuse this request", "I refuse to
+  answer"), a request beyond the assistant ("beyond my capabilities", "outside of what I can
+  do", "against my guidelines", "not something I'm able to"), or a missing capability
+  ("I don't have access to real-time data", "I don't have the ability to").
+
+The lexicon is English: ``detect`` runs it only on answers read as English (or too short to
+tell in English data) and counts the others as not read. Widened from the label-noise rule,
+which found 12 % of the benchmark's held-out phrasings, and narrowed for issue 26 to requests
+(``bench/answers.py`` reports it on held-out sets).
 """
 
 from __future__ import annotations
@@ -18,32 +28,46 @@ import re
 import numpy as np
 
 HEAD = 300
-_UNABLE = (r"(?: am|'m| are|'re)? (?:cannot|can ?not|can'?t|won'?t|will not|unable to|"
-           r"not able to|not allowed to|not permitted to)")
-_TASK = (r"(?:help|assist|provide|comply|answer|fulfil+|create|generate|write|share|discuss|"
-         r"give|browse|access|perform|book|order|retrieve|display|draw|show|complete|process|"
-         r"make|place|send|do (?:that|this|it|so)|support|engage|offer|produce|tell|say)")
-_INABILITY = (r"(?:can'?t|cannot|can ?not|unable|not able|don'?t have|do not have|won'?t|"
-              r"not possible|not allowed|no access|not permitted|beyond|outside)")
-#: what an apology's inability must be about to make a refusal: a task, data or a capability
-#: ("I'm sorry, but I'm unable to come into work today" is an excuse, not a refusal)
-_OBJECT = (r"(?:" + _TASK + r"|estimate|determine|calculate|predict|know|access|information|"
-           r"real-time|the (?:ability|capabilit\w*|data|means|information|tools?))")
+_UNABLE = (r"(?:i|we)(?: am|'m| are|'re)?(?: really| truly| currently| just)? (?:cannot|can ?not|"
+           r"can'?t|won'?t|will not|won'?t be able to|will not be able to|am unable to|"
+           r"'m unable to|are unable to|unable to|am not able to|'m not able to|not able to|"
+           r"am not allowed to|'m not allowed to|not allowed to|not permitted to)")
+#: what serving the request is about: that, this, it, your request, the information
+_WHAT = (r"(?:that|this|it|so|these|those|such\b|your (?:request|question|query)|the "
+         r"(?:request|information|details|data|answer)|(?:any |personal |specific |real-time |"
+         r"medical |legal |financial |professional )?(?:advice|information|details|data)|"
+         r"(?:an? |the )?(?:request|question|task))")
+#: verbs that serve a request, each with what it would serve
+_SERVE = (r"(?:help|assist)(?: you)?(?: (?:with|on|in) (?:" + _WHAT + r"|\w+ing\b)|[.!,]|$"
+          r"| further)"
+          r"|(?:provide|share|give|offer|disclose|reveal|generate|create|write|produce|draw|"
+          r"discuss|answer|tell you|send|book|order|retrieve|display|show you|access|"
+          r"browse|perform|process|complete|fulfil+) (?:you )?" + _WHAT +
+          r"|(?:do|make) (?:that|this|so|such a thing)\b"
+          r"|(?:comply|fulfil+|assist)\b|browse the (?:internet|web)|do so\b")
+_FILLER = r"(?:(?:really|possibly|currently|directly|actually|personally|legally|ethically) )?"
 REFUSAL = re.compile(
-    r"^\W*(?:i'?m sorry|i am sorry|sorry,?|i apologi[sz]e|my apologies|apologies,|"
-    r"unfortunately,?|regrettably,?|i'?m afraid|i am afraid)\b[^.!?\n]{0,80}?\b" + _INABILITY
-    + r"\b(?:\W+[\w'-]+){0,3}?\W+" + _OBJECT + r"\b"
-    + r"|\bas an ai(?: language model| assistant| model)?,? i (?:cannot|can ?not|can'?t|"
-    r"don'?t|do not|am not|'?m not|am unable|'?m unable|won'?t)"
+    r"\bas an ai(?: language model| assistant| model)?,? i (?:cannot|can ?not|can'?t|don'?t|"
+    r"do not|am not|'?m not|am unable|'?m unable|won'?t)"
     r"|\bas a (?:large )?language model\b"
-    r"|\b(?:i|we)" + _UNABLE + r" (?:\w+ ){0,2}?" + _TASK + r"\b"
-    r"|\b(?:i|we) (?:must|have to|need to) (?:decline|refuse)|\bi refuse to\b"
-    r"|\b(?:i'?d|i would) rather not\b"
-    r"|\b(?:i|we) (?:do not|don'?t) have (?:access|the (?:ability|capability|capabilities))"
-    r"|\b(?:beyond|outside(?: of)?) (?:my (?:capabilit|abilit|scope|limits)|what i can)"
+    r"|\b" + _UNABLE + r" " + _FILLER + r"(?:" + _SERVE + r")"
+    r"|\b(?:i|we) (?:must|have to|need to|will have to) (?:respectfully |politely )?"
+    r"(?:decline|refuse)\b(?! to believe)"
+    r"|\bi (?:refuse|decline) to (?:answer|help|assist|comply|provide|write|create|generate|"
+    r"engage|participate|discuss|share|give|do (?:that|this|so))"
+    r"|\b(?:i'?d|i would) rather not (?:answer|discuss|say|talk about|share|comment|get into)"
+    r"|\b(?:i|we) (?:do not|don'?t) have (?:access to (?:real-time|the internet|external|that|"
+    r"this|your|personal|such|current|live)|the (?:ability|capabilit\w*|means|tools?) to)"
+    r"|\b(?:beyond|outside(?: of)?) (?:my (?:capabilit|abilit|scope|limits)|what i(?:'m| am)? "
+    r"(?:can|able))"
     r"|\bagainst my (?:guidelines|policy|policies|programming|principles)"
     r"|\b(?:not|isn'?t) (?:something|a request) (?:i|that i)(?:'?m| am)? (?:can|able)\b"
-    r"|\bi'?m not in a position to\b", re.IGNORECASE)
+    r"|\bi'?m not in a position to (?:give|provide|offer|answer|help|comment|discuss|advise|"
+    r"share|say)"
+    r"|^\W*(?:i'?m sorry|i am sorry|sorry|i apologi[sz]e|my apologies|apologies|unfortunately|"
+    r"regrettably|i'?m afraid|i am afraid)\b[^.!?\n]{0,80}?\b(?:i|we) (?:do not|don'?t) have "
+    r"(?:access|the (?:ability|capabilit\w*|information|data|tools?)|real-time|current)",
+    re.IGNORECASE)
 
 
 def refusals(answers: list[str]) -> np.ndarray:

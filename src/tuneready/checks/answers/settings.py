@@ -29,6 +29,7 @@ class AnswersSettings(Table):
     offtopic_gap_scale: float
     pair_model: str
     pair_model_max_rows: int
+    truncation_min_estimated_precision: float
     language_min_confidence: float
     canned_min_prompts: int
     review_per_type: int

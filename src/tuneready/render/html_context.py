@@ -262,16 +262,18 @@ def metric_items(metrics: dict[str, Any]) -> list[dict[str, Any]]:
         if interval:
             shown = f"{shown} [{fmt_value(key, lo)}, {fmt_value(key, hi)}]".strip()
         items.append({"key": key, "label": key.replace("_", " "), "value": shown,
-                      "interval": interval})
+                      "interval": interval, "nested": isinstance(value, dict | list)})
     return items
 
 
 def split_metrics(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Headline numbers as cards; when there are many, the detailed ones (``a.b`` keys, e.g.
-    one per group attribute) and any beyond the card limit go behind an expander."""
-    if len(items) <= MAX_METRIC_CARDS:
+    one per group attribute), nested ones (a table's worth of JSON, shown as its table
+    elsewhere) and any beyond the card limit go behind an expander."""
+    flat = [m for m in items if not m.get("nested")]
+    if len(flat) == len(items) and len(items) <= MAX_METRIC_CARDS:
         return items, []
-    head = [m for m in items if "." not in m["key"]][:MAX_METRIC_CARDS]
+    head = [m for m in flat if "." not in m["key"]][:MAX_METRIC_CARDS]
     keys = {m["key"] for m in head}
     return head, [m for m in items if m["key"] not in keys]
 

@@ -11,7 +11,7 @@ import numpy as np
 from tuneready.checks.answers import findings as words
 from tuneready.checks.answers.acting import Acting, decide
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
-from tuneready.checks.answers.review import review_sample
+from tuneready.checks.answers.review import evidence_text, review_sample
 from tuneready.checks.answers.settings import AnswersSettings
 from tuneready.checks.contract import status_of
 from tuneready.config.policy import CheckPolicy
@@ -97,16 +97,7 @@ def flagged_rows(name: str, data: Dataset, found: Detections, act: Acting) -> li
 
 
 def _evidence(f: Flag, ids: np.ndarray) -> str:
-    parts = []
-    for key in _EVIDENCE:
-        value = f.evidence.get(key)
-        if value is None:
-            continue
-        if key.endswith("_position"):
-            parts.append(f"{key.replace('_position', '_row')} {int(ids[int(value)])}")
-        else:
-            parts.append(f"{key} {value}")
-    return "; ".join(parts)
+    return evidence_text(f, ids, _EVIDENCE)
 
 
 def _tables(data: Dataset, found: Detections, act: Acting) -> dict[str, list[dict[str, Any]]]:

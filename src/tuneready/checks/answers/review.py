@@ -61,10 +61,10 @@ def review_sample(data: Dataset, found: Detections, act: Acting, per_type: int,
     return rows
 
 
-def _evidence(f: Flag, ids: np.ndarray) -> str:
-    """The finding in words: its type and the evidence behind it (positions as row ids)."""
-    parts = [f.type.replace("_", " ")]
-    for key in _SHOWN:
+def evidence_text(f: Flag, ids: np.ndarray, keys: tuple[str, ...] = _SHOWN) -> str:
+    """A flag's evidence in words, ``keys`` in order (frame positions shown as row ids)."""
+    parts = []
+    for key in keys:
         value = f.evidence.get(key)
         if value is None:
             continue
@@ -73,3 +73,8 @@ def _evidence(f: Flag, ids: np.ndarray) -> str:
         else:
             parts.append(f"{key} {value}")
     return "; ".join(parts)
+
+
+def _evidence(f: Flag, ids: np.ndarray) -> str:
+    """The finding in words for a reviewer: its type, then the evidence behind it."""
+    return "; ".join(p for p in (f.type.replace("_", " "), evidence_text(f, ids)) if p)

@@ -282,7 +282,7 @@ def _metrics(issues: LabelIssues, plan: dict[str, Any]) -> dict[str, Any]:
         "estimate_resolved": b.resolved, "proxy_weak": not b.resolved,
         "certain_n": b.certain_n, "certain_rate": round(issues.certain_rate, 4),
         "conflict_groups": issues.conflict_groups,
-        "rejected_by_both_views": b.rejected_n, "range_widened": "; ".join(b.widened),
+        "rejected_by_both_views": b.rejected_n, "range_widened": "; ".join(b.widened) or "no",
         "estimated_issues": issues.estimated_issues, "n_classes": len(issues.classes),
         **issues.kind.metrics(), **plan,
     }

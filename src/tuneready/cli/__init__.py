@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 
-from tuneready.cli import audit, checks, demo, diff, explain, fix, init, prices, report
+from tuneready.cli import audit, checks, demo, diff, explain, fix, init, prices, report, review
 from tuneready.cli.common import app
 
 __all__ = ["app", "main"]
 
 app.command()(audit.audit)
+app.command()(review.review)
 app.command()(fix.fix)
 app.command("checks")(checks.list_checks)
 app.command()(explain.explain)

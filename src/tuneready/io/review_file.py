@@ -133,6 +133,29 @@ def read_review(path: str | Path) -> ReviewAnswers:
     return ReviewAnswers(labels, verdicts)
 
 
+def progress(path: str | Path) -> dict[str, tuple[int, int]]:
+    """Rows and answered rows per stratum of a review file, in file order: an answers stratum
+    by its name, label rows by theirs (``labels`` when the file names none). Read as strictly
+    as ``read_review`` (a bad verdict is the same one-line error)."""
+    p = Path(path)
+    rows = _rows(p)
+    header = [h.strip().lstrip("'") for h in rows[0]]
+    at = {name: header.index(name) for name in header}
+    out: dict[str, tuple[int, int]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        stratum = _cell(row, at["stratum"]) if "stratum" in at else ""
+        if stratum.startswith("answers."):
+            done = bool(_verdict(row, at, line, str(p)))
+        else:
+            stratum = stratum or "labels"
+            done = "correct_label" in at and bool(_cell(row, at["correct_label"]))
+        total, answered = out.get(stratum, (0, 0))
+        out[stratum] = (total + 1, answered + done)
+    return out
+
+
 def _rows(p: Path) -> list[list[str]]:
     try:
         text = p.read_text("utf-8-sig")

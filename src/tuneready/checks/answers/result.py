@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from tuneready.checks.answers import findings as words
-from tuneready.checks.answers.acting import Acting, decide
+from tuneready.checks.answers.acting import NEVER_REMOVED, Acting, decide
 from tuneready.checks.answers.detect import ORDER, Detections, Flag
 from tuneready.checks.answers.review import evidence_text, review_sample
 from tuneready.checks.answers.settings import AnswersSettings
@@ -40,7 +40,7 @@ def answers_result(name: str, data: Dataset, found: Detections, policy: CheckPol
         by_kind.setdefault(f.kind, []).append(f)
     findings += [words.kind_finding(k, by_kind[k], row_ids, act) for k in ORDER if k in by_kind]
     findings += words.review_findings(act) + words.info_findings(found)
-    tables = _tables(data, found, act)
+    tables = _tables(data, found, act, cfg.exclude_min_precision)
     if sample:  # written as review.csv beside the report (render/outputs.py)
         tables["review_sample"] = sample
     share = len(act.removed) / data.n
@@ -100,7 +100,8 @@ def _evidence(f: Flag, ids: np.ndarray) -> str:
     return evidence_text(f, ids, _EVIDENCE)
 
 
-def _tables(data: Dataset, found: Detections, act: Acting) -> dict[str, list[dict[str, Any]]]:
+def _tables(data: Dataset, found: Detections, act: Acting,
+            requirement: float) -> dict[str, list[dict[str, Any]]]:
     frame = data.frame
     row_ids = frame["row_id"].to_numpy()
     rows = []
@@ -124,7 +125,9 @@ def _tables(data: Dataset, found: Detections, act: Acting) -> dict[str, list[dic
             {"type": t, "flags": n, "removed": removed.get(t, 0),
              "basis": act.precisions[t].basis, "value": _r(act.precisions[t].value),
              "lo": _r(act.precisions[t].lo), "hi": _r(act.precisions[t].hi),
-             "reviewed": act.precisions[t].reviewed, "precision": act.precisions[t].text()}
+             "reviewed": act.precisions[t].reviewed, "precision": act.precisions[t].text(),
+             "acts": act.precisions[t].acts(requirement) and t not in NEVER_REMOVED,
+             "only_by_review": t in NEVER_REMOVED}
             for t, n in types.most_common()]
     if found.language_mix:
         out["language_mix"] = [{"language": k, "answers": v}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from importlib import resources
 
 import pytest
 
@@ -10,6 +12,7 @@ from tuneready.config.errors import InputError
 from tuneready.decide.cost import (
     Usage,
     compare,
+    cost_phrase,
     fine_tune_cost,
     load_prices,
     model_prices,
@@ -55,19 +58,60 @@ def test_lora_needs_whole_gpus_and_never_breaks_even_at_low_volume() -> None:
     assert big["lora"].monthly == 3 * 2.0 * 100
 
 
-def test_packaged_price_table_is_dated_and_complete() -> None:
-    """Every entry has its own date, source page, how it was obtained and whether it was
-    confirmed; every path has at least one provider, LoRA a hosted adapter one too."""
+def test_packaged_price_table_is_sourced_and_read() -> None:
+    """Issue 28: every price, date and hardware figure names the provider's page and the day
+    its text was read; nothing is carried 'from memory' or as an 'assumption'; every path
+    has at least one offer (prompting from three providers' models)."""
+    text = resources.files("tuneready.config").joinpath("prices.toml").read_text("utf-8")
+    assert not re.search("memory|assumption", text, re.IGNORECASE)
     prices = load_prices()
-    assert prices["as_of"] and prices["version"] == 2
+    assert prices["version"] == 3
+    date.fromisoformat(prices["as_of"])
     entries = offers(prices)
     for o in entries:
+        assert o.source.startswith("https://") and o.note, o.name
+        date.fromisoformat(o.read)
         date.fromisoformat(o.as_of)
-        assert o.source and o.via and isinstance(o.confirmed, bool) and o.provider
-    paths = {(o.path, o.kind) for o in entries}
-    assert {("prompt_engineering", "api"), ("full_fine_tune", "api"), ("lora", "hosted"),
-            ("lora", "gpu")} <= paths
-    assert len({o.provider for o in entries if o.path == "prompt_engineering"}) >= 3
+        assert o.confirmed and o.provider
+        if o.jobs_until or o.serving_until:
+            assert o.availability["source"].startswith("https://")
+            date.fromisoformat(o.availability["read"])
+    for raw in [*prices["gpus"], *prices["open_models"]]:
+        assert raw["source"].startswith("https://") and raw["note"]
+        date.fromisoformat(raw["read"])
+    assert {o.path for o in entries} == {"prompt_engineering", "lora", "full_fine_tune"}
+    assert len({o.model for o in entries if o.path == "prompt_engineering"}) >= 3
+    # OpenAI's self-serve fine-tuning takes no new job from 2027-01-06 (deprecations page)
+    assert {o.jobs_until for o in entries if o.provider == "openai"
+            and o.path == "full_fine_tune"} == {"2027-01-06"}
+
+
+def test_a_gpu_offer_for_several_paths_becomes_one_offer_each() -> None:
+    table = {"offers": [{"path": ["lora", "full_fine_tune"], "kind": "gpu", "provider": "g",
+                         "gpu": "H100", "gpu_hour": 2.0, "hours_per_month": 730}]}
+    assert [o.path for o in offers(table)] == ["lora", "full_fine_tune"]
+    with pytest.raises(InputError, match="calls_per_gpu_month"):
+        offers({"offers": [{"path": "lora", "kind": "gpu", "gpu_hour": 2.0, "train": 1.0,
+                            "hours_per_month": 730}]})
+    with pytest.raises(InputError, match="not a date"):
+        offers({"offers": [{**table["offers"][0], "jobs_until": "soon"}]})
+
+
+def test_cost_phrase_names_the_offer_and_its_closing() -> None:
+    c = {"path": "full_fine_tune", "provider": "openai", "model": "gpt-4o-mini",
+         "monthly": 1.0, "total_monthly": 2.5,
+         "closes": "takes no new training jobs from 2027-01-06"}
+    assert cost_phrase(c) == ("full_fine_tune $2.50 (openai gpt-4o-mini; takes no new "
+                              "training jobs from 2027-01-06)")
+    assert cost_phrase({"path": "lora", "monthly": 3.0}) == "lora $3.00"
+
+
+def test_a_serving_end_spreads_training_over_fewer_months() -> None:
+    p = {"train": 10.0, "tuned_input": 1.0, "tuned_output": 1.0, "amortise_months": 3.0}
+    cost = fine_tune_cost(_usage(), p, 0.0)
+    assert cost.amortise_months == 3
+    assert cost.total_monthly == pytest.approx(cost.monthly + cost.one_off / 3)
+    assert cost.fixed == pytest.approx(cost.one_off / 3)
 
 
 def test_version_1_tables_still_load() -> None:

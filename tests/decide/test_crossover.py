@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from datetime import date
 from importlib import resources
 
 import pytest
@@ -12,11 +13,13 @@ import pytest
 from tuneready.checks.size import SizeSettings
 from tuneready.config.policy import load_policy
 from tuneready.core.results import LearningCurve
+from tuneready.decide.availability import resolve
 from tuneready.decide.cost import AMORTISE_MONTHS, Usage, load_prices, offers, usable_offers
 from tuneready.decide.crossover import (
     data_crossovers,
     offer_at,
     path_at,
+    price_entries,
     volume_crossovers,
 )
 
@@ -44,7 +47,7 @@ def test_one_crossover_recomputed_by_hand_from_the_table() -> None:
     by_hand = tuned_fixed / (prompt_per_call - tuned_per_call)
 
     pool = usable_offers(load_prices(), "gpt-4.1-mini")
-    pool = [o for o in pool if o.path != "lora"]
+    pool = [o for o in pool if o.path != "lora" and o.kind != "gpu"]
     found = volume_crossovers(USAGE, pool)
     assert len(found) == 1
     entry = found[0]
@@ -86,10 +89,41 @@ def test_gpu_path_crosses_where_the_line_meets_its_steps() -> None:
 
 
 def test_training_is_spread_over_a_year() -> None:
-    pool = [o for o in offers(load_prices()) if o.path == "full_fine_tune"]
+    pool = [o for o in offers(load_prices()) if o.path == "full_fine_tune" and o.kind != "gpu"]
     at_zero = offer_at(USAGE, pool[0], 0)
     assert at_zero == pytest.approx(200_000 * 3 * pool[0].prices["train"] / 1e6
                                     / AMORTISE_MONTHS)
+
+
+def _tuned(**extra) -> dict:
+    return {"path": "full_fine_tune", "provider": "t", "model": "m", "train": 5.0,
+            "tuned_input": 0.1, "tuned_output": 0.1, **extra}
+
+
+PROMPT = {"path": "prompt_engineering", "provider": "p", "model": "q", "input": 1.0,
+          "cached_input": 0.1, "output": 1.0}
+
+
+def test_a_closed_offer_never_crosses_and_a_closing_one_is_named_with_its_date() -> None:
+    """On the audit's day a closed offer is out; one closing within the year is named with
+    its date, and a serving end raises its monthly cost (training over fewer months)."""
+    table = {"offers": [PROMPT, _tuned(jobs_until="2027-01-06")]}
+    before, _ = resolve(offers(table), date(2026, 12, 8))
+    found = volume_crossovers(USAGE, before)
+    assert len(found) == 1 and "no new training jobs from 2027-01-06" in found[0]["message"]
+    after, closed = resolve(offers(table), date(2027, 1, 7))
+    assert volume_crossovers(USAGE, after) == [] and closed[0][1].state == "closed"
+    assert price_entries([{"path": "full_fine_tune", "why": "every offer is closed"}])[0][
+        "message"].startswith("full fine-tune has no open offer")
+    ending = {"offers": [PROMPT, _tuned(serving_until="2027-03-10")]}
+    short, _ = resolve(offers(ending), date(2026, 12, 8))
+    year, _ = resolve(offers({"offers": [PROMPT, _tuned()]}), date(2026, 12, 8))
+    tuned_short = next(o for o in short if o.path == "full_fine_tune")
+    assert tuned_short.prices["amortise_months"] == 3
+    assert offer_at(USAGE, tuned_short, 0) == pytest.approx(
+        offer_at(USAGE, next(o for o in year if o.path == "full_fine_tune"), 0) * 4)
+    assert volume_crossovers(USAGE, short)[0]["exact"] > volume_crossovers(USAGE, year)[0][
+        "exact"]
 
 
 def test_data_crossovers_from_the_size_thresholds() -> None:

@@ -18,6 +18,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -79,6 +80,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("context", "baseline_score"): Rule(0.0, 1.0, sentinel=-1.0),
     ("context", "target_score"): Rule(0.0, 1.0, sentinel=-1.0),
     ("context", "task"): Rule(choices=("behaviour", "knowledge", "unknown")),
+    ("context", "utilisation"): Rule(0.0, 1.0, above=True),
+    ("context", "lora_rank"): Rule(1.0),
     ("domain", "distinct2_narrow"): UNIT,
     ("domain", "compression_narrow"): UNIT,
     ("domain", "vocab_growth_narrow"): UNIT,
@@ -321,7 +324,8 @@ def _bias_extra(table: str, values: dict[str, Any]) -> None:
 
 
 def _context_extra(table: str, values: dict[str, Any]) -> None:
-    from tuneready.decide.cost import load_prices, offers
+    from tuneready.decide.compute import gpus, open_models
+    from tuneready.decide.offers import load_prices, offers
 
     given = [k for k in ("baseline_score", "target_score") if values[k] != -1]
     if len(given) == 1:
@@ -329,15 +333,28 @@ def _context_extra(table: str, values: dict[str, Any]) -> None:
         raise SettingError(table, other, f"{given[0]} is set, so {other} is needed too: the "
                            "base model is judged against the target")
     try:
-        table_offers = offers(load_prices(values["prices"] or None))
+        prices = load_prices(values["prices"] or None)
+        table_offers = offers(prices)
+        sizes, gpu_names = open_models(prices), gpus(prices)
     except InputError as exc:
         raise SettingError(table, "prices", exc.render()) from None
     if values.get("prompt") and not Path(values["prompt"]).is_file():
         raise SettingError(table, "prompt", f"no such prompt file: {values['prompt']}")
-    models = sorted({o.model for o in table_offers if o.model and o.path != "lora"})
+    models = sorted({o.model for o in table_offers
+                     if o.model and o.path != "lora" and o.kind != "gpu"})
     if values["model"] and values["model"] not in models:
         raise SettingError(table, "model", f"'{values['model']}' is not in the price table; "
                            f"known: {', '.join(models)}")
+    for key, known in (("model_size", sizes), ("gpu", gpu_names)):
+        if known and values[key] not in known:  # a table without them: no compute estimate
+            raise SettingError(table, key, f"'{values[key]}' is not in the price table; known: "
+                               + (", ".join(sorted(known)) or "none"))
+    if values["date"]:
+        try:
+            date.fromisoformat(values["date"])
+        except ValueError:
+            raise SettingError(table, "date", f"'{values['date']}' is not a date "
+                               "(YYYY-MM-DD)") from None
 
 
 EXTRA_CHECKS: dict[str, tuple[Callable[[str, dict[str, Any]], None], ...]] = {

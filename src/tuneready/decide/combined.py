@@ -11,8 +11,7 @@ from tuneready.config.policy import Policy
 from tuneready.core.results import VERDICT_LEVEL, CheckResult, Recommendation, Verdict
 from tuneready.decide.answer_signals import ComplementsSettings, measure
 from tuneready.decide.complements import TASK_UNKNOWN, complements, measured_task
-from tuneready.decide.cost import Usage, load_prices, usable_offers
-from tuneready.decide.crossover import data_crossovers, volume_crossovers
+from tuneready.decide.crossover import context_crossovers, data_crossovers
 
 PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 
@@ -39,10 +38,7 @@ def _crossovers(rec: Recommendation, results: list[CheckResult], policy: Policy,
              and VERDICT_LEVEL[data] < VERDICT_LEVEL[Verdict.FULL_FINE_TUNE] else None)
     out = data_crossovers(rec.effective_n, data.value, SizeSettings.from_policy(policy), binding,
                           curve)
-    usage = context.get("usage")
-    inputs = context["inputs"]
-    if usage:
-        pool = usable_offers(load_prices(inputs["prices"] or None), str(inputs["model"]))
+    if context.get("usage"):
         supported = {p.value for p in PATHS if VERDICT_LEVEL[p] <= VERDICT_LEVEL[data]}
-        out += volume_crossovers(Usage(**usage), pool, supported)
+        out += context_crossovers(context, supported)
     return out

@@ -2,12 +2,18 @@
 
 The context comes from the policy's ``[context]`` table, overridden by CLI flags. Unknown
 token sizes are measured from the dataset itself with the real tokenizer: the typical input
-and answer, and the few-shot block a prompt would need (a few real examples per class, or a
-fixed number for free-form tasks).
+and answer, the few-shot block a prompt would need (a few real examples per class, or a
+fixed number for free-form tasks), and the p95 sequence length training memory depends on.
+
+Availability depends on the day (``[context] date``, empty = today in UTC): the block records
+the range of days that give the same offers (``availability.window``), not the day itself,
+so a rerun on another day in that range writes the same JSON, and one outside it shows why
+it changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,7 +23,9 @@ import numpy as np
 
 from tuneready.config.policy import Policy
 from tuneready.config.typed import Table
-from tuneready.decide.cost import Usage, compare, load_prices, usable_offers
+from tuneready.decide.compute import compute_block
+from tuneready.decide.cost import Usage, compare, load_prices
+from tuneready.decide.pool import Pool, availability_block, build, offer_states
 from tuneready.evidence.store import Evidence
 
 TASKS = ("behaviour", "knowledge", "unknown")
@@ -46,19 +54,41 @@ class DeploymentContext(Table):
     #: the prompt file the prompting path would use: its exact tokens replace
     #: ``instruction_tokens`` and its sha256 is recorded (``tuneready diff`` shows a change)
     prompt: str
+    #: the day availability is judged on (YYYY-MM-DD); empty = today (UTC)
+    date: str
+    #: the open model whose training compute is estimated (``[[open_models]]``)
+    model_size: str
+    #: the GPU the compute table is shown on (``[[gpus]]``)
+    gpu: str
+    #: model-FLOPs utilisation assumed for training and the serving capacity bound
+    utilisation: float
+    #: LoRA rank for the adapters' size in memory
+    lora_rank: int
 
     @classmethod
     def with_overrides(cls, policy: Policy, overrides: dict[str, Any] | None = None
                        ) -> DeploymentContext:
         """The policy's table with the command line's values (validated and typed like a
         policy file's)."""
+        from tuneready.config.errors import InputError
+
         ctx = cls.from_policy(policy.with_overrides("context", overrides or {}))
         if ctx.task not in TASKS:
-            from tuneready.config.errors import InputError
-
             raise InputError(f"unknown task '{ctx.task}'; choose one of {', '.join(TASKS)}",
                              field="task")
+        if ctx.date:
+            try:
+                dt.date.fromisoformat(ctx.date)
+            except ValueError:
+                raise InputError(f"'{ctx.date}' is not a date (YYYY-MM-DD)",
+                                 field="date") from None
         return ctx
+
+    @property
+    def day(self) -> dt.date:
+        """The day availability is judged on."""
+        return (dt.date.fromisoformat(self.date) if self.date
+                else dt.datetime.now(dt.UTC).date())
 
     @property
     def has_volume(self) -> bool:
@@ -89,7 +119,8 @@ def measure_usage(ctx: DeploymentContext, evidence: Evidence) -> tuple[Usage, di
     )
     measured = {"few_shot_examples": k, "tokens_per_example": example,
                 "prompt_tokens_per_call": usage.instruction_tokens + usage.few_shot_tokens
-                + usage.input_tokens}
+                + usage.input_tokens,
+                "seq_p95": int(np.ceil(np.percentile(inp + out, 95))) if n else 0}
     return usage, measured
 
 
@@ -111,19 +142,37 @@ def prompt_file(path: str, encoding: str) -> dict[str, Any]:
 
 
 def context_block(ctx: DeploymentContext, evidence: Evidence) -> dict[str, Any]:
-    """The ``context`` section of the audit: inputs, measured usage, the cost table (the
-    cheapest provider per path, each with its date) and the prompt file, when given."""
+    """The ``context`` section of the audit: inputs, measured usage, the price table's offers
+    with their state on the day, the availability window, the training compute of the open
+    model, the cost table (the cheapest open offer per path, each with its date) and the
+    prompt file, when given."""
     usage, measured = measure_usage(ctx, evidence)
     prices = load_prices(ctx.prices or None)
-    pool = usable_offers(prices, ctx.model)
-    block: dict[str, Any] = {"inputs": asdict(ctx), "usage": asdict(usage),
-                             "measured": measured,
+    inputs = asdict(ctx)
+    day = ctx.day
+    pool = build(prices, inputs, usage, day)
+    block: dict[str, Any] = {"inputs": inputs, "usage": asdict(usage), "measured": measured,
                              "prices": {"as_of": prices.get("as_of"),
                                         "version": prices.get("version"),
                                         "model": ctx.model,
-                                        "offers": [o.describe() for o in pool]}}
+                                        "offers": offer_states(pool, day)},
+                             "availability": availability_block(pool, day),
+                             "compute": compute_block(prices, inputs, usage,
+                                                      int(measured["seq_p95"]), pool.offers)}
     if ctx.prompt:
         block["prompt"] = prompt_file(ctx.prompt, evidence.encoding)
     if ctx.has_volume:
-        block["costs"] = [c.to_dict() for c in compare(usage, prices, ctx.model)]
+        block.update(cost_tables(usage, pool))
     return block
+
+
+def cost_tables(usage: Usage, pool: Pool) -> dict[str, Any]:
+    """``costs`` (cheapest open offer per path) and ``unpriced`` (paths with none: the
+    report asks for the user's own price)."""
+    from tuneready.config.errors import InputError
+
+    if not any(o.path == "prompt_engineering" for o in pool.offers):
+        raise InputError("the price table has no open prompt_engineering offer on this day; "
+                         "give your own prices with --prices FILE (README: Cost of each path)")
+    return {"costs": [c.to_dict() for c in compare(usage, pool.offers)],
+            "unpriced": pool.unpriced()}

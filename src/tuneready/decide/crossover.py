@@ -7,7 +7,9 @@ hosting fee; ``c``: its per-call price), prompting ``c_p x V``, a self-hosted GP
 ``T/12 + k x G`` with ``k = ceil(V / calls_per_gpu_month)``. Two lines cross at
 ``V* = (F_b - F_a) / (c_a - c_b)``; a GPU offer is solved segment by segment and at its jumps.
 Each path is the cheapest of its offers at ``V``, so a crossing is kept only where the order
-of the two paths really flips. Pure functions, no I/O.
+of the two paths really flips. The offers are those open on the audit's day
+(``tuneready.decide.pool``): a closed one never crosses, a closing one is named with its date,
+and a path with no open offer asks for the user's own price. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from tuneready.checks.size import SizeSettings
 from tuneready.core.results import LearningCurve
-from tuneready.decide.cost import AMORTISE_MONTHS, MILLION, Offer, Usage, offer_cost
+from tuneready.decide.cost import MILLION, Offer, Usage, months_of, offer_cost
 
 #: volumes above this many calls a month are not searched (10 billion)
 MAX_CALLS = 10_000_000_000
@@ -38,7 +40,7 @@ def offer_at(u: Usage, offer: Offer, calls: float) -> float:
     if lin is not None:
         return lin[0] + lin[1] * calls
     p = offer.prices
-    train = u.training_tokens * u.epochs * p["train"] / MILLION / AMORTISE_MONTHS
+    train = u.training_tokens * u.epochs * p["train"] / MILLION / months_of(p)
     gpus = max(1, math.ceil(calls / p["calls_per_gpu_month"]))
     return train + gpus * p["gpu_hour"] * p["hours_per_month"]
 
@@ -147,7 +149,33 @@ def _volume_entry(u: Usage, prompts: list[Offer], tuned: list[Offer], v: float,
 
 
 def _name(o: Offer) -> str:
-    return f"{o.provider} {o.model}".strip()
+    closes = o.availability.get("closes")
+    return o.name + (f"; {closes}" if closes else "")
+
+
+def price_entries(unpriced: list[dict[str, str]], supported: set[str] | None = None
+                  ) -> list[dict[str, Any]]:
+    """A path with no open offer: say so and ask for the user's own price."""
+    out = []
+    for item in unpriced:
+        path = item["path"]
+        if supported is not None and path not in supported:
+            continue
+        out.append({"kind": "price", "path": path, "why": item["why"],
+                    "message": f"{TITLE[path]} has no open offer in the price table "
+                               f"({item['why']}): give your own price with --prices FILE "
+                               "(README: Cost of each path) to compare it"})
+    return out
+
+
+def context_crossovers(context: dict[str, Any], supported: set[str] | None = None
+                       ) -> list[dict[str, Any]]:
+    """The volume crossovers and missing prices of a finished context block."""
+    from tuneready.decide.pool import from_context
+
+    pool = from_context(context)
+    return [*volume_crossovers(Usage(**context["usage"]), pool.offers, supported),
+            *price_entries(pool.unpriced(), supported)]
 
 
 def _form(u: Usage, o: Offer) -> str:

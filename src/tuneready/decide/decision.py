@@ -33,6 +33,7 @@ from tuneready.core.results import (
     Verdict,
     exclusion_phrase,
 )
+from tuneready.decide.cost import cost_phrase
 
 PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 
@@ -179,8 +180,7 @@ def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: d
     if not supported:  # no priced path left to choose among: the data verdict stands
         return data_verdict, [], []
     best = min(supported, key=lambda p: (_monthly(costs[p.value]), -VERDICT_LEVEL[p]))
-    money = ", ".join(f"{p.value} ${_monthly(costs[p.value]):,.2f}" for p in PATHS
-                      if p.value in costs)
+    money = ", ".join(cost_phrase(costs[p.value]) for p in PATHS if p.value in costs)
     calls = int(inputs["calls_per_month"])
     reason = Reason("context", "context.cost",
                     f"at {calls:,} calls a month the monthly cost (training spread over a year) "

@@ -187,7 +187,8 @@ def _check_strata(verdicts: list[Any], path: str) -> None:
 CONTEXT_FLAGS = {"calls_per_month": "--calls-per-month", "latency_ms": "--latency-ms",
                  "must_run_locally": "--local/--hosted", "task": "--task", "model": "--model",
                  "baseline_score": "--baseline-score", "target_score": "--target-score",
-                 "prices": "[context] prices", "prompt": "--prompt"}
+                 "prices": "--prices", "prompt": "--prompt", "model_size": "--model-size",
+                 "date": "--date"}
 
 
 def _policy(opts: AuditOptions) -> Policy:

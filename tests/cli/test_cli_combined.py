@@ -63,12 +63,47 @@ def test_missing_prompt_file_is_exit_2_before_work(tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
-def test_prices_command_lists_dates_and_confirmation(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["prices"], env={"COLUMNS": "200"})
+def test_prices_command_lists_sources_states_and_fits_80_columns(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["prices"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert "together" in result.output and "2026-10-07" in result.output
-    assert "not confirmed" in result.output
+    out = result.output
+    assert "claude-haiku-5-5" in out and "https://modal.com/pricing (read 2026-12-08)" in out
+    assert "no jobs from" in out and "2027-01-06" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    later = runner.invoke(app, ["prices", "--date", "2027-02-01", "--verbose"],
+                          env={"COLUMNS": "80"})
+    assert later.exit_code == 0 and "closed: no jobs from" in later.output
+    assert "Notes (--verbose)" in later.output and "LiteLLM" in later.output
     bad = tmp_path / "bad.toml"
     bad.write_text('[[offers]]\npath = "rag"\n', "utf-8")
     result = runner.invoke(app, ["prices", "--file", str(bad)])
     assert result.exit_code == 2 and "path 'rag'" in result.output
+    result = runner.invoke(app, ["prices", "--date", "soon"])
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_own_price_table_model_size_and_date_flags(tmp_path: Path) -> None:
+    """--prices FILE replaces the table; a path it does not price asks for a price; a bad
+    --model-size or --date is exit 2 before any work."""
+    own = tmp_path / "own.toml"
+    own.write_text('version = 3\n[[offers]]\npath = "prompt_engineering"\nprovider = "me"\n'
+                   'model = "m"\ninput = 1.0\ncached_input = 0.5\noutput = 2.0\n'
+                   'source = "https://example.com/p"\nread = "2026-12-01"\n', "utf-8")
+    result = runner.invoke(app, ["audit", str(_facts(tmp_path)), "--json", "--prices",
+                                 str(own), "--calls-per-month", "1000", "--out",
+                                 str(tmp_path / "r")])
+    assert result.exit_code in (0, 1), result.output
+    audit = json.loads(result.stdout)
+    assert [c["provider"] for c in audit["context"]["costs"]] == ["me"]
+    assert {u["path"] for u in audit["context"]["unpriced"]} == {"lora", "full_fine_tune"}
+    assert audit["context"]["compute"] is None  # the table describes no open model or GPU
+    shown = runner.invoke(app, ["audit", str(_facts(tmp_path)), "--prices", str(own),
+                                "--calls-per-month", "1000", "--out", str(tmp_path / "s")],
+                          env={"COLUMNS": "200"})
+    assert "lora: no open offer (the price table has no offer); give your own price with " \
+           "--prices FILE" in shown.output
+    for flag, value in (("--model-size", "9B"), ("--date", "2026-13-01")):
+        result = runner.invoke(app, ["audit", str(_facts(tmp_path)), flag, value, "--out",
+                                     str(tmp_path / "x")])
+        assert result.exit_code == 2 and flag in result.output, result.output
+        assert not (tmp_path / "x").exists()

@@ -70,7 +70,7 @@ def test_every_renderer_shows_complements_crossovers_and_shares() -> None:
 
 def test_price_notes_unconfirmed_and_stale() -> None:
     notes = price_notes(_enriched())
-    assert any("not confirmed" in n for n in notes)
+    assert any("not read on the provider's page" in n for n in notes)
     assert any("older than 6 months" in n and "2025-01-01" in n for n in notes)
     fresh = _enriched()
     fresh.context["costs"][0].update(as_of="2026-11-01", confirmed=True)
@@ -99,3 +99,39 @@ def test_diff_shows_a_changed_prompt_and_complements() -> None:
     text = diff.render(d)
     assert "| prompt sha256 | `abababababab` | `cdcdcdcdcdcd` | **changed** |" in text
     assert "| complements | complement.rag | none | changed |" in text
+
+
+def test_closing_offers_unpriced_paths_and_compute_in_every_renderer() -> None:
+    """Issue 28: a closing offer is shown with its date, a path with no open offer asks for
+    the user's price, the training-compute table (GPU time, memory, cost per method) is in
+    the terminal and Markdown reports, and the audit's injected date judges staleness."""
+    audit = _enriched()
+    audit.context["costs"].append({
+        "path": "full_fine_tune", "provider": "openai", "model": "gpt-4o-mini",
+        "as_of": "2026-12-08", "confirmed": True, "one_off": 0.5, "monthly": 1.0,
+        "total_monthly": 1.04, "per_call_tokens": 50, "break_even_month": None, "note": "n",
+        "closes": "takes no new training jobs from 2027-01-06"})
+    audit.context["unpriced"] = [{"path": "lora", "why": "the price table has no offer"}]
+    audit.context["compute"] = {
+        "model": {"name": "8B", "id": "meta-llama/Llama-3.1-8B", "params": 8_030_261_248},
+        "gpu": {"name": "H100", "bf16_tflops": 989.0, "vram_gb": 80.0},
+        "gpu_hour": {"provider": "modal", "price": 3.9492}, "utilisation": 0.4,
+        "lora_rank": 16, "training_tokens": 27_198, "epochs": 3, "seq_p95": 24,
+        "methods": [{"method": m, "flops": 3.9e15, "gpu_hours": h, "gpus": g, "cost": c,
+                     "memory_gb": {"total": t}}
+                    for m, h, g, c, t in (("full", 1.5, 2, 5.92, 128.5),
+                                          ("lora", 0.0018, 1, 0.0073, 16.8),
+                                          ("qlora", 0.0018, 1, 0.0073, 6.4))]}
+    notes = price_notes(audit)
+    assert "openai gpt-4o-mini takes no new training jobs from 2027-01-06" in notes
+    assert any(n.startswith("lora: no open offer") and "--prices FILE" in n for n in notes)
+    term = _terminal(audit)
+    assert "Training compute: 8B open model" in term and "128.5 GB" in term
+    assert "1.5 h" in term and "0.11 min" in term and "2x H100" in term and "$5.92" in term
+    md = markdown.render(audit)
+    assert "| full fine-tune | 3.90e+15 | 1.5 h | 128.5 GB | 2x H100 | $5.92 |" in md
+    assert "no new training jobs from 2027-01-06" in md
+    assert not any("gpt-4o-mini (2026-12-08)" in n for n in notes)  # fresh on the run's day
+    audit.context["inputs"] = {"date": "2027-09-01"}  # the audit's injected day judges it
+    assert any("older than 6 months" in n and "gpt-4o-mini (2026-12-08)" in n
+               for n in price_notes(audit))

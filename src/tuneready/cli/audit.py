@@ -116,6 +116,16 @@ def audit(
     prompt: Annotated[Path | None, typer.Option("--prompt", help="Context: the prompt file "
                                                 "the prompting path would use (exact tokens; "
                                                 "sha256 recorded).")] = None,
+    prices: Annotated[Path | None, typer.Option("--prices", help="Context: your own price "
+                                                "table (TOML, the format of `tuneready "
+                                                "prices`' table; README: Cost of each "
+                                                "path).")] = None,
+    model_size: Annotated[str | None, typer.Option("--model-size", help="Context: the open "
+                                                   "model whose training compute is "
+                                                   "estimated (1B, 8B, 70B).")] = None,
+    on_date: Annotated[str | None, typer.Option("--date", help="Context: judge which offers "
+                                                "are open on this day (YYYY-MM-DD; default "
+                                                "today).")] = None,
     sample: Annotated[int | None, typer.Option(min=100, help="Audit a stratified sample of N "
                                                "rows; row, distinct and label counts stay "
                                                "exact over the whole file.")] = None,
@@ -154,7 +164,9 @@ def audit(
     options.context = {"calls_per_month": calls_per_month, "latency_ms": latency_ms,
                        "must_run_locally": local, "task": task, "model": model,
                        "baseline_score": baseline_score, "target_score": target_score,
-                       "prompt": str(prompt) if prompt is not None else None}
+                       "prompt": str(prompt) if prompt is not None else None,
+                       "prices": str(prices) if prices is not None else None,
+                       "model_size": model_size, "date": on_date}
     if reference_path is not None:
         options.reference_path = reference_path
     options.review_path = review

@@ -49,7 +49,10 @@ def signal_items(audit: Audit) -> list[tuple[str, str]]:
 
 
 def audit_day(audit: Audit) -> date | None:
-    stamp = str(audit.meta.get("generated_at") or "")[:10]
+    """The day prices are judged stale on: the audit's ``[context] date`` when one was
+    given, else the day it ran."""
+    given = str((audit.context.get("inputs") or {}).get("date") or "")
+    stamp = given or str(audit.meta.get("generated_at") or "")[:10]
     try:
         return date.fromisoformat(stamp)
     except ValueError:
@@ -63,10 +66,12 @@ def price_notes(audit: Audit) -> list[str]:
     if not costs:
         return []
     day = audit_day(audit)
-    notes = []
+    notes = [f"{_who(c)} {c['closes']}" for c in costs if c.get("closes")]
+    notes += [f"{u['path']}: no open offer ({u['why']}); give your own price with --prices FILE"
+              for u in audit.context.get("unpriced") or []]
     unconfirmed = sorted({_who(c) for c in costs if "confirmed" in c and not c["confirmed"]})
     if unconfirmed:
-        notes.append("prices not confirmed on the provider's page: " + ", ".join(unconfirmed)
+        notes.append("prices not read on the provider's page: " + ", ".join(unconfirmed)
                      + " (`tuneready prices` lists sources)")
     if day is not None:
         old = sorted({f"{_who(c)} ({c['as_of']})" for c in costs
@@ -86,6 +91,41 @@ def _age(as_of: Any, day: date) -> int:
         return (day - date.fromisoformat(str(as_of))).days
     except ValueError:
         return 0
+
+
+def compute_title(audit: Audit) -> str:
+    """What the training-compute table estimates, in one line."""
+    c = audit.context.get("compute")
+    if not c:
+        return ""
+    rental = c.get("gpu_hour")
+    price = (f"at {rental['provider']}'s ${rental['price']:,.4g} per GPU-hour" if rental
+             else "no open rental of this GPU in the price table: give a price with --prices")
+    return (f"Training compute: {c['model']['name']} open model ({c['model']['id']}), "
+            f"{c['epochs']} epochs x {c['training_tokens']:,} tokens, p95 sequence "
+            f"{c['seq_p95']:,} tokens, {c['gpu']['name']} at {100 * c['utilisation']:.0f} % "
+            f"utilisation, {price}")
+
+
+def compute_rows(audit: Audit) -> list[tuple[str, str, str, str, str, str]]:
+    """Per method: name, FLOPs, GPU-hours, memory (GB), GPUs needed, cost."""
+    c = audit.context.get("compute")
+    if not c:
+        return []
+    titles = {"full": "full fine-tune", "lora": "LoRA", "qlora": "QLoRA"}
+    out = []
+    for m in c["methods"]:
+        cost = f"${m['cost']:,.2f}" if "cost" in m else "no price"
+        out.append((titles.get(m["method"], m["method"]), f"{m['flops']:.2e}",
+                    _hours(m["gpu_hours"]), f"{m['memory_gb']['total']:,.1f} GB",
+                    f"{m['gpus']}x {c['gpu']['name']}", cost))
+    return out
+
+
+def _hours(h: float) -> str:
+    if h < 1:
+        return f"{h * 60:.2g} min"
+    return f"{h:,.1f} h"
 
 
 def prompt_line(audit: Audit) -> str:

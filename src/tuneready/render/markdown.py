@@ -17,6 +17,8 @@ from tuneready.core.textsafe import visible
 from tuneready.render.extras import (
     change_lines,
     complement_lines,
+    compute_rows,
+    compute_title,
     price_notes,
     prompt_line,
     signal_items,
@@ -99,16 +101,28 @@ def render(audit: Audit, html_name: str | None = None) -> str:
 
 def _costs(audit: Audit) -> list[str]:
     costs = audit.context.get("costs") or []
-    if not costs:
-        return []
-    out = ["", "| path | provider | prices as of | one-off | monthly |", "|---|---|---|---:|---:|"]
-    for c in costs:
-        who = f"{c.get('provider', '')} {c.get('model', '')}".strip()
-        out.append(f"| {esc(c['path'])} | {esc(who)} | {esc(c.get('as_of', ''))} | "
-                   f"${c['one_off']:,.2f} | ${c.get('total_monthly', c['monthly']):,.2f} |")
-    out += [f"\n⚠️ {esc(n)}" for n in price_notes(audit)]
+    out = []
+    if costs:
+        out = ["", "| path | offer | prices as of | one-off | a month |",
+               "|---|---|---|---:|---:|"]
+        for c in costs:
+            who = f"{c.get('provider', '')} {c.get('model', '')}".strip()
+            out.append(f"| {esc(c['path'])} | {esc(who)} | {esc(c.get('as_of', ''))} | "
+                       f"${c['one_off']:,.2f} | ${c.get('total_monthly', c['monthly']):,.2f} |")
+        out += [f"\n⚠️ {esc(n)}" for n in price_notes(audit)]
+    out += _compute(audit)
     if prompt_line(audit):
         out.append(f"\n{esc(prompt_line(audit))}")
+    return out
+
+
+def _compute(audit: Audit) -> list[str]:
+    rows = compute_rows(audit)
+    if not rows:
+        return []
+    out = ["", esc(compute_title(audit)), "",
+           "| method | FLOPs | GPU time | memory | GPUs | cost |", "|---|---:|---:|---:|---:|---:|"]
+    out += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in rows]
     return out
 
 

@@ -18,6 +18,8 @@ from tuneready.core.textsafe import visible
 from tuneready.render.extras import (
     change_lines,
     complement_lines,
+    compute_rows,
+    compute_title,
     price_notes,
     prompt_line,
     signal_items,
@@ -46,6 +48,8 @@ def render(audit: Audit, console: Console, max_findings: int = 8) -> None:
         console.print(_cost_table(audit))
         for note in price_notes(audit):
             console.print(_t(f"warning: {note}", "yellow"))
+    if compute_rows(audit):
+        console.print(_compute_table(audit))
     if prompt_line(audit):
         console.print(_t(prompt_line(audit), "dim"))
 
@@ -106,16 +110,28 @@ def _top_findings(view: View, limit: int) -> Table:
 
 def _cost_table(audit: Audit) -> Table:
     prices = audit.context.get("prices", {})
-    table = Table(title=_t(f"Cost per path (cheapest provider of each; table of "
+    table = Table(title=_t(f"Cost per path (cheapest open offer of each; table of "
                            f"{prices.get('as_of')})"), title_justify="left", show_edge=False)
-    for col in ("path", "provider", "as of", "one-off", "monthly", "tokens/call",
-                "break-even", "basis"):
-        table.add_column(col, overflow="fold")
+    table.add_column("path")
+    table.add_column("offer", overflow="fold")
+    for col in ("one-off", "a month", "break-even"):
+        table.add_column(col, justify="right")
     for c in audit.context["costs"]:
         months = c.get("break_even_month")
         who = f"{c.get('provider', '')} {c.get('model', '')}".strip() or str(prices.get('model'))
-        table.add_row(_t(c["path"]), _t(who), _t(c.get("as_of") or prices.get("as_of")),
-                      f"${c['one_off']:,.2f}", f"${c.get('total_monthly', c['monthly']):,.2f}",
-                      f"{c['per_call_tokens']:,}",
-                      "never" if months is None else f"{months:.1f} months", _t(c["note"]))
+        if c.get("closes"):
+            who += " (closing: see below)"
+        table.add_row(_t(c["path"]), _t(who), f"${c['one_off']:,.2f}",
+                      f"${c.get('total_monthly', c['monthly']):,.2f}",
+                      "never" if months is None else f"{months:.1f} months")
+    return table
+
+
+def _compute_table(audit: Audit) -> Table:
+    """Training compute of the open model from the data's tokens (``decide/compute.py``)."""
+    table = Table(title=_t(compute_title(audit)), title_justify="left", show_edge=False)
+    for col in ("method", "FLOPs", "GPU time", "memory", "GPUs", "cost"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for row in compute_rows(audit):
+        table.add_row(*(_t(cell) for cell in row))
     return table

@@ -131,6 +131,8 @@ def test_closing_offers_unpriced_paths_and_compute_in_every_renderer() -> None:
     md = markdown.render(audit)
     assert "| full fine-tune | 3.90e+15 | 1.5 h | 128.5 GB | 2x H100 | $5.92 |" in md
     assert "no new training jobs from 2027-01-06" in md
+    page = html.render(audit)
+    assert 'id="compute"' in page and "128.5 GB" in page and "2x H100" in page
     assert not any("gpt-4o-mini (2026-12-08)" in n for n in notes)  # fresh on the run's day
     audit.context["inputs"] = {"date": "2027-09-01"}  # the audit's injected day judges it
     assert any("older than 6 months" in n and "gpt-4o-mini (2026-12-08)" in n

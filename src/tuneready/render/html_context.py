@@ -22,7 +22,14 @@ from tuneready.core.results import (
     locate,
 )
 from tuneready.render import charts
-from tuneready.render.extras import change_lines, price_notes, prompt_line, signal_items
+from tuneready.render.extras import (
+    change_lines,
+    compute_rows,
+    compute_title,
+    price_notes,
+    prompt_line,
+    signal_items,
+)
 from tuneready.render.views import CheckRow, ReasonRow, View, build
 
 MAX_ROWS = 50          # rows shown per table; the rest stay in audit.json
@@ -57,6 +64,7 @@ def context(audit: Audit, max_rows: int = MAX_ROWS) -> dict[str, Any]:
         "grid": [grid_row(c) for c in view.checks],
         "checks": [check_section(c, max_rows, _shards(audit)) for c in view.checks],
         "deployment": deployment(audit, max_rows),
+        "compute": training_compute(audit),
         "repro": reproducibility(audit),
     }
 
@@ -326,6 +334,17 @@ def deployment(audit: Audit, max_rows: int) -> dict[str, Any] | None:
         "notes": price_notes(audit),
         "prompt": prompt_line(audit),
     }
+
+
+def training_compute(audit: Audit) -> dict[str, Any] | None:
+    """The open model's training compute from the data's tokens (``decide/compute.py``):
+    a title and one row per method, the same strings as the terminal and Markdown."""
+    rows = compute_rows(audit)
+    if not rows:
+        return None
+    return {"title": compute_title(audit),
+            "columns": ["method", "FLOPs", "GPU time", "memory", "GPUs", "cost"],
+            "rows": [list(r) for r in rows]}
 
 
 def _money(row: dict[str, Any]) -> dict[str, Any]:

@@ -87,6 +87,8 @@ def test_self_hosted_offers_are_priced_from_the_data() -> None:
     l40s = next(o for o in big if o.gpu == "L40S" and o.path == "lora")
     assert l40s.prices["gpus_per_replica"] == 3  # 141 GB of bf16 weights on 48 GB GPUs
     assert l40s.prices["gpu_hour"] == pytest.approx(3 * 1.9512)
+    big_block = compute_block(PRICES, {**inputs, "model_size": "70B"}, usage, 64, big)
+    assert big_block["gpu_hour"]["price"] == pytest.approx(3.9492)  # per GPU, not per replica
     block = compute_block(PRICES, inputs, Usage(**{**usage.__dict__, "epochs": 2}), 64, pool)
     assert [m["method"] for m in block["methods"]] == ["full", "lora", "qlora"]
     assert block["gpu_hour"]["provider"] == "modal"

@@ -30,6 +30,7 @@ def test_openai_fine_tuning_is_dated_before_and_gone_after_2027_01_06() -> None:
     ctx = before.context
     full = next(c for c in ctx["costs"] if c["path"] == "full_fine_tune")
     assert full["provider"] == "openai" and "2027-01-06" in full["closes"]
+    assert full["without_closing"]["provider"] == "modal"  # what the path costs without it
     assert ctx["availability"]["window"] == {"from": "2026-05-07", "until": "2027-01-06"}
     assert {c["offer"] for c in ctx["availability"]["closing"]} == {
         "openai gpt-4.1-mini", "openai gpt-4o-mini"}

@@ -100,3 +100,25 @@ def test_readiness_is_judged_on_the_data_verdict() -> None:
     rec = decide(_results(3000, 0), POLICY, _ctx(task="knowledge"))
     assert rec.verdict == Verdict.PROMPT_ENGINEERING
     assert rec.data_verdict == Verdict.FULL_FINE_TUNE and rec.ready
+
+
+def test_a_path_resting_on_a_closing_offer_counts_against_itself() -> None:
+    """Issue 28: the cheapest path's offer closes within the year: the verdict names it with
+    its date and says what the path costs without it."""
+    ctx = _ctx()
+    ctx["costs"][2].update(provider="openai", model="gpt-4o-mini",
+                           closes="takes no new training jobs from 2027-01-06",
+                           without_closing={"provider": "modal", "model": "8B open model",
+                                            "total_monthly": 1424.38})
+    verdict, reasons, _ = apply_context(Verdict.FULL_FINE_TUNE, ctx)
+    assert verdict == Verdict.FULL_FINE_TUNE
+    assert "full_fine_tune $20.00 (openai gpt-4o-mini; takes no new training jobs from " \
+           "2027-01-06)" in reasons[0].message
+    closing = next(r for r in reasons if r.code == "context.offer_closing")
+    assert closing.message == (
+        "full_fine_tune rests on openai gpt-4o-mini, which takes no new training jobs from "
+        "2027-01-06: train before then; without it full_fine_tune costs $1,424.38 a month "
+        "(modal 8B open model)")
+    ctx["costs"][2]["without_closing"] = None
+    reasons = apply_context(Verdict.FULL_FINE_TUNE, ctx)[1]
+    assert "no other open offer prices full_fine_tune" in reasons[1].message

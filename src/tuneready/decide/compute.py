@@ -237,19 +237,24 @@ def compute_block(prices: dict[str, Any], inputs: dict[str, Any], usage: Usage, 
     util, rank = float(inputs["utilisation"]), int(inputs["lora_rank"])
     tokens = usage.training_tokens * usage.epochs
     rentals = [o for o in pool if o.kind == "gpu" and o.gpu == gpu.name]
-    rental = min(rentals, key=lambda o: (o.prices["gpu_hour"], o.provider), default=None)
+    rental = min(rentals, key=lambda o: (_per_gpu(o), o.provider), default=None)
     methods = []
     for method in METHODS:
         est = estimate(model, gpu, method, tokens, seq, util, rank)
         if rental is not None:
-            est["cost"] = float(f"{est['gpu_hours'] * rental.prices['gpu_hour']:.4g}")
+            est["cost"] = float(f"{est['gpu_hours'] * _per_gpu(rental):.4g}")
         methods.append(est)
     return {"model": {"name": model.name, "id": model.model, "params": model.params,
                       "source": model.source},
             "gpu": {"name": gpu.name, "bf16_tflops": gpu.bf16_tflops, "vram_gb": gpu.vram_gb,
                     "source": gpu.source},
-            "gpu_hour": ({"provider": rental.provider, "price": rental.prices["gpu_hour"],
+            "gpu_hour": ({"provider": rental.provider, "price": _per_gpu(rental),
                           "source": rental.source, "read": rental.read}
                          if rental is not None else None),
             "utilisation": util, "lora_rank": rank, "training_tokens": usage.training_tokens,
             "epochs": usage.epochs, "seq_p95": seq, "methods": methods}
+
+
+def _per_gpu(o: Offer) -> float:
+    """One GPU's hourly price (a resolved offer's ``gpu_hour`` is for a serving replica)."""
+    return o.prices["gpu_hour"] / o.prices.get("gpus_per_replica", 1.0)

@@ -174,5 +174,13 @@ def cost_tables(usage: Usage, pool: Pool) -> dict[str, Any]:
     if not any(o.path == "prompt_engineering" for o in pool.offers):
         raise InputError("the price table has no open prompt_engineering offer on this day; "
                          "give your own prices with --prices FILE (README: Cost of each path)")
-    return {"costs": [c.to_dict() for c in compare(usage, pool.offers)],
-            "unpriced": pool.unpriced()}
+    costs = [c.to_dict() for c in compare(usage, pool.offers)]
+    for row in costs:  # a closing offer counts against its path: what it costs without it
+        if row["closes"]:
+            rest = [o for o in pool.offers if not (o.path == row["path"]
+                                                   and o.availability.get("closes"))]
+            alt = next((c for c in compare(usage, rest) if c.path == row["path"]), None)
+            row["without_closing"] = ({"provider": alt.provider, "model": alt.model,
+                                       "total_monthly": round(alt.total_monthly, 2)}
+                                      if alt is not None else None)
+    return {"costs": costs, "unpriced": pool.unpriced()}

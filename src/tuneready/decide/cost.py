@@ -183,3 +183,19 @@ def cost_phrase(cost: dict[str, Any]) -> str:
     monthly = float(cost.get("total_monthly", cost["monthly"]))
     closes = f"; {cost['closes']}" if cost.get("closes") else ""
     return f"{cost['path']} ${monthly:,.2f}" + (f" ({who}{closes})" if who else "")
+
+
+def closing_note(cost: dict[str, Any]) -> str:
+    """Why a path that rests on a closing offer counts against itself: what closes when, and
+    what the path costs without that offer (``without_closing``, from the cost table)."""
+    if not cost.get("closes"):
+        return ""
+    who = f"{cost.get('provider', '')} {cost.get('model', '')}".strip()
+    out = f"{cost['path']} rests on {who}, which {cost['closes']}: train before then"
+    alt = cost.get("without_closing")
+    if alt:
+        out += (f"; without it {cost['path']} costs ${alt['total_monthly']:,.2f} a month "
+                f"({alt['provider']} {alt['model']})")
+    else:
+        out += f"; no other open offer prices {cost['path']} (give one with --prices FILE)"
+    return out

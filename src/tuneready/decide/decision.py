@@ -33,7 +33,7 @@ from tuneready.core.results import (
     Verdict,
     exclusion_phrase,
 )
-from tuneready.decide.cost import cost_phrase
+from tuneready.decide.cost import closing_note, cost_phrase
 
 PATHS = (Verdict.PROMPT_ENGINEERING, Verdict.LORA, Verdict.FULL_FINE_TUNE)
 
@@ -187,6 +187,9 @@ def _cheapest(data_verdict: Verdict, costs: dict[str, dict[str, Any]], inputs: d
                     f"is {money}; "
                     f"{best.value} is the cheapest path the data supports")
     reasons = [reason]
+    closing = closing_note(costs[best.value])
+    if closing:
+        reasons.append(Reason("context", "context.offer_closing", closing))
     if not prompt_ok:
         why = ("the model must run locally" if inputs["must_run_locally"] else
                "a latency budget is set" if inputs["latency_ms"] else

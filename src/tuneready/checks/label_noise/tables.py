@@ -20,6 +20,9 @@ from tuneready.io.review_file import INPUT_CHARS, input_hash
 
 #: rows listed in the ``flagged`` table (every row is in ``flagged.csv``: ``flags.py``)
 TABLE_ROWS = 500
+#: the review sample's strata: the candidates (``LabelIssues.flagged_positions``) and the
+#: other labelled rows (never ``answers.*``: ``io.review_file`` reads these rows as labels)
+FLAGGED, UNFLAGGED = "label_noise.flagged", "label_noise.unflagged"
 
 
 def tables(issues: LabelIssues, data: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -80,7 +83,11 @@ def review_sample(data: Dataset, issues: LabelIssues, cfg: LabelNoiseSettings,
                   seed: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The rows of ``review.csv`` and the plan's numbers (for the metrics).
 
-    Outcome labels get none: a reviewer cannot say an outcome is wrong by reading the input.
+    Each row names its stratum (``FLAGGED`` or ``UNFLAGGED``, the strata of
+    ``evidence.review.estimate``) and the stratum's size, so that whoever fills the sample
+    (the HTML report's review panel) can compute the same stratified estimate as
+    ``--review``. Outcome labels get none: a reviewer cannot say an outcome is wrong by
+    reading the input.
     """
     if issues.kind.outcome:
         return [], {}
@@ -98,11 +105,17 @@ def review_sample(data: Dataset, issues: LabelIssues, cfg: LabelNoiseSettings,
     likely = {p: issues.classes[issues.likely[i]]
               for i, p in enumerate(issues.positions.tolist())}
     ids = frame["row_id"].to_numpy()
-    rows = [{"row_id": int(ids[p]),
-             "input": str(frame["input"].iat[p])[:INPUT_CHARS],
-             "given_label": str(frame["label"].iat[p]), "likely_label": likely.get(p, ""),
-             "correct_label": "", "input_hash": input_hash(frame["input"].iat[p])}
-            for p in positions.tolist()]
+    is_flagged = set(flagged.tolist())
+    sizes = {FLAGGED: len(flagged), UNFLAGGED: len(unflagged)}
+    rows = []
+    for p in positions.tolist():
+        stratum = FLAGGED if p in is_flagged else UNFLAGGED
+        rows.append({"row_id": int(ids[p]),
+                     "input": str(frame["input"].iat[p])[:INPUT_CHARS],
+                     "given_label": str(frame["label"].iat[p]),
+                     "likely_label": likely.get(p, ""), "correct_label": "",
+                     "input_hash": input_hash(frame["input"].iat[p]),
+                     "stratum": stratum, "stratum_size": sizes[stratum]})
     return rows, {"review_rows": taken.rows, "review_rows_flagged": taken.flagged,
                   "review_rows_unflagged": taken.unflagged,
                   "review_expected_half_width": round(taken.half_width, 4),

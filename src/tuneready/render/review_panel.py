@@ -37,16 +37,15 @@ from tuneready.render.outputs import review_rows
 LABEL_STRATA = ("label_noise.flagged", "label_noise.unflagged")
 #: number keys a label can have (1-9); more labels are chosen from a list
 KEYED_LABELS = 9
-#: the flagged table's ``source`` in a reviewer's words
-_SOURCE = {"conflicting_duplicate": "a copy of the same input carries another label",
-           "rejected_by_both_views": "both independent views of the input reject the given "
-                                     "label",
-           "candidate": "confident learning on the proxy model flags it",
-           "reviewed": "a reviewer gave it another label"}
-_PRECISION_METRIC = {"conflicting_duplicate": "precision_conflict",
-                     "rejected_by_both_views": "precision_rejected",
-                     "candidate": "precision_candidate"}
-
+#: a flagged row's type (``checks.label_noise.flags``) in a reviewer's words
+_TYPE_WORDS = {"label_noise.conflict": "a copy of the same input carries another label",
+               "label_noise.rejected": "both independent views of the input reject the given "
+                                       "label",
+               "label_noise.candidate": "confident learning on the proxy model flags it"}
+#: the candidate types a label review measures (``flags.CANDIDATE_TYPES``), as the panel
+#: names them
+_CANDIDATE_NAMES = {"label_noise.rejected": "rows both views reject",
+                    "label_noise.candidate": "other flagged rows"}
 
 def panel(audit: Audit) -> dict[str, Any] | None:
     """The panel's template context (``None``: no panel, see the module docstring)."""
@@ -71,7 +70,7 @@ def panel(audit: Audit) -> dict[str, Any] | None:
         "labels": [visible(label) for label in _label_set(labels, rows)],
         "raw_labels": _raw_labels(_label_set(labels, rows)),
         "keyed_labels": KEYED_LABELS,
-        "noise": _noise_counts(labels),
+        "noise": _noise_counts(audit, labels),
         "answers": _answer_settings(audit, answers),
     }
     return out | {"empty": False, "data": script_json(data)}
@@ -119,29 +118,29 @@ def _cells(row: dict[str, Any]) -> dict[str, Any]:
 def _label_row(row: dict[str, Any], check: CheckResult | None,
                flagged: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     is_flagged = row.get("stratum") == LABEL_STRATA[0]
-    why, precision = _label_why(row, check, flagged.get(row.get("row_id"))) if is_flagged else (
-        f"not flagged: one of the {row.get('stratum_size', 0):,} rows the tool did not flag, "
-        "drawn at random to count the wrong labels it misses", "")
+    if is_flagged:
+        why = _label_why(row, flagged.get(row.get("row_id")))
+        kind = str(row.get("type") or "")
+        precision = str(check.metrics.get(f"precision_{kind.rsplit('.', 1)[-1]}", "")) \
+            if check and kind else ""
+    else:
+        why, precision = (f"not flagged: one of the {row.get('stratum_size', 0):,} rows the "
+                          "tool did not flag, drawn at random to count the wrong labels it "
+                          "misses"), ""
     return {"kind": "label", "key": row_key(row), "flagged": is_flagged, "cells": _cells(row),
             "why": visible(why), "precision": visible(precision),
             "answer": visible(str(row.get("correct_label") or ""))}
 
 
-def _label_why(row: dict[str, Any], check: CheckResult | None,
-               found: dict[str, Any] | None) -> tuple[str, str]:
-    """Why a flagged row is suspected, from the check's ``flagged`` table (its worst rows:
-    a row beyond it says only what the sample says)."""
+def _label_why(row: dict[str, Any], found: dict[str, Any] | None) -> str:
+    """Why a flagged row is suspected: its type, and from the check's ``flagged`` table (its
+    worst rows) how sure the proxy is of the given label."""
     likely = row.get("likely_label") or ""
-    base = f"flagged: likely label {likely}" if likely else "flagged"
-    if found is None:
-        return base, ""
-    source = str(found.get("source") or "")
-    parts = [base, _SOURCE.get(source, source)]
-    if isinstance(found.get("quality"), int | float):
+    parts = [f"flagged: likely label {likely}" if likely else "flagged",
+             _TYPE_WORDS.get(str(row.get("type") or ""), "")]
+    if found is not None and isinstance(found.get("quality"), int | float):
         parts.append(f"the proxy gives the given label p = {found['quality']:.2f}")
-    metric = _PRECISION_METRIC.get(source)
-    precision = str(check.metrics.get(metric, "")) if check and metric else ""
-    return "; ".join(p for p in parts if p), precision
+    return "; ".join(p for p in parts if p)
 
 
 def _answer_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -170,16 +169,27 @@ def _raw_labels(labels: Sequence[str]) -> dict[str, list[int]]:
             if visible(label) != label}
 
 
-def _noise_counts(check: CheckResult | None) -> dict[str, int] | None:
-    """What the label-noise range's lower bound rests on (``evidence.noise_range.bracket``):
-    the review's estimate never goes below the certain share."""
+def _noise_counts(audit: Audit, check: CheckResult | None) -> dict[str, Any] | None:
+    """What the label-noise range's lower bound rests on (``evidence.noise_range.bracket``:
+    the review's estimate never goes below the certain share), and what a candidate type
+    needs to act (``checks.label_noise.flags``): the policy's ``exclude_min_precision``,
+    ``MIN_REVIEWED`` answers of the type, a usable review; until then its unmeasured words."""
     if check is None:
         return None
     m = check.metrics
     keys = ("labelled_n", "flagged_n", "certain_n")
     if not all(isinstance(m.get(k), int) for k in keys):
         return None
-    return {k: int(m[k]) for k in keys}
+    from tuneready.config.heldout import unmeasured
+    from tuneready.core.precision import MIN_REVIEWED
+    from tuneready.evidence.stats import z_of
+
+    values = (audit.policy.get("values") or {}).get("label_noise") or check.params or {}
+    threshold = values.get("exclude_min_precision")
+    return {**{k: int(m[k]) for k in keys}, "min_reviewed": MIN_REVIEWED, "z": z_of(0.95),
+            "min_precision": float(threshold) if threshold is not None else None,
+            "types": [{"type": kind, "name": name, "unmeasured": unmeasured(kind).text()}
+                      for kind, name in _CANDIDATE_NAMES.items()]}
 
 
 def _answer_settings(audit: Audit, check: CheckResult | None) -> dict[str, Any] | None:

@@ -137,30 +137,61 @@
     });
     return m;
   }
+  function labelTypes(usable) {   // checks/label_noise/flags.py precision_of, per candidate type
+    var N = D.noise, out = [];
+    N.types.forEach(function (t) {
+      var sampled = 0, reviewed = 0, wrong = 0;
+      rows.forEach(function (r) {
+        if (r.kind !== "label" || !r.flagged || r.cells.type !== t.type) return;
+        sampled += 1;
+        var a = answerOf(r);
+        if (!a || a.a === "skip") return;
+        reviewed += 1;
+        wrong += a.l !== r.cells.given_label ? 1 : 0;
+      });
+      if (!sampled) return;
+      var p = null;
+      if (usable && reviewed >= N.min_reviewed) {
+        var ci = wilson(wrong, reviewed, N.z), value = wrong / reviewed;
+        p = {value: value, lo: ci[0], hi: ci[1], reviewed: reviewed, confirmed: wrong,
+             text: "precision on your data " + pyFixed(value, 2) + " (" + pyFixed(ci[0], 2) +
+                   "-" + pyFixed(ci[1], 2) + "), " + commas(reviewed) + " reviewed"};
+      }
+      var acts = !!p && N.min_precision !== null && p.value >= N.min_precision;
+      out.push({type: t.type, precision: p, acts: acts, line: t.name + " (" + reviewed + " of " +
+        sampled + " sampled reviewed): " + (p ? p.text : t.unmeasured) + "; " + (acts ?
+        "acts: its unreviewed rows leave the effective size" : p ? "stays a candidate " +
+        "(acts when measured at " + pyFixed(N.min_precision || 0, 2) + " or better)" :
+        "measured once the review is usable and " + N.min_reviewed + " of its rows are answered") +
+        "."});
+    });
+    return out;
+  }
   function labelSummary(m) {
     var f = m.strata["label_noise.flagged"] || {size: 0, reviewed: 0, wrong: 0, sampled: 0};
     var u = m.strata["label_noise.unflagged"] || {size: 0, reviewed: 0, wrong: 0, sampled: 0};
     var est = estimate(f, u), flags = stratumInterval(f), lines = [];
-    lines.push("Labels: " + (f.reviewed + u.reviewed) + " of " + (f.sampled + u.sampled) +
-               " reviewed (flagged rows " + f.reviewed + " of " + f.sampled + ", unflagged " +
-               u.reviewed + " of " + u.sampled + "): " + (f.reviewed + u.reviewed ?
-               "noise rate so far " + pct(est.rate) + " (" + pct(est.lower) + "-" +
-               pct(est.upper) + ")" : "no estimate yet") + "; precision of flags so far " +
-               (f.reviewed ? pyFixed(flags[0], 2) + " (" + pyFixed(flags[1], 2) + "-" +
-                pyFixed(flags[2], 2) + ")" : "not yet measured") + "; " + (f.wrong + u.wrong) +
-               " relabelled (they leave the effective size).");
-    if (est.usable && D.noise) {
-      var b = inForce(est, D.noise);
+    var force = est.usable && D.noise ? inForce(est, D.noise) : null;
+    lines.push((f.reviewed + u.reviewed ? "Noise rate so far " + pct(est.rate) + " (" +
+               pct(est.lower) + "-" + pct(est.upper) + ")" : "No estimate yet") +
+               " · precision of flags so far " + (f.reviewed ? pyFixed(flags[0], 2) + " (" +
+               pyFixed(flags[1], 2) + "-" + pyFixed(flags[2], 2) + ")" : "not measured") +
+               " · " + (f.wrong + u.wrong) + " relabelled (they leave the effective size)");
+    lines.push("Labels reviewed: " + f.reviewed + " of " + f.sampled + " flagged rows, " +
+               u.reviewed + " of " + u.sampled + " unflagged rows (95% intervals in brackets).");
+    if (force) {
       lines.push("Applied with --review, this review sets the audit's noise rate to " +
-                 pct(b.point) + " (range " + pct(b.lower) + "-" + pct(b.upper) + ").");
+                 pct(force.point) + " (range " + pct(force.lower) + "-" + pct(force.upper) + ").");
     } else {
-      lines.push("The audit uses the review once at least " + MIN_ANSWERS + " rows of each " +
-                 "stratum are answered (flagged: " + f.reviewed + " of " +
-                 Math.min(f.size, MIN_ANSWERS) + ", unflagged: " + u.reviewed + " of " +
-                 Math.min(u.size, MIN_ANSWERS) + ").");
+      lines.push("Applied with --review, this review does not yet replace the proxy's range: " +
+                 "that takes " + Math.min(f.size, MIN_ANSWERS) + " answered flagged rows (" +
+                 f.reviewed + " so far) and " + Math.min(u.size, MIN_ANSWERS) +
+                 " unflagged ones (" + u.reviewed + " so far).");
     }
-    return {lines: lines, estimate: est, flags: flags, inForce: est.usable && D.noise ?
-            inForce(est, D.noise) : null, flagged: f, unflagged: u};
+    var types = D.noise ? labelTypes(est.usable) : [];
+    types.forEach(function (t) { lines.push(t.line); });
+    return {lines: lines, estimate: est, flags: flags, inForce: force, types: types,
+            flagged: f, unflagged: u, relabelled: f.wrong + u.wrong};
   }
   function answerSummary(m) {
     var A = D.answers || {}, out = {lines: [], types: {}}, defects = 0, oks = 0;
@@ -178,12 +209,12 @@
         "stays a candidate (acts when measured at " + pyFixed(A.min_precision || 0, 2) +
         " or better with at least " + A.min_reviewed + " reviewed)";
       out.types[s] = p;
-      out.lines.push(s.slice(8).replace(/_/g, " ") + ": " + st.reviewed + " of " + st.sampled +
-                     " sampled reviewed (" + commas(st.size) + " flagged): " +
+      out.lines.push(s.slice(8).replace(/_/g, " ") + " (" + st.reviewed + " of " + st.sampled +
+                     " sampled reviewed, " + commas(st.size) + " flagged): " +
                      (p ? p.text : "not yet measured") + "; " + fate + ".");
     });
-    out.lines.unshift("Answers: " + defects + " confirmed defects (they leave the effective " +
-                      "size), " + oks + " not defects.");
+    out.lines.unshift(defects + " confirmed defects (they leave the effective size) · " + oks +
+                      " not defects (95% intervals in brackets)");
     return out;
   }
   function summary() {
@@ -373,7 +404,9 @@
     numbers.textContent = "";
     [s.label, s.answer].forEach(function (part) {
       if (!part) return;
-      part.lines.forEach(function (line) { numbers.appendChild(el("p", {}, line)); });
+      part.lines.forEach(function (line, i) {
+        numbers.appendChild(el("p", i ? {} : {"class": "rv-key"}, line));
+      });
     });
   }
   function draw() {

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,8 +157,9 @@ def _rows(p: Path) -> list[list[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the review file ({type(exc).__name__})",
                          path=str(p)) from None
-    try:
-        rows = list(csv.reader(text.splitlines()))
+    try:  # the csv module splits the records: str.splitlines would also break a cell at
+        # U+2028, U+0085 or a form feed, which review.csv leaves unquoted
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=str(p)) from None
     if not rows:

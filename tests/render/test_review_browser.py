@@ -378,3 +378,32 @@ def test_panel_fits_a_phone_and_has_a_list(browser: Browser, tmp_path: Path) -> 
         browser.send("Emulation.setDeviceMetricsOverride", {
             "width": browser.width, "height": browser.height, "deviceScaleFactor": 1,
             "mobile": False}, session=True)
+
+
+def test_earlier_answers_count_a_cleared_one_stays_cleared_and_stored_junk_is_ignored(
+        browser: Browser, tmp_path: Path) -> None:
+    """The sample's earlier verdict (review.csv carries it) is an answer until cleared; a
+    cleared one stays cleared after a reload; stored answers this page could not have given
+    (another page of the file:// origin, a hand edit) are ignored."""
+    from tests.render.review_fixtures import answer_audit
+
+    page = tmp_path / "report.html"
+    page.write_text(html.render(answer_audit()), encoding="utf-8")
+    open_panel(browser, page)
+    count = "document.querySelector('.rv-count').textContent"
+    assert browser.evaluate(count) == "1 of 36 answered"
+    press(browser, ["j"] * 5)
+    assert "defect" in browser.evaluate("document.querySelector('.rv-answer').textContent")
+    press(browser, ["x"])
+    open_panel(browser, page, reload=True)
+    assert browser.evaluate(count) == "0 of 36 answered"
+    assert "defect" not in browser.evaluate("window.tunereadyReview.csv()")
+    key = js(browser, "JSON.parse(document.getElementById('review-data').textContent).key")
+    first = js(browser, "JSON.parse(document.getElementById('review-data').textContent)"
+                        ".rows[0].key")
+    junk = {"answers": {first: {"a": "=HYPERLINK()"}, "__proto__": {"a": "defect"}}, "at": 99}
+    browser.evaluate(f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(junk))})")
+    open_panel(browser, page, reload=True)
+    assert browser.evaluate(count) == "1 of 36 answered"   # only the earlier verdict
+    assert browser.evaluate("document.getElementById('rv-row-h').textContent").startswith(
+        "Row ")

@@ -5,9 +5,9 @@ The view model (plain values, strings and numbers already formatted) is built in
 hands them to jinja2 templates with autoescape on: data never becomes markup. The page loads
 nothing: no CDN, no font, no image URL; a Content-Security-Policy in the page itself forbids
 any request, and the one script (open every expander before printing; with a review sample,
-the review panel of ``templates/review.js``) is allowed by its hash only. Large audits stay
-small on disk: tables show their first ``max_rows`` rows, the rest are counted and left to
-``audit.json``.
+the review panel: ``templates/review_math.js`` and ``review.js``) is allowed by its hash
+only. Large audits stay small on disk: tables show their first ``max_rows`` rows, the rest
+are counted and left to ``audit.json``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def render(audit: Audit, max_rows: int = MAX_ROWS) -> str:
     review = panel(audit)
     script = env.loader.get_source(env, "report.js")[0]
     if review is not None and review["data"] is not None:  # one script, one hash
-        script += env.loader.get_source(env, "review.js")[0]
+        script += "".join(env.loader.get_source(env, name)[0]
+                          for name in ("review_math.js", "review.js"))
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     view = context(audit, max_rows)
     for check in view["checks"]:  # with a panel, the sample is there, not repeated here

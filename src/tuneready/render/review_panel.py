@@ -29,10 +29,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from tuneready.core.precision import MIN_REVIEWED, NEVER_REMOVED, Z95
 from tuneready.core.results import Audit, CheckResult
 from tuneready.core.textsafe import visible
-from tuneready.render.outputs import review_rows
 
+#: checks whose ``review_sample`` table joins review.csv (labels, then answer findings)
+REVIEW_CHECKS = ("label_noise", "answers")
 #: the label sample's strata (``checks.label_noise.tables``)
 LABEL_STRATA = ("label_noise.flagged", "label_noise.unflagged")
 #: number keys a label can have (1-9); more labels are chosen from a list
@@ -46,6 +48,15 @@ _TYPE_WORDS = {"label_noise.conflict": "a copy of the same input carries another
 #: names them
 _CANDIDATE_NAMES = {"label_noise.rejected": "rows both views reject",
                     "label_noise.candidate": "other flagged rows"}
+
+def review_rows(audit: Audit) -> list[dict[str, Any]]:
+    """The review sample's rows in the audit: the label-noise sample and the answers check's
+    findings for review, each stratum marked (empty when it has none); ``review.csv`` is
+    these rows (``render/outputs.py``)."""
+    by_name = {check.name: check for check in audit.checks}
+    return [row for name in REVIEW_CHECKS if name in by_name
+            for row in by_name[name].tables.get("review_sample", [])]
+
 
 def panel(audit: Audit) -> dict[str, Any] | None:
     """The panel's template context (``None``: no panel, see the module docstring)."""
@@ -181,12 +192,10 @@ def _noise_counts(audit: Audit, check: CheckResult | None) -> dict[str, Any] | N
     if not all(isinstance(m.get(k), int) for k in keys):
         return None
     from tuneready.config.heldout import unmeasured
-    from tuneready.core.precision import MIN_REVIEWED
-    from tuneready.evidence.stats import z_of
 
     values = (audit.policy.get("values") or {}).get("label_noise") or check.params or {}
     threshold = values.get("exclude_min_precision")
-    return {**{k: int(m[k]) for k in keys}, "min_reviewed": MIN_REVIEWED, "z": z_of(0.95),
+    return {**{k: int(m[k]) for k in keys}, "min_reviewed": MIN_REVIEWED, "z": Z95,
             "min_precision": float(threshold) if threshold is not None else None,
             "types": [{"type": kind, "name": name, "unmeasured": unmeasured(kind).text()}
                       for kind, name in _CANDIDATE_NAMES.items()]}
@@ -196,14 +205,10 @@ def _answer_settings(audit: Audit, check: CheckResult | None) -> dict[str, Any] 
     """The policy's requirement for a measured type to act, and the Wilson quantile."""
     if check is None:
         return None
-    from tuneready.checks.answers.acting import NEVER_REMOVED
-    from tuneready.core.precision import MIN_REVIEWED
-    from tuneready.evidence.stats import z_of
-
     values = (audit.policy.get("values") or {}).get("answers") or check.params or {}
     threshold = values.get("exclude_min_precision")
     return {"min_precision": float(threshold) if threshold is not None else None,
-            "min_reviewed": MIN_REVIEWED, "z": z_of(0.95),
+            "min_reviewed": MIN_REVIEWED, "z": Z95,
             "never_removed": sorted(NEVER_REMOVED)}
 
 

@@ -1,94 +1,16 @@
 // The review panel (render/review_panel.py): the audit's review sample, one row at a time or
 // as a list, answered by keyboard; answers kept in this browser's localStorage under the
 // audit's identity; a filled review.csv built in the page (no request of any kind). The
-// estimates are the Python formulas, operation for operation (evidence/review.py estimate,
-// checks/answers/acting.py precision_of with evidence/stats.py wilson), so that the file
-// applied with --review gives the numbers shown. Data only ever reaches the page as text.
+// numbers come from templates/review_math.js (the Python formulas), so that the file applied
+// with --review gives the numbers shown. Data only ever reaches the page as text.
 (function () {
   "use strict";
   var holder = document.getElementById("review-panel");
   var source = document.getElementById("review-data");
-
-  // --- the numbers: exactly as the Python computes them -----------------------------------
-  var Z = 1.96;           // evidence/review.py Z (Agresti-Coull, label noise)
-  var MIN_ANSWERS = 10;   // evidence/review.py MIN_ANSWERS
-
-  function acVariance(wrong, n) {
-    var nAdj = n + Z * Z;
-    var pAdj = (wrong + Z * Z / 2) / nAdj;
-    return pAdj * (1 - pAdj) / nAdj;
-  }
-  function fpc(s) { return s.size ? Math.max(0.0, 1 - s.reviewed / s.size) : 0.0; }
-  function stratumInterval(s) {   // Stratum.interval
-    if (!s.reviewed) return [0.0, 0.0, 1.0];
-    var p = s.wrong / s.reviewed;
-    var nAdj = s.reviewed + Z * Z;
-    var pAdj = (s.wrong + Z * Z / 2) / nAdj;
-    var half = Z * Math.sqrt(pAdj * (1 - pAdj) / nAdj * fpc(s));
-    return [p, Math.max(0.0, Math.min(p, pAdj - half)), Math.min(1.0, Math.max(p, pAdj + half))];
-  }
-  function estimate(flagged, unflagged) {   // evidence.review.estimate
-    var total = flagged.size + unflagged.size;
-    if (!total) return {rate: 0, lower: 0, upper: 0, usable: false};
-    var rate = 0.0, variance = 0.0;
-    [flagged, unflagged].forEach(function (s) {
-      if (!s.size) return;
-      var weight = s.size / total;
-      rate += weight * stratumInterval(s)[0];
-      if (s.reviewed) variance += weight * weight * acVariance(s.wrong, s.reviewed) * fpc(s);
-      else variance += weight * weight * 0.25;
-    });
-    var half = Z * Math.sqrt(variance);
-    var usable = [flagged, unflagged].every(function (s) {
-      return s.reviewed >= Math.min(s.size, MIN_ANSWERS);
-    });
-    return {rate: rate, lower: Math.max(0.0, rate - half), upper: Math.min(1.0, rate + half),
-            usable: usable};
-  }
-  function inForce(est, counts) {   // LabelIssues.bounds once the review is usable
-    var n = counts.labelled_n;
-    var lower = Math.max(est.lower, Math.min(counts.flagged_n / n, counts.certain_n / n));
-    return {point: Math.max(est.rate, lower), lower: lower, upper: Math.max(est.upper, lower)};
-  }
-  function wilson(k, n, z) {   // evidence.stats.wilson
-    if (!(n > 0)) return [0.0, 1.0];
-    var p = k / n;
-    var denom = 1 + z * z / n;
-    var centre = (p + z * z / (2 * n)) / denom;
-    var half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
-    return [Math.min(1, Math.max(0, centre - half)), Math.min(1, Math.max(0, centre + half))];
-  }
-  // Python's format(x, ".Nf") and round(x, N): the exact binary value, ties to even
-  function pyFixed(x, digits) {
-    var out = x.toFixed(digits);
-    var exact = Math.abs(x).toFixed(100);
-    var dot = exact.indexOf(".");
-    if (/^50*$/.test(exact.slice(dot + 1 + digits))) {
-      var kept = exact.slice(0, digits ? dot + 1 + digits : dot);
-      if (parseInt(kept.charAt(kept.length - 1), 10) % 2 === 0) out = (x < 0 ? "-" : "") + kept;
-    }
-    return out;
-  }
-  function pyRound(x, digits) { return Number(pyFixed(x, digits)); }
-  function pct(x) { return pyFixed(x * 100, 1) + "%"; }          // f"{x:.1%}"
-  function commas(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
-  function precisionOf(verdicts, z) {   // acting.precision_of, measured
-    var n = verdicts.length, k = verdicts.filter(function (v) { return v === "defect"; }).length;
-    if (!n) return null;
-    var ci = wilson(k, n, z), value = k / n;
-    var lo = Math.min(value, pyRound(ci[0], 6)), hi = Math.max(value, pyRound(ci[1], 6));
-    return {value: value, lo: lo, hi: hi, reviewed: n, confirmed: k,
-            text: "precision on your data " + pyFixed(value, 2) + " (" + pyFixed(lo, 2) + "-" +
-                  pyFixed(hi, 2) + "), " + commas(n) + " reviewed"};
-  }
-  function csvCell(v) {   // io/csvsafe.py safe_cell, then Python's csv.writer (minimal quoting)
-    var s;
-    if (typeof v === "string") s = /^[=+\-@\t\r]/.test(v) ? "'" + v : v;
-    else s = v === null || v === undefined ? "" : String(v);
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-  window.tunereadyReview = {estimate: estimate, inForce: inForce, wilson: wilson,
-                            precisionOf: precisionOf, pyFixed: pyFixed, csvCell: csvCell};
+  var R = window.tunereadyReview;
+  var MIN_ANSWERS = R.MIN_ANSWERS, estimate = R.estimate, inForce = R.inForce,
+      stratumInterval = R.stratumInterval, wilson = R.wilson, precisionOf = R.precisionOf,
+      pyFixed = R.pyFixed, pct = R.pct, commas = R.commas, csvCell = R.csvCell;
   if (!holder || !source) return;
 
   var D = JSON.parse(source.textContent);
@@ -96,13 +18,23 @@
   var store = {answers: {}, at: 0}, persisted = true;
   try {
     var saved = JSON.parse(window.localStorage.getItem(D.key) || "null");
-    if (saved && typeof saved === "object" && saved.answers) store = saved;
+    if (saved && typeof saved === "object" && saved.answers && typeof saved.answers === "object") {
+      store = {answers: {}, at: saved.at | 0};
+      rows.forEach(function (r) {   // only answers this page could have given
+        var a = Object.prototype.hasOwnProperty.call(saved.answers, r.key) ? saved.answers[r.key] : null;
+        if (a && valid(r, a)) store.answers[r.key] = a;
+      });
+    }
   } catch (e) { persisted = false; }
   rows.forEach(function (r) {   // an earlier review's answers, as review.csv carries them
-    if (store.answers[r.key] || !r.answer) return;
-    if (r.kind === "label") store.answers[r.key] = {a: "label", l: r.answer};
-    else if (["defect", "ok", "skip"].indexOf(r.answer) >= 0) store.answers[r.key] = {a: r.answer};
+    if (Object.prototype.hasOwnProperty.call(store.answers, r.key) || !r.answer) return;
+    var a = r.kind === "label" ? {a: "label", l: r.answer} : {a: r.answer};
+    if (valid(r, a)) store.answers[r.key] = a;
   });
+  function valid(r, a) {   // "" is an answer cleared on purpose (an earlier one stays cleared)
+    if (r.kind === "label") return a.a === "" || a.a === "skip" || (a.a === "label" && labels.indexOf(a.l) >= 0);
+    return ["", "defect", "ok", "skip"].indexOf(a.a) >= 0;
+  }
   var at = Math.min(Math.max(0, store.at | 0), rows.length - 1), listView = false;
 
   function save() {
@@ -110,7 +42,10 @@
     if (!persisted) return;
     try { window.localStorage.setItem(D.key, JSON.stringify(store)); } catch (e) { persisted = false; }
   }
-  function answerOf(r) { return store.answers[r.key] || null; }
+  function answerOf(r) {
+    var a = Object.prototype.hasOwnProperty.call(store.answers, r.key) ? store.answers[r.key] : null;
+    return a && a.a ? a : null;
+  }
   function rawLabel(shown) {
     var codes = (D.raw_labels || {})[shown];
     return codes ? String.fromCodePoint.apply(null, codes) : shown;
@@ -431,7 +366,7 @@
   }
   function clear() {
     var r = rows[at];
-    delete store.answers[r.key];
+    store.answers[r.key] = {a: ""};
     save(); draw(); card.focus();
     say("Row " + r.cells.row_id + ": answer cleared.");
   }

@@ -129,17 +129,15 @@ def _cells(row: dict[str, Any]) -> dict[str, Any]:
 def _label_row(row: dict[str, Any], check: CheckResult | None,
                flagged: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     is_flagged = row.get("stratum") == LABEL_STRATA[0]
-    if is_flagged:
-        why = _label_why(row, flagged.get(row.get("row_id")))
-        kind = str(row.get("type") or "")
-        precision = str(check.metrics.get(f"precision_{kind.rsplit('.', 1)[-1]}", "")) \
-            if check and kind else ""
-    else:
-        why, precision = (f"not flagged: one of the {row.get('stratum_size', 0):,} rows the "
-                          "tool did not flag, drawn at random to count the wrong labels it "
-                          "misses"), ""
+    kind = str(row.get("type") or "")
+    # how sure the tool is of the row's type: the words the audit states it in
+    sure = str(check.metrics.get(f"precision_{kind.rsplit('.', 1)[-1]}", "")) \
+        if is_flagged and check and kind else ""
+    why = _label_why(row, flagged.get(row.get("row_id"))) if is_flagged else (
+        f"not flagged: one of the {row.get('stratum_size', 0):,} rows the tool did not flag, "
+        "drawn at random to count the wrong labels it misses")
     return {"kind": "label", "key": row_key(row), "flagged": is_flagged, "cells": _cells(row),
-            "why": visible(why), "precision": visible(precision),
+            "why": visible(why), "precision": visible(sure),
             "answer": visible(str(row.get("correct_label") or ""))}
 
 

@@ -41,8 +41,8 @@ def test_render_is_formula_safe_and_round_trips_the_ids() -> None:
 
 
 def test_unanswered_rows_are_skipped_and_extra_columns_ignored(tmp_path: Path) -> None:
-    path = write(tmp_path, [["1", "t", "a", "a", "", "h", "note"],
-                            ["2", "t", "a", "b", "b", "h", ""]],
+    path = write(tmp_path, [["1", "t", "a", "a", "", "h", "label_noise.flagged", "9", "note"],
+                            ["2", "t", "a", "b", "b", "h", "label_noise.unflagged", "90", ""]],
                  [*review_file.COLUMNS, "notes"])
     answers = read(path)
     assert [(a.line, a.row_id, a.label) for a in answers] == [(3, "2", "b")]
@@ -106,3 +106,40 @@ def test_last_answer_for_a_row_wins() -> None:
     data = frame(["a", "b"], ["x", "y"])
     m = match([Answer(2, "1", "", "y"), Answer(3, "1", "", "x")], data, ["x", "y"], "r")
     assert m.positions.tolist() == [0] and m.labels == ["x"]
+
+
+def test_label_rows_with_a_stratum_stay_label_rows() -> None:
+    """Label rows name their stratum (``label_noise.flagged``/``unflagged``): they are still
+    written under the label columns, and only ``answers.*`` rows under the verdict ones."""
+    label = {"row_id": 3, "input": "x", "given_label": "a", "likely_label": "b",
+             "correct_label": "", "input_hash": "h", "stratum": "label_noise.flagged",
+             "stratum_size": 12, "type": "label_noise.rejected"}
+    parsed = list(csv.reader(render([label]).splitlines()))
+    assert parsed[0] == list(review_file.COLUMNS) and "type" not in parsed[0]
+    assert parsed[1] == ["3", "x", "a", "b", "", "h", "label_noise.flagged", "12"]
+    answer = {"row_id": 4, "stratum": "answers.refusal", "stratum_size": 2, "verdict": ""}
+    both = next(csv.reader(render([label, answer]).splitlines()))
+    assert tuple(both) == review_file.COLUMNS + tuple(
+        c for c in review_file.ANSWER_COLUMNS if c not in review_file.COLUMNS)
+
+
+def test_old_files_without_strata_are_read(tmp_path: Path) -> None:
+    old = ["row_id", "input", "given_label", "likely_label", "correct_label", "input_hash"]
+    path = write(tmp_path, [["1", "t", "a", "a", "b", "h"], ["2", "t", "a", "a", "", "h"]], old)
+    assert [(a.row_id, a.label) for a in read(path)] == [("1", "b")]
+    new = write(tmp_path, [["1", "t", "a", "a", "b", "h", "label_noise.unflagged", "90"]])
+    assert [(a.row_id, a.label) for a in read(new)] == [("1", "b")]
+
+
+def test_a_cell_holding_a_line_separator_stays_one_cell(tmp_path: Path) -> None:
+    """U+2028, U+0085 and a form feed are left unquoted by the writer; reading the records
+    with the csv module (not ``str.splitlines``) keeps the row whole."""
+    text = render([{"row_id": 5, "input": "one\u2028two\x85three\x0cfour",
+                    "given_label": "a", "likely_label": "b", "correct_label": "b",
+                    "input_hash": "h", "stratum": "label_noise.flagged", "stratum_size": 3},
+                   {"row_id": 6, "input": "plain", "given_label": "a", "likely_label": "a",
+                    "correct_label": "a", "input_hash": "h2",
+                    "stratum": "label_noise.unflagged", "stratum_size": 30}])
+    path = tmp_path / "review.csv"
+    path.write_text(text, "utf-8")
+    assert [(a.line, a.row_id, a.label) for a in read(path)] == [(2, "5", "b"), (3, "6", "a")]

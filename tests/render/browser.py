@@ -1,7 +1,7 @@
 """A tiny Chrome DevTools Protocol client: load a report in headless Chromium and watch it.
 
-Used by the browser test (console errors, network requests, a screenshot) and to regenerate
-the committed screenshots under ``reports/examples/``:
+Used by the browser tests (console errors, network requests, key presses, downloads,
+screenshots) and to regenerate the committed screenshots under ``reports/examples/``:
 
     python -m tests.render.browser reports/examples/demo.html reports/examples
 
@@ -130,18 +130,63 @@ class Browser:
             if message.get("method") == event:
                 return message
 
-    def load(self, path: Path, settle: float = 0.5) -> PageReport:
-        """Open a local file and report console errors and every request it made."""
+    def load(self, path: Path, settle: float = 0.5, reload: bool = False) -> PageReport:
+        """Open a local file (or reload it) and report console errors and every request it
+        made."""
         self.events.clear()
-        self.send("Page.navigate", {"url": path.resolve().as_uri()}, session=True)
+        if reload:
+            self.send("Page.reload", {"ignoreCache": True}, session=True)
+        else:
+            self.send("Page.navigate", {"url": path.resolve().as_uri()}, session=True)
         self.wait_for("Page.loadEventFired")
-        deadline = time.monotonic() + settle   # let late errors (CSP, scripts) arrive
+        self.pump(settle)   # let late errors (CSP, scripts) arrive
+        return self.report(path)
+
+    def pump(self, seconds: float) -> None:
+        """Collect the events that arrive within ``seconds``."""
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
                 self.events.append(json.loads(self._ws.recv(timeout=deadline
                                                             - time.monotonic())))
             except TimeoutError:
                 break
+
+    def press(self, key: str) -> None:
+        """One key press as a person makes it (key down, the character, key up), sent to
+        whatever has the focus: a letter or digit, or ``ArrowLeft``/``ArrowRight``/``Tab``/
+        ``Enter``."""
+        named = {"ArrowLeft": 37, "ArrowRight": 39, "Tab": 9, "Enter": 13, "Escape": 27}
+        if key in named:
+            params: dict[str, Any] = {"key": key, "code": key,
+                                      "windowsVirtualKeyCode": named[key]}
+        else:
+            code = f"Digit{key}" if key.isdigit() else f"Key{key.upper()}"
+            params = {"key": key, "code": code, "windowsVirtualKeyCode": ord(key.upper())}
+        text = {} if key in named and key != "Enter" else {"text": "\r" if key == "Enter"
+                                                            else key}
+        self.send("Input.dispatchKeyEvent", {"type": "keyDown", **params, **text}, session=True)
+        self.send("Input.dispatchKeyEvent", {"type": "keyUp", **params}, session=True)
+
+    def download_to(self, folder: Path) -> None:
+        """Let the page download files into ``folder`` (and report their progress)."""
+        self.send("Browser.setDownloadBehavior", {"behavior": "allow", "eventsEnabled": True,
+                                                  "downloadPath": str(folder)})
+
+    def wait_download(self, timeout: float = 30) -> Path:
+        """The path of the next completed download."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for e in self.events:
+                p = e.get("params", {})
+                if e.get("method") == "Browser.downloadProgress" and p.get("state") == \
+                        "completed":
+                    return Path(p["filePath"])
+            self.pump(0.2)
+        raise TimeoutError("no download completed")
+
+    def report(self, path: Path) -> PageReport:
+        """Console errors and requests among the events collected since the last load."""
         report = PageReport(title=self.evaluate("document.title"))
         document = path.resolve().as_uri()
         for e in self.events:
@@ -182,7 +227,9 @@ class Browser:
 
 
 def main(argv: list[str]) -> int:
-    """Screenshot a report: the top of the page and one check section."""
+    """Screenshot a report: the top of the page and one check section; with a review panel,
+    the panel at 1280 and at 390 px wide after answering its first rows (the demo's from
+    its known truth, ``answer_demo_rows``)."""
     html, folder = Path(argv[0]), Path(argv[1])
     section = argv[2] if len(argv) > 2 else "#check-label_noise"
     binary = find_chromium()
@@ -196,7 +243,45 @@ def main(argv: list[str]) -> int:
         if not browser.evaluate(f"!!document.querySelector({json.dumps(section)})"):
             section = "section.check"
         browser.screenshot(folder / f"{html.stem}-check.png", section)
+        if browser.evaluate("!!document.getElementById('review-data')"):
+            review_shots(browser, html, folder)
     return 0
+
+
+#: rows of the demo's review sample the example screenshots show answered
+SHOWN_ANSWERS = 38
+
+
+def review_shots(browser: Browser, html: Path, folder: Path) -> None:
+    """The review panel at 1280 and at 390 px wide, ``SHOWN_ANSWERS`` rows answered."""
+    answer_demo_rows(browser, SHOWN_ANSWERS)
+    browser.screenshot(folder / f"{html.stem}-review.png", "#review")
+    browser.send("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}, session=True)
+    browser.evaluate("document.getElementById('review').scrollIntoView()")
+    box = browser.evaluate("(() => { const r = document.getElementById('review')"
+                           ".getBoundingClientRect(); return [r.top + scrollY, r.height]; })()")
+    shot = browser.send("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": box[0] - 8, "width": 390, "height": min(box[1] + 16, 1800),
+                 "scale": 1}}, session=True)
+    (folder / f"{html.stem}-review-390.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+def answer_demo_rows(browser: Browser, n: int) -> None:
+    """Answer the panel's first ``n`` rows by keyboard as a reviewer who knows the demo's
+    truth would (``_truth_intent`` of ``tuneready/data/demo.jsonl``, by row id = line)."""
+    from tuneready.data.demo import packaged_path
+
+    truth = {i: json.loads(line)["_truth_intent"] for i, line in
+             enumerate(packaged_path().read_text("utf-8").splitlines(), start=1)}
+    data = json.loads(browser.evaluate("document.getElementById('review-data').textContent"))
+    browser.evaluate("document.getElementById('review').scrollIntoView()")
+    for row in data["rows"][:n]:
+        cells = row["cells"]
+        right = truth[int(cells["row_id"])]
+        browser.press("c" if right == cells["given_label"] else
+                      str(data["labels"].index(right) + 1))
 
 
 if __name__ == "__main__":  # pragma: no cover

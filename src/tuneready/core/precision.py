@@ -28,6 +28,13 @@ BASES = ("certain", "measured", "estimated", "unmeasured")
 #: reviewed rows a type needs before its measured precision may act: fewer, and one answer
 #: moves the share by more than 0.1
 MIN_REVIEWED = 10
+#: the two-sided 95 % normal quantile of a measured precision's Wilson interval: scipy's
+#: ``norm.ppf(0.975)`` as ``evidence.stats.z_of(0.95)`` gives it, to the last bit (the report's
+#: review panel computes the same intervals in the page; ``tests/core/test_precision.py``)
+Z95 = 1.959963984540054
+#: answer finding kinds that never leave the effective size unless a reviewer marks the row:
+#: a refusal may be the behaviour the data is meant to teach (out-of-scope or safety answers)
+NEVER_REMOVED = frozenset({"refusal"})
 
 
 @dataclass(frozen=True)

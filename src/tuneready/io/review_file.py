@@ -2,8 +2,11 @@
 and the answers check's findings for review (one stratum per finding type, ``ANSWER_COLUMNS``).
 
 Columns: ``row_id``, ``input``, ``given_label``, ``likely_label``, ``correct_label`` (empty:
-the reviewer writes the right label, the given one included when it is right) and
-``input_hash`` (sha256 of the normalized input, 16 hex digits). Cells are formula-safe
+the reviewer writes the right label, the given one included when it is right),
+``input_hash`` (sha256 of the normalized input, 16 hex digits), ``stratum``
+(``label_noise.flagged`` or ``label_noise.unflagged``) and ``stratum_size`` (its rows in the
+data set: what the stratified estimate weighs each stratum by; files written before these two
+columns existed are read the same way). Cells are formula-safe
 (``io/csvsafe.py``): a text starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
 apostrophe, which is taken off again when a label is read back.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +37,8 @@ from tuneready.config.errors import InputError
 from tuneready.io.csvsafe import to_csv
 from tuneready.io.text import normalize
 
-COLUMNS = ("row_id", "input", "given_label", "likely_label", "correct_label", "input_hash")
+COLUMNS = ("row_id", "input", "given_label", "likely_label", "correct_label", "input_hash",
+           "stratum", "stratum_size")
 #: the answers check's findings for review (``checks/answers/review.py``): the reviewer writes
 #: ``defect``, ``ok`` or ``skip`` in ``verdict``; read back by ``--review`` (``VERDICTS``)
 ANSWER_COLUMNS = ("row_id", "stratum", "stratum_size", "finding", "precision", "input",
@@ -52,14 +57,25 @@ def input_hash(text: Any) -> str:
 
 def render(rows: Iterable[dict[str, Any]]) -> str:
     """The CSV text of a review sample (the ``review_sample`` tables of ``label_noise`` and
-    ``answers``): label rows under ``COLUMNS``, answer findings (rows with a ``stratum``)
-    under ``ANSWER_COLUMNS``, both when both are present (each row fills its own)."""
+    ``answers``): label rows under ``COLUMNS``, answer findings (rows of an ``answers.*``
+    stratum) under ``ANSWER_COLUMNS``, both when both are present (each row fills its own)."""
     rows = list(rows)
-    answers = any("stratum" in r for r in rows)
-    labels = any("stratum" not in r for r in rows)
-    columns = (COLUMNS if not answers else ANSWER_COLUMNS if not labels else
-               COLUMNS + tuple(c for c in ANSWER_COLUMNS if c not in COLUMNS))
+    columns = columns_for(rows)
     return to_csv(columns, ([_blank(r.get(c)) for c in columns] for r in rows))
+
+
+def columns_for(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """The columns ``render`` writes for these rows (the HTML review panel writes the same)."""
+    answers = any(is_answer_row(r) for r in rows)
+    labels = any(not is_answer_row(r) for r in rows)
+    return (COLUMNS if not answers else ANSWER_COLUMNS if not labels else
+            COLUMNS + tuple(c for c in ANSWER_COLUMNS if c not in COLUMNS))
+
+
+def is_answer_row(row: dict[str, Any]) -> bool:
+    """A verdict row (the answers check's), as ``read_review`` tells them: its stratum is
+    ``answers.*``; any other row (the label-noise strata, or none) answers a label."""
+    return str(row.get("stratum") or "").startswith("answers.")
 
 
 def _blank(value: Any) -> Any:
@@ -164,8 +180,9 @@ def _rows(p: Path) -> list[list[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the review file ({type(exc).__name__})",
                          path=str(p)) from None
-    try:
-        rows = list(csv.reader(text.splitlines()))
+    try:  # the csv module splits the records: str.splitlines would also break a cell at
+        # U+2028, U+0085 or a form feed, which review.csv leaves unquoted
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise InputError(f"not a CSV file ({exc})", path=str(p)) from None
     if not rows:

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from tuneready.core.results import Audit
 from tuneready.io.write import atomic_write
+from tuneready.render.review_panel import review_rows
 
 FOLDER_FILES = {"json": "audit.json", "html": "report.html", "md": "summary.md",
                 "junit": "junit.xml"}
@@ -35,18 +36,6 @@ FLAGGED_FILE = "flagged.csv"
 MANAGED_FILES = {*FOLDER_FILES.values(), REVIEW_FILE, FLAGGED_FILE}
 #: flagged rows written per ``writerows`` call
 FLAGGED_CHUNK = 65_536
-
-
-#: checks whose ``review_sample`` table joins review.csv (labels, then answer findings)
-REVIEW_CHECKS = ("label_noise", "answers")
-
-
-def review_rows(audit: Audit) -> list[dict[str, object]]:
-    """The review sample's rows in the audit: the label-noise sample and the answers check's
-    findings for review, each stratum marked (empty when it has none)."""
-    by_name = {check.name: check for check in audit.checks}
-    return [row for name in REVIEW_CHECKS if name in by_name
-            for row in by_name[name].tables.get("review_sample", [])]
 
 
 def write_flagged(audit: Audit, fh: TextIO) -> None:

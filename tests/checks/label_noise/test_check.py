@@ -355,3 +355,34 @@ def test_tables_escape_nothing_and_truncate_input() -> None:
     assert sum(r["n"] for r in by_class.values()) == 150
     assert all(r["rate_lo"] <= r["rate"] <= r["rate_hi"] for r in by_class.values())
     assert all(p["given"] != p["likely"] for p in result.tables["confused_pairs"])
+
+
+def test_review_sample_names_its_strata_and_survives_a_review() -> None:
+    """Each sampled row says which stratum it is drawn from and how large that stratum is (the
+    report's review panel computes ``--review``'s estimate from them), flagged rows their
+    type; the audit after a review draws the same rows and carries the answers given."""
+    frame, _ = flipped(1200, 0.25)
+    data = dataset(frame)
+    first = run(data)
+    m, sample = first.metrics, first.tables["review_sample"]
+    flagged = [r for r in sample if r["stratum"] == "label_noise.flagged"]
+    unflagged = [r for r in sample if r["stratum"] == "label_noise.unflagged"]
+    assert len(flagged) == m["review_rows_flagged"] > 0
+    assert len(unflagged) == m["review_rows_unflagged"] > 0
+    assert len(flagged) + len(unflagged) == len(sample)
+    assert {r["stratum_size"] for r in flagged} == {m["flagged_n"]}
+    assert {r["stratum_size"] for r in unflagged} == {m["labelled_n"] - m["flagged_n"]}
+    sources = {r["row_id"]: r["source"] for r in first.tables["flagged"]}
+    kinds = {"rejected_by_both_views": "label_noise.rejected",
+             "candidate": "label_noise.candidate",
+             "conflicting_duplicate": "label_noise.conflict"}
+    assert all(r["type"] == kinds[sources[r["row_id"]]] for r in flagged)
+    assert {r["type"] for r in unflagged} == {""}
+    assert all(r["correct_label"] == "" for r in sample)
+    truth = truth_of(1200)
+    review = answered(data, first, truth)
+    second = run(data, review=review)
+    again = second.tables["review_sample"]
+    assert [r["row_id"] for r in again] == [r["row_id"] for r in sample]
+    assert [r["stratum"] for r in again] == [r["stratum"] for r in sample]
+    assert all(r["correct_label"] == truth[r["row_id"]] for r in again)

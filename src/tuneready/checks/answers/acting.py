@@ -32,15 +32,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tuneready.config.heldout import unmeasured
-from tuneready.core.precision import Precision
+from tuneready.core.precision import NEVER_REMOVED, Precision
 
 if TYPE_CHECKING:
     from tuneready.checks.answers.detect import Detections
     from tuneready.io.answer_review import MatchedVerdicts, ReviewedAnswer
 
-#: types that never leave the effective size unless a reviewer says so: a refusal may be the
-#: behaviour the data is meant to teach (out-of-scope or safety answers)
-NEVER_REMOVED = frozenset({"refusal"})
 #: types true by definition
 CERTAIN = frozenset({"empty"})
 
